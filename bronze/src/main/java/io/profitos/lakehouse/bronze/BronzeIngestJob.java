@@ -1,0 +1,354 @@
+package io.profitos.lakehouse.bronze;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
+import io.profitos.lakehouse.core.config.StreamSpec;
+import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.JobResult;
+import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.job.StepLog;
+import io.profitos.lakehouse.core.table.TableName;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * landing {@code <source>/<stream>/extract_date=*}/* -> {@code bronze.<source>_<stream>}, one row
+ * per source record, plus {@code bronze._quarantine} for what could not be read and
+ * {@code ops.ingested_files} for every file. Grain: one landing record. Exactly once at file
+ * level (see {@link IngestLedger}); schema drift is merged and reported in {@code ops.schema_changes}.
+ */
+public final class BronzeIngestJob implements LakehouseJob {
+  private static final Logger LOG = LoggerFactory.getLogger(BronzeIngestJob.class);
+  public static final TableName QUARANTINE = TableName.of("bronze", "_quarantine");
+  public static final TableName SCHEMA_CHANGES = TableName.of("ops", "schema_changes");
+  private static final DateTimeFormatter BATCH_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS").withZone(ZoneOffset.UTC);
+
+  /** Points between the writes of a batch; tests stop a run at each to prove recovery. */
+  public enum Step { PENDING_RECORDED, DATA_LANDED, QUARANTINE_LANDED, LEDGER_CLOSED }
+
+  private final StreamSpec spec;
+  private final Consumer<Step> afterStep;
+
+  public BronzeIngestJob(StreamSpec spec) {
+    this(spec, step -> { });
+  }
+
+  BronzeIngestJob(StreamSpec spec, Consumer<Step> afterStep) {
+    this.spec = spec;
+    this.afterStep = afterStep;
+  }
+
+  public StreamSpec spec() {
+    return spec;
+  }
+
+  public TableName table() {
+    return TableName.of("bronze", spec.bronzeTable());
+  }
+
+  @Override
+  public String name() {
+    return table().toString();
+  }
+
+  @Override
+  public String layer() {
+    return "bronze";
+  }
+
+  @Override
+  public String description() {
+    return "Land " + spec.format().key() + " " + spec.sync().key() + " extracts of " + spec.id() + " in " + table();
+  }
+
+  @Override
+  public List<TableName> inputs() {
+    return List.of();
+  }
+
+  @Override
+  public List<TableName> outputs() {
+    return List.of(table(), QUARANTINE, IngestLedger.TABLE, SCHEMA_CHANGES);
+  }
+
+  @Override
+  public JobResult run(JobContext ctx) {
+    SparkSession spark = ctx.spark();
+    IngestLedger ledger = new IngestLedger(spark, ctx.catalog());
+    String tablePath = ctx.catalog().location(table());
+    String quarantinePath = ctx.catalog().location(QUARANTINE);
+
+    IngestLedger.State state = ledger.state(spec);
+    if (!state.orphanBatches().isEmpty()) {
+      rollBack(ctx, ledger, state, tablePath, quarantinePath);
+      state = ledger.state(spec);
+    }
+
+    StepLog plan = ctx.step(name(), "plan");
+    Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    List<LandingFile> listed = LandingScanner.list(hadoopConf, ctx.settings().landing(), spec);
+    Instant now = ctx.clock().instant();
+    String batchId = BATCH_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    List<LandingFile> fresh = new ArrayList<>();
+    List<Row> refused = new ArrayList<>();
+    for (LandingFile f : listed) {
+      Row done = state.finalByPath().get(f.path());
+      if (done == null) {
+        if (f.extractDate() == null) {
+          refused.add(IngestLedger.row(f, spec, null, 0L, 0L, batchId, IngestLedger.REJECTED,
+              "not under an extract_date=YYYY-MM-DD folder: move it to " + LandingScanner.streamRoot(ctx.settings().landing(), spec)
+                  + "/extract_date=<date>/", now));
+        } else {
+          fresh.add(f);
+        }
+      } else if (changed(done, f) && !IngestLedger.CHANGED.equals(done.getString(2))) {
+        refused.add(IngestLedger.row(f, spec, null, 0L, 0L, batchId, IngestLedger.CHANGED,
+            "file changed after it was landed (size " + done.getLong(3) + " -> " + f.size()
+                + "); landing files are immutable: deliver changes as a new file", now));
+      }
+    }
+    fresh.sort(Comparator.comparing(LandingFile::extractDate).thenComparing(LandingFile::path));
+    int maxFiles = ctx.settings().config().getInt("lakehouse.bronze.max-files-per-run");
+    int deferred = 0;
+    if (maxFiles > 0 && fresh.size() > maxFiles) {
+      deferred = fresh.size() - maxFiles;
+      fresh = new ArrayList<>(fresh.subList(0, maxFiles));
+    }
+    plan.done("listed", listed.size(), "new", fresh.size(), "refused", refused.size(), "deferred", deferred, "batch", batchId);
+    ledger.append(refused);
+    for (Row r : refused) {
+      LOG.warn("{}: {} {}", spec.id(), r.getString(0), r.getString(11));
+    }
+    if (fresh.isEmpty()) {
+      return JobResult.succeeded(0, 0, "no new files", Map.of("files", 0L, "refused_files", (long) refused.size()));
+    }
+
+    List<Row> pending = new ArrayList<>();
+    for (LandingFile f : fresh) {
+      pending.add(IngestLedger.row(f, spec, null, null, null, batchId, IngestLedger.PENDING, null, now));
+    }
+    ledger.append(pending);
+    afterStep.accept(Step.PENDING_RECORDED);
+
+    Dataset<Row> read = readFiles(spark, fresh).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    try {
+      return land(ctx, ledger, fresh, read, batchId, now, tablePath, quarantinePath, refused.size(), deferred);
+    } finally {
+      read.unpersist();
+    }
+  }
+
+  private JobResult land(JobContext ctx, IngestLedger ledger, List<LandingFile> fresh, Dataset<Row> read,
+      String batchId, Instant now, String tablePath, String quarantinePath, int refused, int deferred) {
+    SparkSession spark = ctx.spark();
+    Timestamp ingestedAt = Timestamp.from(now);
+
+    StepLog readStep = ctx.step(name(), "read");
+    Map<String, Row> summaries = new HashMap<>();
+    for (Row r : read.where(col("kind").equalTo(LandingFileReader.FILE))
+        .select("path", "sha256", "status", "records", "quarantined", "reason").collectAsList()) {
+      summaries.put(r.getString(0), r);
+    }
+    long records = summaries.values().stream().mapToLong(r -> r.getLong(3)).sum();
+    long quarantined = summaries.values().stream().mapToLong(r -> r.getLong(4)).sum();
+    readStep.done("files", fresh.size(), "records", records, "quarantined", quarantined);
+
+    Dataset<Row> recordRows = read.where(col("kind").equalTo(LandingFileReader.RECORD));
+    long rescuedRows = 0;
+    List<SchemaReconciler.Change> changes = List.of();
+    if (records > 0) {
+      StepLog schemaStep = ctx.step(name(), "schema");
+      StructType inferred = spark.read().json(recordRows.select("text").as(Encoders.STRING())).schema();
+      boolean exists = DeltaTable.isDeltaTable(spark, tablePath);
+      StructType tableData = exists ? BronzeTransforms.dataSchema(spark.read().format("delta").load(tablePath).schema()) : null;
+      SchemaReconciler.Result schema = SchemaReconciler.reconcile(tableData, inferred);
+      changes = exists ? schema.changes() : List.of();
+      schemaStep.done("columns", schema.parseSchema().size(), "added", schema.additions().size(), "conflicts", schema.conflicts().size());
+
+      StepLog write = ctx.step(name(), "land");
+      Dataset<Row> bronze = BronzeTransforms.toBronzeRows(recordRows, schema.parseSchema(), schema.conflicts(),
+          spec.format(), batchId, ingestedAt);
+      if (!exists) {
+        create(ctx, tablePath, bronze.schema(), spec.sync() == StreamSpec.Sync.FULL_REFRESH);
+      }
+      bronze.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(tablePath);
+      if (!schema.conflicts().isEmpty()) {
+        rescuedRows = bronze.where(col(BronzeTransforms.RESCUED_DATA).isNotNull()).count();
+      }
+      write.done("rows", records, "table", table());
+    }
+    afterStep.accept(Step.DATA_LANDED);
+
+    if (quarantined > 0) {
+      StepLog q = ctx.step(name(), "quarantine");
+      Dataset<Row> rejected = BronzeTransforms.toQuarantineRows(
+          read.where(col("kind").equalTo(LandingFileReader.QUARANTINE)), spec, batchId, ingestedAt);
+      if (!DeltaTable.isDeltaTable(spark, quarantinePath)) {
+        create(ctx, quarantinePath, rejected.schema(), false);
+      }
+      rejected.write().format("delta").mode(SaveMode.Append).save(quarantinePath);
+      q.done("rows", quarantined, "table", QUARANTINE);
+    }
+    afterStep.accept(Step.QUARANTINE_LANDED);
+
+    recordSchemaChanges(ctx, changes, batchId, rescuedRows, now);
+    List<Row> closing = new ArrayList<>();
+    Instant closedAt = ctx.clock().instant();
+    long partial = 0;
+    long unreadable = 0;
+    long empty = 0;
+    for (LandingFile f : fresh) {
+      Row s = summaries.get(f.path());
+      if (s == null) {
+        throw new IllegalStateException("no read summary for " + f.path());
+      }
+      String status = s.getString(2);
+      partial += LandingFileReader.PARTIAL.equals(status) ? 1 : 0;
+      unreadable += LandingFileReader.UNREADABLE.equals(status) ? 1 : 0;
+      empty += LandingFileReader.EMPTY.equals(status) ? 1 : 0;
+      closing.add(IngestLedger.row(f, spec, s.getString(1), s.getLong(3), s.getLong(4), batchId, status, s.getString(5), closedAt));
+    }
+    ledger.append(closing);
+    afterStep.accept(Step.LEDGER_CLOSED);
+
+    Map<String, Long> details = new LinkedHashMap<>();
+    details.put("files", (long) fresh.size());
+    details.put("records", records);
+    details.put("quarantined", quarantined);
+    details.put("empty_files", empty);
+    details.put("partial_files", partial);
+    details.put("unreadable_files", unreadable);
+    details.put("refused_files", (long) refused);
+    details.put("deferred_files", (long) deferred);
+    details.put("schema_changes", (long) changes.size());
+    details.put("rescued_rows", rescuedRows);
+    double limit = ctx.settings().config().getDouble("lakehouse.bronze.quarantine-rate-limit");
+    double rate = records + quarantined == 0 ? 0.0 : (double) quarantined / (records + quarantined);
+    if (rate > limit) {
+      String msg = String.format(Locale.ROOT,
+          "%s: %.1f%% of the records read were quarantined (%d of %d), above the limit of %.1f%% "
+              + "(lakehouse.bronze.quarantine-rate-limit); the good records landed. Inspect bronze._quarantine "
+              + "where _batch_id = '%s', fix the extracts and deliver them as new files.",
+          spec.id(), rate * 100, quarantined, records + quarantined, limit * 100, batchId);
+      return JobResult.rejected(records + quarantined, records, msg, details);
+    }
+    return JobResult.succeeded(records + quarantined, records,
+        records + " rows landed from " + fresh.size() + " files, " + quarantined + " quarantined", details);
+  }
+
+  /** The reader over the new files, spread so every task gets a similar number of bytes. */
+  private Dataset<Row> readFiles(SparkSession spark, List<LandingFile> files) {
+    Map<String, String> conf = new HashMap<>();
+    spark.sparkContext().hadoopConfiguration().iterator().forEachRemaining(e -> conf.put(e.getKey(), e.getValue()));
+    LandingFileReader reader = new LandingFileReader(spec.format(), spec.primaryKey(), conf);
+    int slices = Math.max(1, Math.min(files.size(), spark.sparkContext().defaultParallelism() * 2));
+    List<LandingFile> bySize = new ArrayList<>(files);
+    bySize.sort(Comparator.comparingLong(LandingFile::size).reversed());
+    List<List<LandingFile>> buckets = new ArrayList<>();
+    for (int i = 0; i < slices; i++) {
+      buckets.add(new ArrayList<>());
+    }
+    for (int i = 0; i < bySize.size(); i++) {
+      int round = i / slices;
+      int slot = i % slices;
+      buckets.get(round % 2 == 0 ? slot : slices - 1 - slot).add(bySize.get(i));
+    }
+    List<LandingFile> ordered = new ArrayList<>();
+    buckets.forEach(ordered::addAll);
+    JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(ordered, slices)
+        .flatMap(reader::read);
+    return spark.createDataFrame(rows, LandingFileReader.SCHEMA);
+  }
+
+  private void create(JobContext ctx, String path, StructType schema, boolean partitioned) {
+    DeltaTableBuilder builder = DeltaTable.createIfNotExists(ctx.spark()).location(path).addColumns(schema);
+    if (partitioned) {
+      builder = builder.partitionedBy(BronzeTransforms.EXTRACT_DATE);
+    }
+    var props = ctx.settings().config().getObject("lakehouse.bronze.table-properties");
+    for (var e : props.entrySet()) {
+      String value = String.valueOf(e.getValue().unwrapped());
+      if (partitioned && e.getKey().equals("delta.dataSkippingStatsColumns")) {
+        // Delta keeps no statistics on partition columns: partition pruning already covers them.
+        value = String.join(",", java.util.Arrays.stream(value.split(",")).map(String::trim)
+            .filter(c -> !c.equals(BronzeTransforms.EXTRACT_DATE)).toList());
+      }
+      builder = builder.property(e.getKey(), value);
+    }
+    builder.execute();
+  }
+
+  private void rollBack(JobContext ctx, IngestLedger ledger, IngestLedger.State state, String tablePath, String quarantinePath) {
+    SparkSession spark = ctx.spark();
+    for (Map.Entry<String, List<String>> orphan : state.orphanBatches().entrySet()) {
+      StepLog step = ctx.step(name(), "recover");
+      String batch = orphan.getKey();
+      if (DeltaTable.isDeltaTable(spark, tablePath)) {
+        DeltaTable.forPath(spark, tablePath).delete(col(BronzeTransforms.BATCH_ID).equalTo(batch));
+      }
+      if (DeltaTable.isDeltaTable(spark, quarantinePath)) {
+        DeltaTable.forPath(spark, quarantinePath).delete(col(BronzeTransforms.BATCH_ID).equalTo(batch)
+            .and(col("source").equalTo(spec.source())).and(col("stream").equalTo(spec.stream())));
+      }
+      Instant now = ctx.clock().instant();
+      List<Row> rows = new ArrayList<>();
+      for (String path : orphan.getValue()) {
+        rows.add(IngestLedger.row(new LandingFile(path, 0, 0, null), spec, null, 0L, 0L, batch,
+            IngestLedger.ROLLED_BACK, "batch did not finish; its rows were removed and the file is landed again", now));
+      }
+      ledger.append(rows);
+      LOG.warn("{}: batch {} did not finish; rolled back {} files and landing them again", spec.id(), batch, rows.size());
+      step.done("batch", batch, "files", rows.size());
+    }
+  }
+
+  private void recordSchemaChanges(JobContext ctx, List<SchemaReconciler.Change> changes, String batchId, long rescuedRows, Instant now) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    List<Row> rows = new ArrayList<>();
+    for (SchemaReconciler.Change c : changes) {
+      boolean conflict = c.kind().equals(SchemaReconciler.Change.TYPE_CONFLICT);
+      LOG.warn("{}: schema change in {}: {} {} ({} -> {}){}", spec.id(), table(), c.kind(), c.path(), c.tableType(),
+          c.batchType(), conflict ? "; values that do not fit are kept as raw text in _rescued_data" : "");
+      rows.add(org.apache.spark.sql.RowFactory.create(Timestamp.from(now), spec.source(), spec.stream(), table().toString(),
+          batchId, c.kind(), c.path(), c.tableType(), c.batchType(), conflict ? rescuedRows : null));
+    }
+    StructType schema = new StructType()
+        .add("detected_at", "timestamp").add("source", "string").add("stream", "string").add("table", "string")
+        .add("batch_id", "string").add("kind", "string").add("path", "string").add("table_type", "string")
+        .add("batch_type", "string").add("rows_rescued", "long");
+    ctx.spark().createDataFrame(rows, schema).coalesce(1).write().format("delta").mode(SaveMode.Append)
+        .save(ctx.catalog().location(SCHEMA_CHANGES));
+  }
+
+  private static boolean changed(Row done, LandingFile f) {
+    return done.getLong(3) != f.size();
+  }
+}

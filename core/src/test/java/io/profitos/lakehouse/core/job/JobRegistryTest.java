@@ -1,0 +1,55 @@
+package io.profitos.lakehouse.core.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.profitos.lakehouse.core.table.TableName;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobRegistryTest {
+  private static LakehouseJob job(String name, String layer, List<String> in, List<String> out) {
+    return new LakehouseJob() {
+      public String name() { return name; }
+      public String layer() { return layer; }
+      public String description() { return name; }
+      public List<TableName> inputs() { return in.stream().map(TableName::parse).toList(); }
+      public List<TableName> outputs() { return out.stream().map(TableName::parse).toList(); }
+      public JobResult run(JobContext ctx) { throw new AssertionError("not run here"); }
+    };
+  }
+
+  private final JobRegistry registry = new JobRegistry(List.of(
+      job("silver.b", "silver", List.of("silver.a"), List.of("silver.b")),
+      job("silver.a", "silver", List.of("bronze.x"), List.of("silver.a")),
+      job("bronze.x", "bronze", List.of(), List.of("bronze.x"))));
+
+  @Test
+  void ordersLayersAndDependencies() {
+    assertThat(registry.all()).extracting(LakehouseJob::name).containsExactly("bronze.x", "silver.a", "silver.b");
+    assertThat(registry.resolve("silver")).extracting(LakehouseJob::name).containsExactly("silver.a", "silver.b");
+    assertThat(registry.resolve("silver.b")).extracting(LakehouseJob::name).containsExactly("silver.b");
+    assertThat(registry.layers()).containsExactly("bronze", "silver");
+  }
+
+  @Test
+  void unknownTargetsAreUsageErrors() {
+    assertThatThrownBy(() -> registry.resolve("gold")).hasMessageContaining("Layer 'gold' has no jobs yet");
+    assertThatThrownBy(() -> registry.resolve("silver.zz")).hasMessageContaining("Unknown job or layer 'silver.zz'")
+        .hasMessageContaining("lakehouse jobs");
+  }
+
+  @Test
+  void exitCodeSeverity() {
+    assertThat(JobRunner.moreSevere(0, 4)).isEqualTo(4);
+    assertThat(JobRunner.moreSevere(4, 3)).isEqualTo(3);
+    assertThat(JobRunner.moreSevere(1, 3)).isEqualTo(1);
+  }
+
+  @Test
+  void tableNamesAreValidated() {
+    assertThat(TableName.parse("bronze._quarantine").table()).isEqualTo("_quarantine");
+    assertThatThrownBy(() -> TableName.parse("platinum.x")).hasMessageContaining("Unknown layer 'platinum'");
+    assertThatThrownBy(() -> TableName.parse("bronze")).hasMessageContaining("use <layer>.<table>");
+  }
+}
