@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+  /** Job failures, with stack traces; the run summary reports them to the user. */
+  private static final Logger ERRORS = LoggerFactory.getLogger("io.profitos.lakehouse.errors");
   private final JobContext ctx;
   private final JobRunRecorder recorder;
 
@@ -45,14 +47,14 @@ public final class JobRunner {
           error = result.message();
         }
       } catch (LakehouseException e) {
-        LOG.error("job {} failed: {}", job.name(), e.getMessage(), e);
+        ERRORS.error("job {} failed: {}", job.name(), e.getMessage(), e);
         code = e.exitCode();
         error = e.getMessage();
         String status = code == LakehouseException.EXIT_QUALITY_GATE ? JobResult.QUALITY_FAILED
             : code == LakehouseException.EXIT_INPUT_REJECTED ? JobResult.REJECTED : JobResult.FAILED;
         result = new JobResult(status, 0, 0, e.getMessage(), java.util.Map.of());
       } catch (RuntimeException e) {
-        LOG.error("job {} failed", job.name(), e);
+        ERRORS.error("job {} failed", job.name(), e);
         code = LakehouseException.EXIT_FAILURE;
         error = job.name() + " failed: " + rootMessage(e);
         result = new JobResult(JobResult.FAILED, 0, 0, error, java.util.Map.of());

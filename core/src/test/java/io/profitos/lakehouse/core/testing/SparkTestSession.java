@@ -16,7 +16,7 @@ public final class SparkTestSession {
   private SparkTestSession() {}
 
   public static synchronized SparkSession get() {
-    if (spark == null) {
+    if (spark == null || spark.sparkContext().isStopped()) {
       Path tmp = tmpRoot();
       spark = SparkSession.builder()
           .master("local[2]")
@@ -39,6 +39,7 @@ public final class SparkTestSession {
           .getOrCreate();
       SparkSession s = spark;
       Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+      SparkSession.setDefaultSession(s);
     }
     return spark;
   }

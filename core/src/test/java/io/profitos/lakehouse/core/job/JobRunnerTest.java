@@ -1,0 +1,68 @@
+package io.profitos.lakehouse.core.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.profitos.lakehouse.core.LakehouseException;
+import io.profitos.lakehouse.core.config.LakehouseSettings;
+import io.profitos.lakehouse.core.table.TableName;
+import io.profitos.lakehouse.core.testing.SparkTestSession;
+import io.profitos.lakehouse.core.testing.TestSettings;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobRunnerTest {
+  @TempDir Path dir;
+
+  private static LakehouseJob job(String name, Function<JobContext, JobResult> body) {
+    return new LakehouseJob() {
+      public String name() { return name; }
+      public String layer() { return "bronze"; }
+      public String description() { return name; }
+      public List<TableName> inputs() { return List.of(); }
+      public List<TableName> outputs() { return List.of(TableName.parse(name)); }
+      public JobResult run(JobContext ctx) { return body.apply(ctx); }
+    };
+  }
+
+  @Test
+  void recordsEveryRunAndStopsAtTheFirstFailure() {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    JobContext ctx = TestSettings.context(settings, LocalDate.of(2026, 3, 1));
+    List<LakehouseJob> jobs = List.of(
+        job("bronze.a", c -> JobResult.succeeded(10, 9, "ok", Map.of())),
+        job("bronze.b", c -> JobResult.rejected(100, 80, "too many bad lines", Map.of("quarantined", 20L))),
+        job("bronze.c", c -> { throw new IllegalStateException("disk on fire"); }),
+        job("bronze.d", c -> JobResult.succeeded(1, 1, "never runs", Map.of())));
+
+    JobRunner.Outcome outcome = new JobRunner(ctx).run(jobs);
+
+    assertThat(outcome.exitCode()).isEqualTo(LakehouseException.EXIT_FAILURE);
+    assertThat(outcome.finished()).extracting(f -> f.job().name()).containsExactly("bronze.a", "bronze.b", "bronze.c");
+    assertThat(outcome.firstError()).isEqualTo("too many bad lines");
+    List<Row> runs = SparkTestSession.get().read().format("delta").load(dir.resolve("wh/ops/job_runs").toString())
+        .orderBy("started_at", "job").collectAsList();
+    assertThat(runs).extracting(r -> r.<String>getAs("job") + ":" + r.<String>getAs("status") + ":" + r.<Long>getAs("rows_written"))
+        .containsExactly("bronze.a:succeeded:9", "bronze.b:rejected:80", "bronze.c:failed:0");
+    assertThat(runs.get(2).<String>getAs("error")).isEqualTo("bronze.c failed: disk on fire");
+    assertThat(runs).allSatisfy(r -> {
+      assertThat(r.<String>getAs("run_id")).isEqualTo(ctx.runId());
+      assertThat(r.getAs("run_date").toString()).isEqualTo("2026-03-01");
+      assertThat(r.<String>getAs("env")).isEqualTo("test");
+    });
+  }
+
+  @Test
+  void qualityGateFailureExitsThree() {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    JobRunner.Outcome outcome = new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 1))).run(List.of(
+        job("bronze.a", c -> { throw LakehouseException.qualityGate("MRR moved 40% month over month"); })));
+    assertThat(outcome.exitCode()).isEqualTo(3);
+    assertThat(outcome.finished().get(0).result().status()).isEqualTo(JobResult.QUALITY_FAILED);
+  }
+}
