@@ -1,0 +1,79 @@
+package io.profitos.lakehouse.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The command line without Spark: help, listing, and every usage error exits 2 with one line. */
+class CliTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsCommandsAndExitCodes() {
+    assertThat(run("--help")).isZero();
+    assertThat(out()).contains("jobs", "run <job|layer|all>", "demo-data", "demo", "bench bronze", "4 input rejected");
+    assertThat(run("run", "--help")).isZero();
+    assertThat(out()).contains("--run-date", "--full-refresh", "--conf KEY=VALUE");
+  }
+
+  @Test
+  void jobsListsOneBronzeJobPerConfiguredStream() {
+    assertThat(run("jobs", "--conf-dir", "../conf")).isZero();
+    assertThat(out()).contains("bronze.stripe_subscriptions", "bronze.salesforce_opportunity_history", "bronze.segment_tracks",
+        "bronze.finance_reported_arr", "Land airbyte-jsonl incremental extracts of stripe/subscriptions in bronze.stripe_subscriptions");
+    assertThat(out().lines().filter(l -> l.startsWith("bronze.")).count()).isEqualTo(18);
+  }
+
+  @Test
+  void usageErrorsExitTwoWithOneClearLine() {
+    assertThat(run("frobnicate")).isEqualTo(2);
+    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, demo-data, demo, bench. See 'lakehouse --help'."
+        + System.lineSeparator());
+  }
+
+  @Test
+  void unknownJobNamesTheWayToListJobs() {
+    assertThat(run("run", "bronze.nope", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("Unknown job or layer 'bronze.nope'").contains("lakehouse jobs").doesNotContain("Exception");
+  }
+
+  @Test
+  void badOptionsAndValues() {
+    assertThat(run("run", "bronze", "--run-date", "yesterday", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("--run-date takes a date YYYY-MM-DD (got 'yesterday')");
+    assertThat(run("run", "bronze", "--colour", "red")).isEqualTo(2);
+    assertThat(err()).contains("Unknown option --colour for 'run'");
+    assertThat(run("run", "bronze", "--conf", "novalue")).isEqualTo(2);
+    assertThat(err()).contains("--conf takes key=value");
+  }
+
+  @Test
+  void configurationErrorsExitTwoNamingTheKey() {
+    assertThat(run("jobs", "--conf-dir", "../conf", "--conf", "lakehouse.bronze.quarantine-rate-limt=0.1")).isEqualTo(2);
+    assertThat(err()).contains("unknown key 'lakehouse.bronze.quarantine-rate-limt'", "did you mean 'lakehouse.bronze.quarantine-rate-limit'");
+    assertThat(run("jobs", "--conf-dir", "../conf", "--env", "mars")).isEqualTo(2);
+    assertThat(err()).contains("Unknown environment 'mars'");
+  }
+
+  @Test
+  void demoDataRejectsBadScale() {
+    assertThat(run("demo-data", "--conf-dir", "../conf", "--scale", "-1", "--out", "target/never")).isEqualTo(2);
+    assertThat(err()).contains("Invalid demo-data option: scale must be in (0, 100]");
+  }
+}
