@@ -9,8 +9,7 @@ import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.config.StreamSpec;
 import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobRegistry;
-import io.profitos.lakehouse.core.job.JobResult;
-import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.job.JobRunner;
 import io.profitos.lakehouse.core.table.TableCatalog;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,6 +39,7 @@ final class BronzeBenchmark {
   private final long seed;
   private final int repeat;
   private final PrintStream out;
+  private final int parallelism;
 
   BronzeBenchmark(SparkSession spark, LakehouseSettings settings, Path work, double scale, long seed, int repeat, PrintStream out) {
     this.spark = spark;
@@ -49,6 +49,7 @@ final class BronzeBenchmark {
     this.seed = seed;
     this.repeat = Math.max(1, repeat);
     this.out = out;
+    this.parallelism = settings.config().getInt("lakehouse.runner.parallelism");
   }
 
   /** One side's measurement. */
@@ -69,7 +70,8 @@ final class BronzeBenchmark {
       }
     }
     long bytes = folderBytes(landing);
-    out.printf(Locale.ROOT, "Landing zone: %s, %,d bytes in %d streams.%n", landing, bytes, settings.streams().size());
+    out.printf(Locale.ROOT, "Landing zone: %s, %,d bytes in %d streams; ours runs %d streams at a time (lakehouse.runner.parallelism), bare one after the other.%n",
+        landing, bytes, settings.streams().size(), parallelism);
     LakehouseSettings benchSettings = LakehouseSettings.from(settings.config()
         .withValue("lakehouse.landing", ConfigValueFactory.fromAnyRef(landing.toAbsolutePath().toString())),
         Path.of("").toAbsolutePath());
@@ -101,11 +103,8 @@ final class BronzeBenchmark {
     JobContext ctx = new JobContext(spark, s, new TableCatalog(s.warehouse()), UUID.randomUUID().toString(),
         LocalDate.now(), false, Clock.systemUTC());
     long t0 = System.nanoTime();
-    long rows = 0;
-    for (LakehouseJob job : JobRegistry.discover(s).layer("bronze")) {
-      JobResult r = job.run(ctx);
-      rows += r.rowsWritten();
-    }
+    JobRunner.Outcome outcome = new JobRunner(ctx, parallelism).run(JobRegistry.discover(s).layer("bronze"));
+    long rows = outcome.finished().stream().mapToLong(f -> f.result().rowsWritten()).sum();
     return new Measurement(rows, (System.nanoTime() - t0) / 1e9);
   }
 

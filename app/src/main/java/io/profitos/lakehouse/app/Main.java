@@ -35,7 +35,8 @@ public final class Main {
       LOG.error("{}", e.getMessage(), e);
       err.println("lakehouse: " + e.getMessage());
       return e.exitCode();
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
+      // Scala code can throw checked exceptions (IOException from netty, ...) without declaring them.
       LOG.error("unexpected failure", e);
       err.println("lakehouse: unexpected failure: " + oneLine(e) + " (details in the log: " + Commands.logHint() + ")");
       return LakehouseException.EXIT_FAILURE;

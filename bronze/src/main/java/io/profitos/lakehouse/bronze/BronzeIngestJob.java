@@ -3,12 +3,12 @@ package io.profitos.lakehouse.bronze;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
-import io.delta.tables.DeltaTableBuilder;
 import io.profitos.lakehouse.core.config.StreamSpec;
 import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobResult;
 import io.profitos.lakehouse.core.job.LakehouseJob;
 import io.profitos.lakehouse.core.job.StepLog;
+import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableName;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -46,6 +46,10 @@ public final class BronzeIngestJob implements LakehouseJob {
   private static final Logger LOG = LoggerFactory.getLogger(BronzeIngestJob.class);
   public static final TableName QUARANTINE = TableName.of("bronze", "_quarantine");
   public static final TableName SCHEMA_CHANGES = TableName.of("ops", "schema_changes");
+  static final StructType SCHEMA_CHANGES_SCHEMA = new StructType()
+      .add("detected_at", "timestamp").add("source", "string").add("stream", "string").add("table", "string")
+      .add("batch_id", "string").add("kind", "string").add("path", "string").add("table_type", "string")
+      .add("batch_type", "string").add("rows_rescued", "long");
   private static final DateTimeFormatter BATCH_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS").withZone(ZoneOffset.UTC);
 
   /** Points between the writes of a batch; tests stop a run at each to prove recovery. */
@@ -103,6 +107,7 @@ public final class BronzeIngestJob implements LakehouseJob {
     String tablePath = ctx.catalog().location(table());
     String quarantinePath = ctx.catalog().location(QUARANTINE);
 
+    ensureSharedTables(ctx);
     IngestLedger.State state = ledger.state(spec);
     if (!state.orphanBatches().isEmpty()) {
       rollBack(ctx, ledger, state, tablePath, quarantinePath);
@@ -155,7 +160,7 @@ public final class BronzeIngestJob implements LakehouseJob {
     ledger.append(pending);
     afterStep.accept(Step.PENDING_RECORDED);
 
-    Dataset<Row> read = readFiles(spark, fresh).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    Dataset<Row> read = readFiles(spark, fresh).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       return land(ctx, ledger, fresh, read, batchId, now, tablePath, quarantinePath, refused.size(), deferred);
     } finally {
@@ -194,7 +199,9 @@ public final class BronzeIngestJob implements LakehouseJob {
       Dataset<Row> bronze = BronzeTransforms.toBronzeRows(recordRows, schema.parseSchema(), schema.conflicts(),
           spec.format(), batchId, ingestedAt);
       if (!exists) {
-        create(ctx, tablePath, bronze.schema(), spec.sync() == StreamSpec.Sync.FULL_REFRESH);
+        DeltaTables.ensure(spark, tablePath, bronze.schema(),
+            spec.sync() == StreamSpec.Sync.FULL_REFRESH ? List.of(BronzeTransforms.EXTRACT_DATE) : List.of(),
+            tableProperties(ctx, spec.sync() == StreamSpec.Sync.FULL_REFRESH));
       }
       bronze.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(tablePath);
       if (!schema.conflicts().isEmpty()) {
@@ -208,9 +215,6 @@ public final class BronzeIngestJob implements LakehouseJob {
       StepLog q = ctx.step(name(), "quarantine");
       Dataset<Row> rejected = BronzeTransforms.toQuarantineRows(
           read.where(col("kind").equalTo(LandingFileReader.QUARANTINE)), spec, batchId, ingestedAt);
-      if (!DeltaTable.isDeltaTable(spark, quarantinePath)) {
-        create(ctx, quarantinePath, rejected.schema(), false);
-      }
       rejected.write().format("delta").mode(SaveMode.Append).save(quarantinePath);
       q.done("rows", quarantined, "table", QUARANTINE);
     }
@@ -286,22 +290,28 @@ public final class BronzeIngestJob implements LakehouseJob {
     return spark.createDataFrame(rows, LandingFileReader.SCHEMA);
   }
 
-  private void create(JobContext ctx, String path, StructType schema, boolean partitioned) {
-    DeltaTableBuilder builder = DeltaTable.createIfNotExists(ctx.spark()).location(path).addColumns(schema);
-    if (partitioned) {
-      builder = builder.partitionedBy(BronzeTransforms.EXTRACT_DATE);
-    }
+  /** Delta properties of bronze tables from configuration. */
+  private static Map<String, String> tableProperties(JobContext ctx, boolean partitionedByExtractDate) {
+    Map<String, String> out = new LinkedHashMap<>();
     var props = ctx.settings().config().getObject("lakehouse.bronze.table-properties");
     for (var e : props.entrySet()) {
       String value = String.valueOf(e.getValue().unwrapped());
-      if (partitioned && e.getKey().equals("delta.dataSkippingStatsColumns")) {
+      if (partitionedByExtractDate && e.getKey().equals("delta.dataSkippingStatsColumns")) {
         // Delta keeps no statistics on partition columns: partition pruning already covers them.
         value = String.join(",", java.util.Arrays.stream(value.split(",")).map(String::trim)
             .filter(c -> !c.equals(BronzeTransforms.EXTRACT_DATE)).toList());
       }
-      builder = builder.property(e.getKey(), value);
+      out.put(e.getKey(), value);
     }
-    builder.execute();
+    return out;
+  }
+
+  /** The tables every bronze job appends to, created once before streams land concurrently. */
+  private static void ensureSharedTables(JobContext ctx) {
+    DeltaTables.ensure(ctx.spark(), ctx.catalog().location(QUARANTINE), BronzeTransforms.QUARANTINE_SCHEMA,
+        List.of("source", "stream"), Map.of("delta.dataSkippingStatsColumns", "_batch_id,_extract_date,_ingested_at"));
+    DeltaTables.ensure(ctx.spark(), ctx.catalog().location(IngestLedger.TABLE), IngestLedger.SCHEMA, List.of(), Map.of());
+    DeltaTables.ensure(ctx.spark(), ctx.catalog().location(SCHEMA_CHANGES), SCHEMA_CHANGES_SCHEMA, List.of(), Map.of());
   }
 
   private void rollBack(JobContext ctx, IngestLedger ledger, IngestLedger.State state, String tablePath, String quarantinePath) {
@@ -340,11 +350,7 @@ public final class BronzeIngestJob implements LakehouseJob {
       rows.add(org.apache.spark.sql.RowFactory.create(Timestamp.from(now), spec.source(), spec.stream(), table().toString(),
           batchId, c.kind(), c.path(), c.tableType(), c.batchType(), conflict ? rescuedRows : null));
     }
-    StructType schema = new StructType()
-        .add("detected_at", "timestamp").add("source", "string").add("stream", "string").add("table", "string")
-        .add("batch_id", "string").add("kind", "string").add("path", "string").add("table_type", "string")
-        .add("batch_type", "string").add("rows_rescued", "long");
-    ctx.spark().createDataFrame(rows, schema).coalesce(1).write().format("delta").mode(SaveMode.Append)
+    ctx.spark().createDataFrame(rows, SCHEMA_CHANGES_SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append)
         .save(ctx.catalog().location(SCHEMA_CHANGES));
   }
 

@@ -49,6 +49,19 @@ public final class BronzeTransforms {
   /** {@code map<path, raw JSON text>} of values whose type no longer fits their column. */
   public static final MapType RESCUED_TYPE = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, true);
 
+  /** Schema of {@code bronze._quarantine} (partitioned by source and stream). */
+  public static final StructType QUARANTINE_SCHEMA = new StructType()
+      .add("source", DataTypes.StringType, false)
+      .add("stream", DataTypes.StringType, false)
+      .add("file", DataTypes.StringType, false)
+      .add("line_number", DataTypes.LongType, true)
+      .add("raw_text", DataTypes.StringType, true)
+      .add("raw_bytes", DataTypes.BinaryType, true)
+      .add("reason", DataTypes.StringType, true)
+      .add(EXTRACT_DATE, DataTypes.DateType, true)
+      .add(BATCH_ID, DataTypes.StringType, false)
+      .add(INGESTED_AT, DataTypes.TimestampType, false);
+
   private static final String EXTRACT_DATE_PATTERN = "extract_date=(\\d{4}-\\d{2}-\\d{2})/";
 
   private BronzeTransforms() {}

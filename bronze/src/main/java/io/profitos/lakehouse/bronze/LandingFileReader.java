@@ -308,7 +308,12 @@ final class LandingFileReader implements Serializable {
       raw = null;
     }
 
+    /** Strict UTF-8: the JDK's fast decoder, falling back to the reporting one only where it replaced bytes. */
     private String decode(byte[] bytes) throws CharacterCodingException {
+      String fast = new String(bytes, StandardCharsets.UTF_8);
+      if (fast.indexOf('\uFFFD') < 0) {
+        return fast;
+      }
       return decoder.reset().decode(ByteBuffer.wrap(bytes)).toString();
     }
 

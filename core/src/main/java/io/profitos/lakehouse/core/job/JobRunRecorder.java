@@ -1,5 +1,6 @@
 package io.profitos.lakehouse.core.job;
 
+import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableCatalog;
 import io.profitos.lakehouse.core.table.TableName;
 import java.sql.Date;
@@ -41,6 +42,11 @@ public final class JobRunRecorder {
   /** One finished run. */
   public record JobRun(String runId, String job, String layer, LocalDate runDate, String env, Instant startedAt,
       Instant endedAt, String status, long rowsRead, long rowsWritten, String error) {}
+
+  /** Creates {@code ops.job_runs} before jobs run concurrently, so no two jobs race to create it. */
+  public void ensureTable() {
+    DeltaTables.ensure(spark, catalog.location(JOB_RUNS), SCHEMA, java.util.List.of(), java.util.Map.of());
+  }
 
   public void record(JobRun run) {
     Row row = RowFactory.create(run.runId(), run.job(), run.layer(), Date.valueOf(run.runDate()), run.env(),

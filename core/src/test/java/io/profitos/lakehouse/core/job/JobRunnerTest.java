@@ -40,7 +40,7 @@ class JobRunnerTest {
         job("bronze.c", c -> { throw new IllegalStateException("disk on fire"); }),
         job("bronze.d", c -> JobResult.succeeded(1, 1, "never runs", Map.of())));
 
-    JobRunner.Outcome outcome = new JobRunner(ctx).run(jobs);
+    JobRunner.Outcome outcome = new JobRunner(ctx, 1).run(jobs);
 
     assertThat(outcome.exitCode()).isEqualTo(LakehouseException.EXIT_FAILURE);
     assertThat(outcome.finished()).extracting(f -> f.job().name()).containsExactly("bronze.a", "bronze.b", "bronze.c");
@@ -55,6 +55,45 @@ class JobRunnerTest {
       assertThat(r.getAs("run_date").toString()).isEqualTo("2026-03-01");
       assertThat(r.<String>getAs("env")).isEqualTo("test");
     });
+  }
+
+  private static LakehouseJob job(String name, List<String> in, Function<JobContext, JobResult> body) {
+    return new LakehouseJob() {
+      public String name() { return name; }
+      public String layer() { return "silver"; }
+      public String description() { return name; }
+      public List<TableName> inputs() { return in.stream().map(TableName::parse).toList(); }
+      public List<TableName> outputs() { return List.of(TableName.parse(name)); }
+      public JobResult run(JobContext ctx) { return body.apply(ctx); }
+    };
+  }
+
+  @Test
+  void independentJobsRunTogetherAndDependentOnesWait() {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    java.util.concurrent.CountDownLatch bothRunning = new java.util.concurrent.CountDownLatch(2);
+    java.util.concurrent.atomic.AtomicBoolean upstreamDone = new java.util.concurrent.atomic.AtomicBoolean();
+    Function<JobContext, JobResult> meet = c -> {
+      bothRunning.countDown();
+      try {
+        // Only returns true if the other independent job is running at the same time.
+        boolean together = bothRunning.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        upstreamDone.set(true);
+        return JobResult.succeeded(0, together ? 1 : 0, "", Map.of());
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    List<LakehouseJob> jobs = List.of(
+        job("silver.a", List.of(), meet),
+        job("silver.b", List.of(), meet),
+        job("silver.c", List.of("silver.a"), c -> JobResult.succeeded(0, upstreamDone.get() ? 1 : 0, "", Map.of())));
+
+    JobRunner.Outcome outcome = new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 1)), 2).run(jobs);
+
+    assertThat(outcome.exitCode()).isZero();
+    assertThat(outcome.finished()).extracting(f -> f.job().name() + "=" + f.result().rowsWritten())
+        .containsExactly("silver.a=1", "silver.b=1", "silver.c=1");
   }
 
   @Test
