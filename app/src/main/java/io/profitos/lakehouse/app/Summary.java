@@ -16,16 +16,14 @@ final class Summary {
     out.printf(Locale.ROOT, "%-42s %-14s %12s %12s %8s%n", "job", "status", "rows written", "quarantined", "seconds");
     long rows = 0;
     long quarantined = 0;
-    double seconds = 0;
     for (JobRunner.Finished f : outcome.finished()) {
       JobResult r = f.result();
       long q = r.details().getOrDefault("quarantined", 0L);
       out.printf(Locale.ROOT, "%-42s %-14s %,12d %,12d %8.1f%n", f.job().name(), r.status(), r.rowsWritten(), q, f.seconds());
       rows += r.rowsWritten();
       quarantined += q;
-      seconds += f.seconds();
     }
-    out.printf(Locale.ROOT, "%-42s %-14s %,12d %,12d %8.1f%n", "total", "", rows, quarantined, seconds);
+    out.printf(Locale.ROOT, "%-42s %-14s %,12d %,12d %8.1f%n", "total (wall clock)", "", rows, quarantined, outcome.wallSeconds());
     out.println();
     for (JobRunner.Finished f : outcome.finished()) {
       if (!JobResult.SUCCEEDED.equals(f.result().status())) {

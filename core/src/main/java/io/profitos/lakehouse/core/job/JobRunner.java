@@ -49,7 +49,7 @@ public final class JobRunner {
   }
 
   /** The results of a run, in the order of the jobs given, and the process exit code they imply. */
-  public record Outcome(List<Finished> finished, int exitCode, String firstError) {}
+  public record Outcome(List<Finished> finished, int exitCode, String firstError, double wallSeconds) {}
 
   /** One job's result with its name and duration. */
   public record Finished(LakehouseJob job, JobResult result, double seconds) {}
@@ -57,6 +57,7 @@ public final class JobRunner {
   private record Attempt(int index, Finished finished, int exitCode, String error) {}
 
   public Outcome run(List<LakehouseJob> jobs) {
+    long t0 = System.nanoTime();
     recorder.ensureTable();
     Map<Integer, Attempt> done = new LinkedHashMap<>();
     Set<Integer> started = new HashSet<>();
@@ -107,7 +108,7 @@ public final class JobRunner {
         firstError = a.error();
       }
     }
-    return new Outcome(finished, exitCode, firstError);
+    return new Outcome(finished, exitCode, firstError, (System.nanoTime() - t0) / 1e9);
   }
 
   /** Every earlier job writing one of this job's inputs has finished without failing. */
