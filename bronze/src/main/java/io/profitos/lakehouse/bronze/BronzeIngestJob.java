@@ -124,7 +124,10 @@ public final class BronzeIngestJob implements LakehouseJob {
     for (LandingFile f : listed) {
       Row done = state.finalByPath().get(f.path());
       if (done == null) {
-        if (f.extractDate() == null) {
+        String unexpected = unexpectedFileType(f.path());
+        if (unexpected != null) {
+          refused.add(IngestLedger.row(f, spec, null, 0L, 0L, batchId, IngestLedger.REJECTED, unexpected, now));
+        } else if (f.extractDate() == null) {
           refused.add(IngestLedger.row(f, spec, null, 0L, 0L, batchId, IngestLedger.REJECTED,
               "not under an extract_date=YYYY-MM-DD folder: move it to " + LandingScanner.streamRoot(ctx.settings().landing(), spec)
                   + "/extract_date=<date>/", now));
@@ -352,6 +355,18 @@ public final class BronzeIngestJob implements LakehouseJob {
     }
     ctx.spark().createDataFrame(rows, SCHEMA_CHANGES_SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append)
         .save(ctx.catalog().location(SCHEMA_CHANGES));
+  }
+
+  /** Null if the file's name fits the stream's format, else why it is refused. */
+  String unexpectedFileType(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    String base = name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
+    List<String> accepted = spec.format().isJson() ? List.of(".jsonl", ".json", ".ndjson") : List.of(".csv");
+    if (accepted.stream().anyMatch(base::endsWith)) {
+      return null;
+    }
+    return "unexpected file type for this " + spec.format().key() + " stream (expected " + String.join(", ", accepted)
+        + ", optionally .gz): deliver it in the stream's format or change the stream's format in configuration";
   }
 
   private static boolean changed(Row done, LandingFile f) {

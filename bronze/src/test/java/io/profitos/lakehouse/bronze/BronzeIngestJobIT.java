@@ -89,6 +89,7 @@ class BronzeIngestJobIT {
     write("stripe/customers/extract_date=2026-01-02/empty.jsonl", new byte[0]);
     write("stripe/customers/extract_date=2026-01-02/_SUCCESS", new byte[0]);
     write("stripe/customers/stray.jsonl", airbyte("9", "{\"id\":\"cus_9\"}") + "\n");
+    write("stripe/customers/extract_date=2026-01-02/part-9.parquet", new byte[] {'P', 'A', 'R', '1'});
   }
 
   private BronzeIngestJob job(String id) {
@@ -111,7 +112,7 @@ class BronzeIngestJobIT {
     assertThat(result.status()).isEqualTo(JobResult.REJECTED); // 2 of 7 lines quarantined is above 5%
     assertThat(result.rowsWritten()).isEqualTo(5);
     assertThat(result.details()).containsEntry("files", 3L).containsEntry("quarantined", 2L)
-        .containsEntry("empty_files", 1L).containsEntry("refused_files", 1L);
+        .containsEntry("empty_files", 1L).containsEntry("refused_files", 2L);
 
     Dataset<Row> bronze = table("bronze/stripe_customers");
     assertThat(bronze.count()).isEqualTo(5);
@@ -138,7 +139,10 @@ class BronzeIngestJobIT {
         .collectAsList().stream().collect(java.util.stream.Collectors.toMap(
             r -> r.<String>getAs("path").replaceAll(".*/", ""), r -> r.<String>getAs("status")));
     assertThat(statuses).containsEntry("part-0.jsonl", "landed").containsEntry("part-0.jsonl.gz", "landed")
-        .containsEntry("empty.jsonl", "empty").containsEntry("stray.jsonl", "rejected").doesNotContainKey("_SUCCESS");
+        .containsEntry("empty.jsonl", "empty").containsEntry("stray.jsonl", "rejected")
+        .containsEntry("part-9.parquet", "rejected").doesNotContainKey("_SUCCESS");
+    assertThat(table("ops/ingested_files").where(col("path").endsWith(".parquet")).first().<String>getAs("reason"))
+        .startsWith("unexpected file type for this airbyte-jsonl stream");
     Row landed = table("ops/ingested_files").where(col("status").equalTo("landed").and(col("path").endsWith(".gz"))).first();
     assertThat(landed.<String>getAs("sha256")).hasSize(64);
     assertThat(landed.<Long>getAs("rows")).isEqualTo(2L);
