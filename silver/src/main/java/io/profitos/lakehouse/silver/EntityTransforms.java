@@ -1,0 +1,87 @@
+package io.profitos.lakehouse.silver;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.timestamp_seconds;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.upper;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Bronze source objects to silver entity columns: names in snake_case, types fixed, money and
+ * time in their silver form. Pure functions; each lists the columns it produces.
+ */
+public final class EntityTransforms {
+  private EntityTransforms() {}
+
+  /** Bronze lineage carried into silver (the last-delivered version wins ties). */
+  static Column[] lineage() {
+    return new Column[] {col("_batch_id"), col("_source_file"), col("_line_number"), col("_record_hash")};
+  }
+
+  /**
+   * {@code bronze.stripe_customers} -> customer_id, workspace_id, email, name, created_at,
+   * currency (upper case), default_payment_method, is_deleted, updated_at, _cursor (= updated_at), lineage.
+   */
+  public static Dataset<Row> customers(Dataset<Row> b) {
+    Column updated = timestamp_seconds(Columns.optional(b, "updated", DataTypes.LongType));
+    return b.select(concat(
+        col("id").cast(DataTypes.StringType).as("customer_id"),
+        Columns.optional(b, "metadata.workspace_id", DataTypes.StringType).as("workspace_id"),
+        Columns.optional(b, "email", DataTypes.StringType).as("email"),
+        Columns.optional(b, "name", DataTypes.StringType).as("name"),
+        timestamp_seconds(Columns.optional(b, "created", DataTypes.LongType)).as("created_at"),
+        upper(Columns.optional(b, "currency", DataTypes.StringType)).as("currency"),
+        Columns.optional(b, "invoice_settings.default_payment_method", DataTypes.StringType).as("default_payment_method"),
+        coalesce(Columns.optional(b, "deleted", DataTypes.BooleanType), lit(false)).as("is_deleted"),
+        updated.as("updated_at"),
+        coalesce(updated, lit(0).cast(DataTypes.TimestampType)).as("_cursor")));
+  }
+
+  /**
+   * {@code bronze.product_db_workspaces} -> workspace_id, name, plan, status, seats, owner_user_id,
+   * region, created_at, cancelled_at, updated_at (local times as written by the source: configured
+   * to convert), is_deleted (CDC delete marker), _cursor (= _ab_cdc_updated_at, UTC), lineage.
+   */
+  public static Dataset<Row> workspaces(Dataset<Row> b) {
+    Column cdc = Columns.optional(b, "_ab_cdc_updated_at", DataTypes.StringType).cast(DataTypes.TimestampType);
+    return b.select(concat(
+        col("workspace_id").cast(DataTypes.StringType).as("workspace_id"),
+        Columns.optional(b, "name", DataTypes.StringType).as("name"),
+        Columns.optional(b, "plan", DataTypes.StringType).as("plan"),
+        Columns.optional(b, "status", DataTypes.StringType).as("status"),
+        Columns.optional(b, "seats", DataTypes.IntegerType).as("seats"),
+        Columns.optional(b, "owner_user_id", DataTypes.StringType).as("owner_user_id"),
+        Columns.optional(b, "region", DataTypes.StringType).as("region"),
+        Columns.optional(b, "created_at", DataTypes.StringType).as("created_at"),
+        Columns.optional(b, "cancelled_at", DataTypes.StringType).as("cancelled_at"),
+        Columns.optional(b, "updated_at", DataTypes.StringType).as("updated_at"),
+        Columns.optional(b, "_ab_cdc_deleted_at", DataTypes.StringType).isNotNull().as("is_deleted"),
+        coalesce(cdc, lit(0).cast(DataTypes.TimestampType)).as("_cursor")));
+  }
+
+  /**
+   * {@code bronze.finance_fx_rates} (CSV text) -> date, currency, usd_per_unit decimal(18,8),
+   * is_deleted (false), _cursor (the extract date), lineage.
+   */
+  public static Dataset<Row> fxRates(Dataset<Row> b) {
+    return b.select(concat(
+        to_date(col("date")).as("date"),
+        upper(col("currency")).as("currency"),
+        col("usd_per_unit").cast(DataTypes.createDecimalType(18, 8)).as("usd_per_unit"),
+        lit(false).as("is_deleted"),
+        col("_extract_date").cast(DataTypes.TimestampType).as("_cursor")));
+  }
+
+  private static Column[] concat(Column... columns) {
+    Column[] l = lineage();
+    Column[] all = java.util.Arrays.copyOf(columns, columns.length + l.length);
+    System.arraycopy(l, 0, all, columns.length, l.length);
+    return all;
+  }
+}

@@ -1,0 +1,251 @@
+package io.profitos.lakehouse.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
+
+import io.delta.tables.DeltaTable;
+import io.profitos.lakehouse.core.LakehouseException;
+import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.JobResult;
+import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.job.StepLog;
+import io.profitos.lakehouse.core.table.DeltaTables;
+import io.profitos.lakehouse.core.table.TableName;
+import io.profitos.lakehouse.core.table.Watermarks;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * A current-state silver table built from one bronze table: each run reads only the bronze rows
+ * newer than its watermark ({@code ops.watermarks}), conforms them ({@link #conform}, a pure
+ * function), converts configured local times to UTC, applies the privacy treatments, sends rows
+ * failing a rule to {@code silver._quarantine}, keeps the newest version per key and MERGEs it
+ * in; a version older than the stored one never overwrites it, so late data lands in order.
+ * Deleted records stay as tombstones ({@code is_deleted = true}) so a late older version cannot
+ * resurrect them. {@code --full-refresh} rebuilds the table from all of bronze and gives the same
+ * table as the incremental path.
+ *
+ * <p>Conformed rows carry {@code _cursor} (the version order) and bronze lineage ({@code
+ * _batch_id}, {@code _source_file}, {@code _line_number}, {@code _record_hash}).
+ */
+public abstract class SilverJob implements LakehouseJob {
+  public static final TableName QUARANTINE = TableName.of("silver", "_quarantine");
+  static final List<String> LINEAGE = List.of("_cursor", "_batch_id", "_source_file", "_line_number", "_record_hash");
+
+  /** The silver table written. */
+  public abstract TableName table();
+
+  /** The bronze table read. */
+  public abstract TableName source();
+
+  /** Key columns of the silver table. */
+  public abstract List<String> key();
+
+  /**
+   * Bronze rows to silver columns plus {@code _cursor}, {@code is_deleted} and the lineage
+   * columns. Local-time columns stay as read; {@link #run} converts them as configured.
+   */
+  public abstract Dataset<Row> conform(Dataset<Row> bronze);
+
+  /** Full-refresh sources: only the newest extract is the stream's current content. */
+  protected boolean latestExtractOnly() {
+    return false;
+  }
+
+  @Override
+  public String name() {
+    return table().toString();
+  }
+
+  @Override
+  public String layer() {
+    return "silver";
+  }
+
+  @Override
+  public List<TableName> inputs() {
+    return List.of(source());
+  }
+
+  @Override
+  public List<TableName> outputs() {
+    return List.of(table(), QUARANTINE);
+  }
+
+  @Override
+  public JobResult run(JobContext ctx) {
+    SparkSession spark = ctx.spark();
+    String sourcePath = ctx.catalog().location(source());
+    if (!DeltaTable.isDeltaTable(spark, sourcePath)) {
+      throw LakehouseException.inputRejected(name() + ": its input " + source() + " does not exist yet; run 'lakehouse run bronze' first.");
+    }
+    SilverTableConfig conf = SilverTableConfig.read(ctx.settings().config(), table().table());
+    Watermarks watermarks = new Watermarks(spark, ctx.catalog());
+    String path = ctx.catalog().location(table());
+    boolean rebuild = ctx.fullRefresh() || !DeltaTable.isDeltaTable(spark, path) || latestExtractOnly();
+
+    StepLog read = ctx.step(name(), "read");
+    Dataset<Row> bronze = spark.read().format("delta").load(sourcePath);
+    String watermark = watermarks.get(name(), source());
+    Row newest = (watermark == null || ctx.fullRefresh() ? bronze : bronze.where(col("_batch_id").gt(watermark)))
+        .agg(max("_batch_id")).first();
+    if (newest.isNullAt(0)) {
+      read.done("new_rows", 0, "watermark", watermark);
+      return JobResult.succeeded(0, 0, "up to date", Map.of());
+    }
+    String newestBatch = newest.getString(0);
+    Dataset<Row> input;
+    if (latestExtractOnly()) {
+      // The newest extract of the whole stream, not of the new rows: a late older extract changes nothing.
+      input = bronze.where(col("_extract_date").equalTo(bronze.agg(max("_extract_date")).first().get(0)));
+    } else {
+      input = rebuild ? bronze : bronze.where(col("_batch_id").gt(watermark));
+    }
+    read.done("watermark", watermark, "newest_batch", newestBatch, "rebuild", rebuild);
+
+    Dataset<Row> conformed = privacy(localTimes(conform(input), conf), conf, ctx).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return write(ctx, conf, conformed, rebuild, path, watermarks, newestBatch);
+    } finally {
+      conformed.unpersist();
+    }
+  }
+
+  private JobResult write(JobContext ctx, SilverTableConfig conf, Dataset<Row> conformed, boolean rebuild, String path,
+      Watermarks watermarks, String newestBatch) {
+    SparkSession spark = ctx.spark();
+    Instant latestAllowed = ctx.runDate().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)
+        .plus(Duration.ofMillis(ctx.settings().config().getDuration("lakehouse.silver.future-tolerance").toMillis()));
+    List<RowRules.Rule> rules = rules(conf, Timestamp.from(latestAllowed));
+    List<RowRules.Flag> flags = flags(conf);
+    Dataset<Row> latest = RowRules.passing(conformed, rules, flags)
+        .transform(ConformTransforms.dedupeLatest(key(), List.of("_cursor"))::apply);
+
+    StepLog write = ctx.step(name(), rebuild ? "rebuild" : "merge");
+    long written;
+    if (rebuild) {
+      DeltaTables.ensure(spark, path, latest.schema(), List.of(), tableProperties());
+      latest.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path);
+      written = metric(spark, path, "numOutputRows");
+    } else {
+      DeltaTable.forPath(spark, path).as("t")
+          .merge(latest.as("s"), keyCondition())
+          .whenMatched(newer()).updateAll()
+          .whenNotMatched().insertAll()
+          .execute();
+      written = metric(spark, path, "numTargetRowsInserted") + metric(spark, path, "numTargetRowsUpdated");
+    }
+    write.done("rows", written, "table", table());
+
+    long quarantined = quarantine(ctx, RowRules.failing(conformed, rules, table().toString(), key()), rebuild);
+    watermarks.advance(name(), source(), newestBatch, ctx.runId(), ctx.clock().instant());
+    Map<String, Long> details = new LinkedHashMap<>();
+    details.put("quarantined", quarantined);
+    return JobResult.succeeded(written, written, written + " rows written to " + table() + ", " + quarantined + " quarantined", details);
+  }
+
+  /** Configured local-time columns to UTC instants. */
+  static Dataset<Row> localTimes(Dataset<Row> rows, SilverTableConfig conf) {
+    Dataset<Row> out = rows;
+    for (Map.Entry<String, String> z : conf.localTimeZones().entrySet()) {
+      requireColumn(out, z.getKey(), "local-time-zone");
+      out = out.withColumn(z.getKey(), ConformTransforms.localToUtc(col(z.getKey()), z.getValue()));
+    }
+    return out;
+  }
+
+  /** Configured privacy treatments: hash (column becomes {@code <column>_hash}), redact, truncate-ip, drop. */
+  static Dataset<Row> privacy(Dataset<Row> rows, SilverTableConfig conf, JobContext ctx) {
+    Dataset<Row> out = rows;
+    for (Map.Entry<String, String> p : conf.privacy().entrySet()) {
+      String c = p.getKey();
+      requireColumn(out, c, "privacy");
+      out = switch (p.getValue()) {
+        case "hash" -> out.withColumn(c + "_hash", ConformTransforms.keyedHash(PiiKey.resolve(ctx.settings())).apply(col(c))).drop(c);
+        case "redact" -> out.withColumn(c, ConformTransforms.redact(col(c)));
+        case "truncate-ip" -> out.withColumn(c, ConformTransforms.truncateIp(col(c)));
+        case "drop" -> out.drop(c);
+        default -> throw new IllegalStateException(p.getValue());
+      };
+    }
+    return out;
+  }
+
+  private List<RowRules.Rule> rules(SilverTableConfig conf, Timestamp latestAllowed) {
+    List<RowRules.Rule> rules = new ArrayList<>();
+    key().forEach(k -> rules.add(RowRules.notNull(k)));
+    conf.required().forEach(c -> rules.add(RowRules.notNull(c)));
+    conf.ranges().forEach((c, b) -> rules.add(RowRules.between(c, b[0], b[1])));
+    conf.notFuture().forEach(c -> rules.add(RowRules.notAfter(c, latestAllowed)));
+    return rules;
+  }
+
+  private static List<RowRules.Flag> flags(SilverTableConfig conf) {
+    List<RowRules.Flag> flags = new ArrayList<>();
+    conf.enums().forEach((c, known) -> flags.add(RowRules.unknownValue(c, known)));
+    return flags;
+  }
+
+  private Column keyCondition() {
+    Column cond = null;
+    for (String k : key()) {
+      Column eq = col("t." + k).equalTo(col("s." + k));
+      cond = cond == null ? eq : cond.and(eq);
+    }
+    return cond;
+  }
+
+  /** The source version is newer than the stored one: by cursor, then by bronze lineage. */
+  private static Column newer() {
+    return struct(LINEAGE.subList(0, 4).stream().map(c -> col("s." + c)).toArray(Column[]::new))
+        .gt(struct(LINEAGE.subList(0, 4).stream().map(c -> col("t." + c)).toArray(Column[]::new)));
+  }
+
+  private long quarantine(JobContext ctx, Dataset<Row> failed, boolean rebuild) {
+    SparkSession spark = ctx.spark();
+    String path = ctx.catalog().location(QUARANTINE);
+    DeltaTables.ensure(spark, path, QUARANTINE_SCHEMA, List.of("table"), Map.of());
+    DeltaTable q = DeltaTable.forPath(spark, path);
+    if (rebuild) {
+      q.delete(col("table").equalTo(table().toString()));
+    }
+    q.as("t").merge(failed.as("s"), "t.table = s.table AND t._record_hash = s._record_hash AND t.rule = s.rule")
+        .whenNotMatched().insertAll().execute();
+    return metric(spark, path, "numTargetRowsInserted");
+  }
+
+  static final StructType QUARANTINE_SCHEMA = new StructType()
+      .add("table", "string", false).add("key", "string").add("rule", "string").add("reason", "string")
+      .add("record", "string").add("_record_hash", "string").add("_batch_id", "string");
+
+  private static Map<String, String> tableProperties() {
+    return Map.of("delta.enableChangeDataFeed", "true");
+  }
+
+  private static long metric(SparkSession spark, String path, String name) {
+    Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first();
+    scala.collection.Map<String, String> metrics = last.getAs(0);
+    return metrics.contains(name) ? Long.parseLong(metrics.apply(name)) : 0L;
+  }
+
+  static void requireColumn(Dataset<Row> rows, String column, String setting) {
+    if (!List.of(rows.columns()).contains(column)) {
+      throw LakehouseException.usage("Configuration error: lakehouse.silver.tables.*." + setting + " names column '"
+          + column + "', which the table does not have. Columns: " + String.join(", ", rows.columns()) + ".");
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package io.profitos.lakehouse.silver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import io.profitos.lakehouse.bronze.BronzeIngestJob;
+import io.profitos.lakehouse.core.config.LakehouseSettings;
+import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.JobResult;
+import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.testing.SparkTestSession;
+import io.profitos.lakehouse.core.testing.TestSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Landing -> bronze -> silver for customers, workspaces and fx rates: incremental, full refresh, idempotent. */
+class SilverJobsIT {
+  private static final String CONF = """
+      lakehouse.sources {
+        stripe { format = airbyte-jsonl, streams.customers { sync = incremental, primary-key = [id], cursor = updated } }
+        product_db { format = airbyte-jsonl, streams.workspaces { sync = incremental, primary-key = [workspace_id], cursor = _ab_cdc_updated_at } }
+        finance { format = csv, streams.fx_rates { sync = full_refresh } }
+      }
+      lakehouse.silver.tables {
+        customers { privacy { email = hash, default_payment_method = redact }, not-future = [created_at] }
+        workspaces {
+          local-time-zone { created_at = "America/Los_Angeles" }
+          enums { plan = [free, team, business, enterprise] }
+          ranges { seats = [0, 100000] }
+        }
+        fx_rates { required = [usd_per_unit], ranges { usd_per_unit = [0.000001, 1000000] } }
+      }
+      """;
+
+  @TempDir Path landing;
+  @TempDir Path warehouse;
+  @TempDir Path rebuilt;
+  private final SparkSession spark = SparkTestSession.get();
+  private LakehouseSettings settings;
+
+  @BeforeEach
+  void setUp() {
+    settings = TestSettings.settings(landing, warehouse, CONF);
+  }
+
+  private void write(String relative, String content) throws IOException {
+    Path p = landing.resolve(relative);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content);
+  }
+
+  private static String airbyte(String data) {
+    return "{\"_airbyte_raw_id\":\"" + UUID.randomUUID() + "\",\"_airbyte_extracted_at\":1767225600000,\"_airbyte_data\":" + data + "}\n";
+  }
+
+  private static String customer(String id, String email, long updated, boolean deleted, long created) {
+    return airbyte("{\"id\":\"" + id + "\",\"email\":\"" + email + "\",\"name\":\"N " + id + "\",\"created\":" + created
+        + ",\"currency\":\"eur\",\"deleted\":" + deleted + ",\"metadata\":{\"workspace_id\":\"w_" + id + "\"},"
+        + "\"invoice_settings\":{\"default_payment_method\":\"pm_" + id + "\"},\"updated\":" + updated + "}");
+  }
+
+  private static final long JAN_1 = 1767225600L; // 2026-01-01T00:00:00Z
+
+  private void day1() throws IOException {
+    write("stripe/customers/extract_date=2026-01-01/a.jsonl",
+        customer("c1", "Ada@Example.com", JAN_1 + 10, false, JAN_1)
+            + customer("c2", "bob@example.com", JAN_1 + 10, false, JAN_1)
+            + customer("c2", "bob@example.com", JAN_1 + 10, false, JAN_1)      // delivered twice
+            + customer("c3", "cy@example.com", JAN_1 + 5, false, JAN_1 + 400L * 86400)); // created in the future
+    write("product_db/workspaces/extract_date=2026-01-01/a.jsonl",
+        airbyte("{\"workspace_id\":\"w1\",\"plan\":\"team\",\"seats\":5,\"created_at\":\"2025-12-31T20:00:00\",\"_ab_cdc_updated_at\":\"2026-01-01T04:00:00Z\",\"_ab_cdc_deleted_at\":null}")
+            + airbyte("{\"workspace_id\":\"w2\",\"plan\":\"starter\",\"seats\":3,\"created_at\":\"2025-07-01T10:00:00\",\"_ab_cdc_updated_at\":\"2026-01-01T04:00:00Z\",\"_ab_cdc_deleted_at\":null}")
+            + airbyte("{\"workspace_id\":\"w3\",\"plan\":\"team\",\"seats\":-4,\"created_at\":\"2025-07-01T10:00:00\",\"_ab_cdc_updated_at\":\"2026-01-01T04:00:00Z\",\"_ab_cdc_deleted_at\":null}"));
+    write("finance/fx_rates/extract_date=2026-01-01/fx.csv", "date,currency,usd_per_unit\n2026-01-01,EUR,1.08\n2026-01-01,GBP,1.26\n");
+  }
+
+  private void day2() throws IOException {
+    write("stripe/customers/extract_date=2026-01-02/a.jsonl",
+        customer("c1", "ada.new@example.com", JAN_1 + 90000, false, JAN_1)   // newer version
+            + customer("c2", "bob@example.com", JAN_1 + 90000, true, JAN_1)  // deleted
+            + customer("c4", "dee@example.com", JAN_1 + 90000, false, JAN_1));
+    // A late file: an older version of c1 arrives after the newer one.
+    write("stripe/customers/extract_date=2026-01-01/late.jsonl", customer("c1", "ada.old@example.com", JAN_1 + 1, false, JAN_1));
+    write("product_db/workspaces/extract_date=2026-01-02/a.jsonl",
+        airbyte("{\"workspace_id\":\"w1\",\"plan\":\"business\",\"seats\":12,\"created_at\":\"2025-12-31T20:00:00\",\"_ab_cdc_updated_at\":\"2026-01-02T04:00:00Z\",\"_ab_cdc_deleted_at\":null}")
+            + airbyte("{\"workspace_id\":\"w2\",\"plan\":\"starter\",\"seats\":3,\"created_at\":\"2025-07-01T10:00:00\",\"_ab_cdc_updated_at\":\"2026-01-02T05:00:00Z\",\"_ab_cdc_deleted_at\":\"2026-01-02T05:00:00Z\"}"));
+    write("finance/fx_rates/extract_date=2026-01-02/fx.csv",
+        "date,currency,usd_per_unit\n2026-01-01,EUR,1.08\n2026-01-01,GBP,1.26\n2026-01-02,EUR,1.09\n2026-01-02,GBP,-1\n");
+  }
+
+  private JobContext ctx(LakehouseSettings s, boolean fullRefresh) {
+    return new JobContext(spark, s, new io.profitos.lakehouse.core.table.TableCatalog(s.warehouse()),
+        UUID.randomUUID().toString(), LocalDate.of(2026, 1, 2), fullRefresh, Clock.systemUTC());
+  }
+
+  private void runAll(LakehouseSettings s, boolean fullRefresh) {
+    for (String stream : List.of("stripe/customers", "product_db/workspaces", "finance/fx_rates")) {
+      new BronzeIngestJob(s.stream(stream)).run(ctx(s, false));
+    }
+    for (LakehouseJob job : new SilverJobProvider().jobs(s)) {
+      JobResult r = job.run(ctx(s, fullRefresh));
+      assertThat(r.status()).isEqualTo(JobResult.SUCCEEDED);
+    }
+  }
+
+  private Dataset<Row> table(Path wh, String name) {
+    return spark.read().format("delta").load(wh.resolve(name.replace('.', '/')).toString());
+  }
+
+  @Test
+  void conformsIncrementallyAndMatchesAFullRebuild() throws IOException {
+    day1();
+    runAll(settings, false);
+    day2();
+    runAll(settings, false);
+
+    Dataset<Row> customers = table(warehouse, "silver.customers");
+    assertThat(customers.columns()).contains("customer_id", "email_hash", "default_payment_method", "is_deleted", "currency")
+        .doesNotContain("email");
+    List<Row> rows = customers.orderBy("customer_id").collectAsList();
+    assertThat(rows).extracting(r -> r.<String>getAs("customer_id") + ":" + r.<Boolean>getAs("is_deleted"))
+        .containsExactly("c1:false", "c2:true", "c4:false");
+    Row c1 = rows.get(0);
+    assertThat(c1.<String>getAs("email_hash")).isEqualTo(ConformTransforms.hmac(
+        settings.config().getString("lakehouse.silver.local-demo-pii-hash-key").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "ada.new@example.com"));
+    assertThat(c1.<String>getAs("default_payment_method")).isEqualTo("[REDACTED]");
+    assertThat(c1.<String>getAs("currency")).isEqualTo("EUR");
+    assertThat(c1.getAs("updated_at").toString()).startsWith("2026-01-02 01:00:00");
+    // Nothing lost: 8 bronze rows = 3 silver keys + 4 older or duplicate versions + 1 quarantined.
+    assertThat(table(warehouse, "bronze.stripe_customers").count()).isEqualTo(8);
+    List<Row> quarantined = table(warehouse, "silver._quarantine").where(col("table").equalTo("silver.customers")).collectAsList();
+    assertThat(quarantined).singleElement().satisfies(q -> {
+      assertThat(q.<String>getAs("key")).isEqualTo("c3");
+      assertThat(q.<String>getAs("rule")).isEqualTo("future:created_at");
+    });
+
+    List<Row> ws = table(warehouse, "silver.workspaces").orderBy("workspace_id").collectAsList();
+    assertThat(ws).extracting(r -> r.<String>getAs("workspace_id") + ":" + r.<String>getAs("plan") + ":" + r.getAs("seats")
+        + ":" + r.<Boolean>getAs("is_deleted") + ":" + r.getList(r.fieldIndex("_flags")))
+        .containsExactly("w1:business:12:false:[]", "w2:starter:3:true:[unknown_value:plan]");
+    // 2025-12-31 20:00 in Los Angeles (PST) is 2026-01-01 04:00 UTC: a different month and year.
+    assertThat(ws.get(0).getTimestamp(ws.get(0).fieldIndex("created_at")).toInstant().toString()).isEqualTo("2026-01-01T04:00:00Z");
+    assertThat(table(warehouse, "silver._quarantine").where(col("rule").equalTo("range:seats")).count()).isEqualTo(1);
+
+    List<Row> fx = table(warehouse, "silver.fx_rates").orderBy("date", "currency").collectAsList();
+    assertThat(fx).extracting(r -> r.getAs("date") + " " + r.getString(1) + " " + r.getDecimal(2).toPlainString())
+        .containsExactly("2026-01-01 EUR 1.08000000", "2026-01-01 GBP 1.26000000", "2026-01-02 EUR 1.09000000");
+    assertThat(table(warehouse, "silver._quarantine").where(col("rule").equalTo("range:usd_per_unit")).count()).isEqualTo(1);
+
+    // The same landing zone rebuilt in one go with --full-refresh gives the same tables.
+    LakehouseSettings full = TestSettings.settings(landing, rebuilt, CONF);
+    runAll(full, true);
+    for (String t : List.of("silver.customers", "silver.workspaces", "silver.fx_rates")) {
+      Dataset<Row> incremental = table(warehouse, t).drop("_batch_id", "_source_file");
+      Dataset<Row> rebuild = table(rebuilt, t).drop("_batch_id", "_source_file");
+      assertThat(incremental.schema()).as(t).isEqualTo(rebuild.schema());
+      assertThat(incremental.except(rebuild).count()).as(t + " incremental minus rebuild").isZero();
+      assertThat(rebuild.except(incremental).count()).as(t + " rebuild minus incremental").isZero();
+    }
+    assertThat(table(rebuilt, "silver._quarantine").count()).isEqualTo(table(warehouse, "silver._quarantine").count());
+  }
+
+  @Test
+  void runningAgainChangesNothing() throws IOException {
+    day1();
+    runAll(settings, false);
+    String path = warehouse.resolve("silver/customers").toString();
+    long version = DeltaTable.forPath(spark, path).history(1).first().getLong(0);
+    long quarantine = table(warehouse, "silver._quarantine").count();
+
+    for (LakehouseJob job : new SilverJobProvider().jobs(settings)) {
+      JobResult r = job.run(ctx(settings, false));
+      assertThat(r.message()).isEqualTo("up to date");
+    }
+
+    assertThat(DeltaTable.forPath(spark, path).history(1).first().getLong(0)).isEqualTo(version);
+    assertThat(table(warehouse, "silver._quarantine").count()).isEqualTo(quarantine);
+  }
+}
