@@ -139,7 +139,7 @@ public abstract class SilverJob implements LakehouseJob {
     long written;
     if (rebuild) {
       DeltaTables.ensure(spark, path, latest.schema(), List.of(), tableProperties());
-      latest.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path);
+      latest.to(DeltaTables.nullable(latest.schema())).write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path);
       written = metric(spark, path, "numOutputRows");
     } else {
       DeltaTable.forPath(spark, path).as("t")
@@ -216,27 +216,14 @@ public abstract class SilverJob implements LakehouseJob {
   }
 
   private long quarantine(JobContext ctx, Dataset<Row> failed, boolean rebuild) {
-    SparkSession spark = ctx.spark();
-    String path = ctx.catalog().location(QUARANTINE);
-    DeltaTables.ensure(spark, path, QUARANTINE_SCHEMA, List.of("table"), Map.of());
-    DeltaTable q = DeltaTable.forPath(spark, path);
-    if (rebuild) {
-      q.delete(col("table").equalTo(table().toString()));
-    }
-    q.as("t").merge(failed.as("s"), "t.table = s.table AND t._record_hash = s._record_hash AND t.rule = s.rule")
-        .whenNotMatched().insertAll().execute();
-    return metric(spark, path, "numTargetRowsInserted");
+    return SilverQuarantine.write(ctx, table(), failed, rebuild);
   }
 
-  static final StructType QUARANTINE_SCHEMA = new StructType()
-      .add("table", "string", false).add("key", "string").add("rule", "string").add("reason", "string")
-      .add("record", "string").add("_record_hash", "string").add("_batch_id", "string");
-
-  private static Map<String, String> tableProperties() {
+  static Map<String, String> tableProperties() {
     return Map.of("delta.enableChangeDataFeed", "true");
   }
 
-  private static long metric(SparkSession spark, String path, String name) {
+  static long metric(SparkSession spark, String path, String name) {
     Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first();
     scala.collection.Map<String, String> metrics = last.getAs(0);
     return metrics.contains(name) ? Long.parseLong(metrics.apply(name)) : 0L;

@@ -20,6 +20,9 @@ public final class SilverJobProvider implements JobProvider {
         new SilverEntityJob("silver.workspaces", "bronze.product_db_workspaces", List.of("workspace_id"), EntityTransforms::workspaces,
             false, "Product workspaces from CDC, newest version per id, Los Angeles local times to UTC, deletes as tombstones"),
         new SilverEntityJob("silver.fx_rates", "bronze.finance_fx_rates", List.of("date", "currency"), EntityTransforms::fxRates,
-            true, "Daily USD rates per currency from finance's newest full extract"));
+            true, "Daily USD rates per currency from finance's newest full extract"),
+        new SilverEntityJob("silver.subscriptions", "bronze.stripe_subscriptions", List.of("subscription_id"),
+            SubscriptionTransforms::conform, false, "Stripe subscriptions, newest version per id, typed items, monthly list amount"),
+        new SilverSubscriptionHistoryJob());
   }
 }

@@ -30,6 +30,7 @@ class SilverJobsIT {
   private static final String CONF = """
       lakehouse.sources {
         stripe { format = airbyte-jsonl, streams.customers { sync = incremental, primary-key = [id], cursor = updated } }
+        stripe { streams.subscriptions { sync = incremental, primary-key = [id], cursor = updated } }
         product_db { format = airbyte-jsonl, streams.workspaces { sync = incremental, primary-key = [workspace_id], cursor = _ab_cdc_updated_at } }
         finance { format = csv, streams.fx_rates { sync = full_refresh } }
       }
@@ -41,6 +42,7 @@ class SilverJobsIT {
           ranges { seats = [0, 100000] }
         }
         fx_rates { required = [usd_per_unit], ranges { usd_per_unit = [0.000001, 1000000] } }
+        subscriptions { enums { status = [trialing, active, past_due, unpaid, canceled, incomplete] } }
       }
       """;
 
@@ -73,6 +75,13 @@ class SilverJobsIT {
 
   private static final long JAN_1 = 1767225600L; // 2026-01-01T00:00:00Z
 
+  private static String subscription(String id, String currency, long seats, long updated) {
+    return airbyte("{\"id\":\"" + id + "\",\"customer\":\"c1\",\"status\":\"active\",\"created\":" + JAN_1 + ",\"currency\":\"" + currency
+        + "\",\"items\":{\"data\":[{\"price\":{\"id\":\"p\",\"product\":\"prod\",\"unit_amount\":1000,\"currency\":\"" + currency
+        + "\",\"recurring\":{\"interval\":\"month\",\"interval_count\":1}},\"quantity\":" + seats + "}]},\"discount\":null,"
+        + "\"metadata\":{\"workspace_id\":\"w1\"},\"updated\":" + updated + "}");
+  }
+
   private void day1() throws IOException {
     write("stripe/customers/extract_date=2026-01-01/a.jsonl",
         customer("c1", "Ada@Example.com", JAN_1 + 10, false, JAN_1)
@@ -84,6 +93,9 @@ class SilverJobsIT {
             + airbyte("{\"workspace_id\":\"w2\",\"plan\":\"starter\",\"seats\":3,\"created_at\":\"2025-07-01T10:00:00\",\"_ab_cdc_updated_at\":\"2026-01-01T04:00:00Z\",\"_ab_cdc_deleted_at\":null}")
             + airbyte("{\"workspace_id\":\"w3\",\"plan\":\"team\",\"seats\":-4,\"created_at\":\"2025-07-01T10:00:00\",\"_ab_cdc_updated_at\":\"2026-01-01T04:00:00Z\",\"_ab_cdc_deleted_at\":null}"));
     write("finance/fx_rates/extract_date=2026-01-01/fx.csv", "date,currency,usd_per_unit\n2026-01-01,EUR,1.08\n2026-01-01,GBP,1.26\n");
+    write("stripe/subscriptions/extract_date=2026-01-01/a.jsonl",
+        subscription("s1", "eur", 5, JAN_1 + 100) + subscription("s2", "gbp", 2, JAN_1 + 100)
+            + subscription("s3", "chf", 1, JAN_1 + 100));
   }
 
   private void day2() throws IOException {
@@ -98,6 +110,10 @@ class SilverJobsIT {
             + airbyte("{\"workspace_id\":\"w2\",\"plan\":\"starter\",\"seats\":3,\"created_at\":\"2025-07-01T10:00:00\",\"_ab_cdc_updated_at\":\"2026-01-02T05:00:00Z\",\"_ab_cdc_deleted_at\":\"2026-01-02T05:00:00Z\"}"));
     write("finance/fx_rates/extract_date=2026-01-02/fx.csv",
         "date,currency,usd_per_unit\n2026-01-01,EUR,1.08\n2026-01-01,GBP,1.26\n2026-01-02,EUR,1.09\n2026-01-02,GBP,-1\n");
+    write("stripe/subscriptions/extract_date=2026-01-02/a.jsonl",
+        subscription("s1", "eur", 7, JAN_1 + 90000) + subscription("s2", "gbp", 3, JAN_1 + 90000));
+    // A late file: s1's middle version arrives after its newest one.
+    write("stripe/subscriptions/extract_date=2026-01-01/late.jsonl", subscription("s1", "eur", 6, JAN_1 + 50000));
   }
 
   private JobContext ctx(LakehouseSettings s, boolean fullRefresh) {
@@ -106,7 +122,7 @@ class SilverJobsIT {
   }
 
   private void runAll(LakehouseSettings s, boolean fullRefresh) {
-    for (String stream : List.of("stripe/customers", "product_db/workspaces", "finance/fx_rates")) {
+    for (String stream : List.of("stripe/customers", "product_db/workspaces", "finance/fx_rates", "stripe/subscriptions")) {
       new BronzeIngestJob(s.stream(stream)).run(ctx(s, false));
     }
     for (LakehouseJob job : new SilverJobProvider().jobs(s)) {
@@ -160,10 +176,24 @@ class SilverJobsIT {
         .containsExactly("2026-01-01 EUR 1.08000000", "2026-01-01 GBP 1.26000000", "2026-01-02 EUR 1.09000000");
     assertThat(table(warehouse, "silver._quarantine").where(col("rule").equalTo("range:usd_per_unit")).count()).isEqualTo(1);
 
+    List<Row> history = table(warehouse, "silver.subscription_history").orderBy("subscription_id", "valid_from").collectAsList();
+    // s1: 5, 6 then 7 seats at 10.00 EUR, each at the EUR rate of its date (1.08, 1.08, 1.09); the late middle
+    // version sits between the others. s2's second version has no GBP rate on 2026-01-02 (finance sent -1, which
+    // is quarantined), so it takes the newest earlier one (1.26).
+    assertThat(history).extracting(r -> r.<String>getAs("subscription_id") + ":" + r.getDecimal(r.fieldIndex("monthly_amount")).toPlainString()
+            + ":" + r.getDecimal(r.fieldIndex("monthly_amount_usd")).toPlainString() + ":" + r.<Boolean>getAs("is_current"))
+        .containsExactly("s1:50.000000:54.000000:false", "s1:60.000000:64.800000:false", "s1:70.000000:76.300000:true",
+            "s2:20.000000:25.200000:false", "s2:30.000000:37.800000:true");
+    // Finance sends no CHF rates at all: s3's version is quarantined, not priced at null.
+    assertThat(table(warehouse, "silver._quarantine").where(col("rule").equalTo("fx_rate_missing:CHF")).first()
+        .<String>getAs("key")).startsWith("s3|");
+    assertThat(table(warehouse, "silver.subscriptions").where(col("subscription_id").equalTo("s1")).first()
+        .getDecimal(table(warehouse, "silver.subscriptions").schema().fieldIndex("monthly_amount")).toPlainString()).isEqualTo("70.000000");
+
     // The same landing zone rebuilt in one go with --full-refresh gives the same tables.
     LakehouseSettings full = TestSettings.settings(landing, rebuilt, CONF);
     runAll(full, true);
-    for (String t : List.of("silver.customers", "silver.workspaces", "silver.fx_rates")) {
+    for (String t : List.of("silver.customers", "silver.workspaces", "silver.fx_rates", "silver.subscriptions", "silver.subscription_history")) {
       Dataset<Row> incremental = table(warehouse, t).drop("_batch_id", "_source_file");
       Dataset<Row> rebuild = table(rebuilt, t).drop("_batch_id", "_source_file");
       assertThat(incremental.schema()).as(t).isEqualTo(rebuild.schema());

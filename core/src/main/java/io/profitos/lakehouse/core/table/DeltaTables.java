@@ -14,6 +14,31 @@ public final class DeltaTables {
   private DeltaTables() {}
 
   /**
+   * The schema with every field nullable, nested ones included: Delta rejects NOT NULL inside
+   * arrays and maps, and tables fed by evolving sources must accept missing values.
+   */
+  public static StructType nullable(StructType schema) {
+    return (StructType) nullable((org.apache.spark.sql.types.DataType) schema);
+  }
+
+  private static org.apache.spark.sql.types.DataType nullable(org.apache.spark.sql.types.DataType type) {
+    if (type instanceof StructType st) {
+      StructType out = new StructType();
+      for (var f : st.fields()) {
+        out = out.add(new org.apache.spark.sql.types.StructField(f.name(), nullable(f.dataType()), true, f.metadata()));
+      }
+      return out;
+    }
+    if (type instanceof org.apache.spark.sql.types.ArrayType at) {
+      return org.apache.spark.sql.types.DataTypes.createArrayType(nullable(at.elementType()), true);
+    }
+    if (type instanceof org.apache.spark.sql.types.MapType mt) {
+      return org.apache.spark.sql.types.DataTypes.createMapType(nullable(mt.keyType()), nullable(mt.valueType()), true);
+    }
+    return type;
+  }
+
+  /**
    * Creates the Delta table at {@code location} if it does not exist. Serialised within the
    * process, so concurrent jobs sharing a table (ledgers, quarantine, run logs) never race to
    * create it; appends to an existing table never conflict with each other.
@@ -24,7 +49,7 @@ public final class DeltaTables {
       if (DeltaTable.isDeltaTable(spark, location)) {
         return;
       }
-      DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark).location(location).addColumns(schema);
+      DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark).location(location).addColumns(nullable(schema));
       if (!partitionBy.isEmpty()) {
         builder = builder.partitionedBy(partitionBy.toArray(String[]::new));
       }

@@ -1,0 +1,114 @@
+package io.profitos.lakehouse.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import io.delta.tables.DeltaTable;
+import io.profitos.lakehouse.core.LakehouseException;
+import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.JobResult;
+import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.job.StepLog;
+import io.profitos.lakehouse.core.table.DeltaTables;
+import io.profitos.lakehouse.core.table.TableName;
+import io.profitos.lakehouse.core.table.Watermarks;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code bronze.stripe_subscriptions} + {@code silver.fx_rates} -> {@code silver.subscription_history}.
+ * Grain: one version of a subscription (valid_from, valid_to, is_current), with its monthly amount
+ * in the original currency and in USD at the newest rate on or before the version's start date. A run re-derives the
+ * whole version chain of every subscription that has new bronze rows (so a late, older version
+ * lands in its place and the neighbours' valid_to move) and MERGEs it in, deleting versions that
+ * no longer exist. A version in a currency with no FX rate is quarantined: a missing rate is a
+ * quality failure, never a null amount.
+ */
+public final class SilverSubscriptionHistoryJob implements LakehouseJob {
+  static final TableName TABLE = TableName.of("silver", "subscription_history");
+  static final TableName SOURCE = TableName.of("bronze", "stripe_subscriptions");
+  static final TableName FX = TableName.of("silver", "fx_rates");
+
+  @Override public String name() { return TABLE.toString(); }
+  @Override public String layer() { return "silver"; }
+  @Override public String description() {
+    return "Every version of every Stripe subscription with valid_from/valid_to and monthly amounts in currency and USD";
+  }
+  @Override public List<TableName> inputs() { return List.of(SOURCE, FX); }
+  @Override public List<TableName> outputs() { return List.of(TABLE, SilverJob.QUARANTINE); }
+
+  @Override
+  public JobResult run(JobContext ctx) {
+    SparkSession spark = ctx.spark();
+    String sourcePath = ctx.catalog().location(SOURCE);
+    String fxPath = ctx.catalog().location(FX);
+    if (!DeltaTable.isDeltaTable(spark, sourcePath) || !DeltaTable.isDeltaTable(spark, fxPath)) {
+      throw LakehouseException.inputRejected(name() + ": needs " + SOURCE + " and " + FX + "; run 'lakehouse run bronze' and 'lakehouse run silver.fx_rates' first.");
+    }
+    String path = ctx.catalog().location(TABLE);
+    Watermarks watermarks = new Watermarks(spark, ctx.catalog());
+    String watermark = ctx.fullRefresh() ? null : watermarks.get(name(), SOURCE);
+    boolean rebuild = watermark == null || !DeltaTable.isDeltaTable(spark, path);
+    Dataset<Row> bronze = spark.read().format("delta").load(sourcePath);
+    Dataset<Row> fresh = rebuild ? bronze : bronze.where(col("_batch_id").gt(watermark));
+    Row newest = fresh.agg(max("_batch_id")).first();
+    if (newest.isNullAt(0)) {
+      return JobResult.succeeded(0, 0, "up to date", Map.of());
+    }
+
+    StepLog derive = ctx.step(name(), "derive");
+    Dataset<Row> versions;
+    List<String> touched = List.of();
+    if (rebuild) {
+      versions = SubscriptionTransforms.conform(bronze);
+    } else {
+      touched = fresh.select(col("id").cast("string")).distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      versions = SubscriptionTransforms.conform(bronze.where(col("id").isin(touched.toArray())));
+    }
+    Dataset<Row> history = SubscriptionTransforms.withUsd(SubscriptionTransforms.history(versions),
+        spark.read().format("delta").load(fxPath)).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> priced = history.where(col("usd_per_unit").isNotNull());
+      Dataset<Row> unpriced = history.where(col("usd_per_unit").isNull());
+      derive.done("subscriptions", rebuild ? "all" : touched.size());
+
+      StepLog write = ctx.step(name(), rebuild ? "rebuild" : "merge");
+      long written;
+      if (rebuild) {
+        DeltaTables.ensure(spark, path, priced.schema(), List.of(), SilverJob.tableProperties());
+        priced.to(DeltaTables.nullable(priced.schema())).write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path);
+        written = SilverJob.metric(spark, path, "numOutputRows");
+      } else {
+        DeltaTable.forPath(spark, path).as("t")
+            .merge(priced.as("s"), "t.subscription_id = s.subscription_id AND t.valid_from = s.valid_from")
+            .whenMatched().updateAll()
+            .whenNotMatched().insertAll()
+            .whenNotMatchedBySource(col("t.subscription_id").isin(touched.toArray())).delete()
+            .execute();
+        written = SilverJob.metric(spark, path, "numTargetRowsInserted") + SilverJob.metric(spark, path, "numTargetRowsUpdated");
+      }
+      write.done("rows", written);
+      Dataset<Row> failed = unpriced.select(lit(TABLE.toString()).as("table"),
+          concat_ws("|", col("subscription_id"), col("valid_from").cast("string")).as("key"),
+          concat_ws(":", lit("fx_rate_missing"), col("currency")).as("rule"),
+          concat_ws("", lit("silver.fx_rates has no rate for "), col("currency"),
+              lit(": add the currency to the finance fx_rates extract")).as("reason"),
+          org.apache.spark.sql.functions.to_json(org.apache.spark.sql.functions.struct(
+              col("subscription_id"), col("valid_from"), col("currency"), col("monthly_amount"))).as("record"),
+          col("_record_hash"), col("_batch_id"));
+      long quarantined = SilverQuarantine.write(ctx, TABLE, failed, rebuild);
+      watermarks.advance(name(), SOURCE, newest.getString(0), ctx.runId(), ctx.clock().instant());
+      return JobResult.succeeded(written, written, written + " versions written, " + quarantined + " without an FX rate quarantined",
+          Map.of("quarantined", quarantined));
+    } finally {
+      history.unpersist();
+    }
+  }
+}
