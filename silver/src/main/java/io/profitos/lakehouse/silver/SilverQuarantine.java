@@ -24,16 +24,21 @@ final class SilverQuarantine {
 
   private SilverQuarantine() {}
 
+  /** Writes the failing rows and returns how many this run found (the input is cached by the caller). */
   static long write(JobContext ctx, TableName table, Dataset<Row> failed, boolean rebuild) {
     SparkSession spark = ctx.spark();
+    // Counted from the input, not from the commit metrics: jobs running concurrently share this table.
+    long failing = failed.count();
     String path = ctx.catalog().location(SilverJob.QUARANTINE);
     DeltaTables.ensure(spark, path, SCHEMA, List.of("table"), Map.of());
     DeltaTable q = DeltaTable.forPath(spark, path);
     if (rebuild) {
       q.delete(col("table").equalTo(table.toString()));
     }
-    q.as("t").merge(failed.as("s"), "t.table = s.table AND t._record_hash = s._record_hash AND t.rule = s.rule")
-        .whenNotMatched().insertAll().execute();
-    return SilverJob.metric(spark, path, "numTargetRowsInserted");
+    if (failing > 0) {
+      q.as("t").merge(failed.as("s"), "t.table = s.table AND t._record_hash = s._record_hash AND t.rule = s.rule")
+          .whenNotMatched().insertAll().execute();
+    }
+    return failing;
   }
 }
