@@ -73,4 +73,14 @@ final class JsonBytes {
       g.writeNumberField(name, v);
     }
   }
+
+  /** The line with the invalid UTF-8 sequence C3 28 inserted at byte {@code at} (a planted defect). */
+  static byte[] withInvalidUtf8(byte[] line, int at) {
+    byte[] bad = new byte[line.length + 2];
+    System.arraycopy(line, 0, bad, 0, at);
+    bad[at] = (byte) 0xC3;
+    bad[at + 1] = (byte) 0x28;
+    System.arraycopy(line, at, bad, at + 2, line.length - at);
+    return bad;
+  }
 }

@@ -354,15 +354,7 @@ final class JsonLanding {
         }
       }
     }
-    if (at < 0) {
-      at = line.length - 1;
-    }
-    byte[] bad = new byte[line.length + 2];
-    System.arraycopy(line, 0, bad, 0, at);
-    bad[at] = (byte) 0xC3;
-    bad[at + 1] = (byte) 0x28;
-    System.arraycopy(line, at, bad, at + 2, line.length - at);
-    return bad;
+    return JsonBytes.withInvalidUtf8(line, at < 0 ? line.length - 1 : at);
   }
 
   private static int indexOf(byte[] hay, byte[] needle, int from) {
