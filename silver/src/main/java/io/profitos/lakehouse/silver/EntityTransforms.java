@@ -78,6 +78,51 @@ public final class EntityTransforms {
         col("_extract_date").cast(DataTypes.TimestampType).as("_cursor")));
   }
 
+  /**
+   * {@code bronze.product_db_users} -> user_id, workspace_id, email, ip_address, role, created_at
+   * (Los Angeles local time as written: configured to convert), is_deleted (CDC delete marker),
+   * _cursor (= _ab_cdc_updated_at, UTC), lineage.
+   */
+  public static Dataset<Row> users(Dataset<Row> b) {
+    Column cdc = Columns.optional(b, "_ab_cdc_updated_at", DataTypes.StringType).cast(DataTypes.TimestampType);
+    return b.select(concat(
+        col("user_id").cast(DataTypes.StringType).as("user_id"),
+        Columns.optional(b, "workspace_id", DataTypes.StringType).as("workspace_id"),
+        Columns.optional(b, "email", DataTypes.StringType).as("email"),
+        Columns.optional(b, "ip_address", DataTypes.StringType).as("ip_address"),
+        Columns.optional(b, "role", DataTypes.StringType).as("role"),
+        Columns.optional(b, "created_at", DataTypes.StringType).as("created_at"),
+        Columns.optional(b, "_ab_cdc_deleted_at", DataTypes.StringType).isNotNull().as("is_deleted"),
+        coalesce(cdc, lit(0).cast(DataTypes.TimestampType)).as("_cursor")));
+  }
+
+  /** Segment tracks that are not product activity (METRICS.md). */
+  public static final java.util.List<String> NOT_ACTIVITY = java.util.List.of("session_start", "session_end", "heartbeat");
+
+  /**
+   * {@code bronze.segment_tracks} -> event_id (messageId), event_type, event, user_id,
+   * anonymous_id, workspace_id, feature, occurred_at, received_at, ip_address, is_activity,
+   * is_deleted (false), _cursor (= received_at), lineage. A message delivered twice is one event.
+   */
+  public static Dataset<Row> events(Dataset<Row> b) {
+    Column received = Columns.optional(b, "receivedAt", DataTypes.StringType).cast(DataTypes.TimestampType);
+    Column event = Columns.optional(b, "event", DataTypes.StringType);
+    return b.select(concat(
+        col("messageId").cast(DataTypes.StringType).as("event_id"),
+        Columns.optional(b, "type", DataTypes.StringType).as("event_type"),
+        event.as("event"),
+        Columns.optional(b, "userId", DataTypes.StringType).as("user_id"),
+        Columns.optional(b, "anonymousId", DataTypes.StringType).as("anonymous_id"),
+        Columns.optional(b, "properties.workspace_id", DataTypes.StringType).as("workspace_id"),
+        Columns.optional(b, "properties.feature", DataTypes.StringType).as("feature"),
+        Columns.optional(b, "timestamp", DataTypes.StringType).cast(DataTypes.TimestampType).as("occurred_at"),
+        received.as("received_at"),
+        Columns.optional(b, "context.ip", DataTypes.StringType).as("ip_address"),
+        coalesce(event.isin(NOT_ACTIVITY.toArray()).unary_$bang(), lit(false)).as("is_activity"),
+        lit(false).as("is_deleted"),
+        coalesce(received, lit(0).cast(DataTypes.TimestampType)).as("_cursor")));
+  }
+
   private static Column[] concat(Column... columns) {
     Column[] l = lineage();
     Column[] all = java.util.Arrays.copyOf(columns, columns.length + l.length);

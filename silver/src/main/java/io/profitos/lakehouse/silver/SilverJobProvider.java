@@ -23,6 +23,10 @@ public final class SilverJobProvider implements JobProvider {
             true, "Daily USD rates per currency from finance's newest full extract"),
         new SilverEntityJob("silver.subscriptions", "bronze.stripe_subscriptions", List.of("subscription_id"),
             SubscriptionTransforms::conform, false, "Stripe subscriptions, newest version per id, typed items, monthly list amount"),
-        new SilverSubscriptionHistoryJob());
+        new SilverSubscriptionHistoryJob(),
+        new SilverEntityJob("silver.users", "bronze.product_db_users", List.of("user_id"), EntityTransforms::users,
+            false, "Product users from CDC, newest version per id, email hashed, IP truncated, Los Angeles local times to UTC"),
+        new SilverEntityJob("silver.events", "bronze.segment_tracks", List.of("event_id"), EntityTransforms::events,
+            false, "Segment track events, one per messageId, IP truncated, product activity flagged"));
   }
 }

@@ -33,6 +33,8 @@ class SilverJobsIT {
         stripe { streams.subscriptions { sync = incremental, primary-key = [id], cursor = updated } }
         product_db { format = airbyte-jsonl, streams.workspaces { sync = incremental, primary-key = [workspace_id], cursor = _ab_cdc_updated_at } }
         finance { format = csv, streams.fx_rates { sync = full_refresh } }
+        product_db { streams.users { sync = incremental, primary-key = [user_id], cursor = _ab_cdc_updated_at } }
+        segment { format = jsonl, streams.tracks { sync = incremental, primary-key = [messageId], cursor = receivedAt } }
       }
       lakehouse.silver.tables {
         customers { privacy { email = hash, default_payment_method = redact }, not-future = [created_at] }
@@ -43,6 +45,8 @@ class SilverJobsIT {
         }
         fx_rates { required = [usd_per_unit], ranges { usd_per_unit = [0.000001, 1000000] } }
         subscriptions { enums { status = [trialing, active, past_due, unpaid, canceled, incomplete] } }
+        users { local-time-zone { created_at = "America/Los_Angeles" }, privacy { email = hash, ip_address = truncate-ip } }
+        events { privacy { ip_address = truncate-ip }, not-future = [occurred_at] }
       }
       """;
 
@@ -93,6 +97,12 @@ class SilverJobsIT {
             + airbyte("{\"workspace_id\":\"w2\",\"plan\":\"starter\",\"seats\":3,\"created_at\":\"2025-07-01T10:00:00\",\"_ab_cdc_updated_at\":\"2026-01-01T04:00:00Z\",\"_ab_cdc_deleted_at\":null}")
             + airbyte("{\"workspace_id\":\"w3\",\"plan\":\"team\",\"seats\":-4,\"created_at\":\"2025-07-01T10:00:00\",\"_ab_cdc_updated_at\":\"2026-01-01T04:00:00Z\",\"_ab_cdc_deleted_at\":null}"));
     write("finance/fx_rates/extract_date=2026-01-01/fx.csv", "date,currency,usd_per_unit\n2026-01-01,EUR,1.08\n2026-01-01,GBP,1.26\n");
+    write("product_db/users/extract_date=2026-01-01/a.jsonl",
+        airbyte("{\"user_id\":\"u1\",\"workspace_id\":\"w1\",\"email\":\"Ada@Example.com\",\"ip_address\":\"198.51.100.23\",\"role\":\"admin\",\"created_at\":\"2026-03-08T03:30:00\",\"_ab_cdc_updated_at\":\"2026-01-01T04:00:00Z\",\"_ab_cdc_deleted_at\":null}"));
+    String event = "{\"messageId\":\"m1\",\"type\":\"track\",\"event\":\"report_viewed\",\"userId\":\"u1\",\"timestamp\":\"2026-01-01T10:00:00Z\",\"receivedAt\":\"2026-01-01T10:00:01Z\",\"context\":{\"ip\":\"198.51.100.23\"},\"properties\":{\"workspace_id\":\"w1\",\"feature\":\"reports\"}}\n";
+    write("segment/tracks/extract_date=2026-01-01/a.jsonl", event + event
+        + "{\"messageId\":\"m2\",\"type\":\"track\",\"event\":\"heartbeat\",\"userId\":\"u1\",\"timestamp\":\"2026-01-01T10:05:00Z\",\"receivedAt\":\"2026-01-01T10:05:01Z\",\"context\":{\"ip\":\"198.51.100.23\"},\"properties\":{\"workspace_id\":\"w1\"}}\n"
+        + "{\"messageId\":\"m3\",\"type\":\"track\",\"event\":\"report_viewed\",\"userId\":\"u1\",\"timestamp\":\"2027-06-01T10:00:00Z\",\"receivedAt\":\"2026-01-01T10:06:01Z\",\"context\":{\"ip\":\"198.51.100.23\"},\"properties\":{\"workspace_id\":\"w1\"}}\n");
     write("stripe/subscriptions/extract_date=2026-01-01/a.jsonl",
         subscription("s1", "eur", 5, JAN_1 + 100) + subscription("s2", "gbp", 2, JAN_1 + 100)
             + subscription("s3", "chf", 1, JAN_1 + 100));
@@ -122,7 +132,8 @@ class SilverJobsIT {
   }
 
   private void runAll(LakehouseSettings s, boolean fullRefresh) {
-    for (String stream : List.of("stripe/customers", "product_db/workspaces", "finance/fx_rates", "stripe/subscriptions")) {
+    for (String stream : List.of("stripe/customers", "product_db/workspaces", "finance/fx_rates", "stripe/subscriptions",
+        "product_db/users", "segment/tracks")) {
       new BronzeIngestJob(s.stream(stream)).run(ctx(s, false));
     }
     for (LakehouseJob job : new SilverJobProvider().jobs(s)) {
@@ -190,10 +201,24 @@ class SilverJobsIT {
     assertThat(table(warehouse, "silver.subscriptions").where(col("subscription_id").equalTo("s1")).first()
         .getDecimal(table(warehouse, "silver.subscriptions").schema().fieldIndex("monthly_amount")).toPlainString()).isEqualTo("70.000000");
 
+    Row user = table(warehouse, "silver.users").first();
+    assertThat(user.<String>getAs("ip_address")).isEqualTo("198.51.100.0");
+    assertThat(user.<String>getAs("email_hash")).hasSize(64);
+    assertThat(List.of(table(warehouse, "silver.users").columns())).doesNotContain("email");
+    // 03:30 on the spring-forward day in Los Angeles is PDT (UTC-7).
+    assertThat(user.getTimestamp(user.fieldIndex("created_at")).toInstant().toString()).isEqualTo("2026-03-08T10:30:00Z");
+    List<Row> events = table(warehouse, "silver.events").orderBy("event_id").collectAsList();
+    // m1 was delivered twice and is one event; m3 claims to happen in 2027 and is quarantined.
+    assertThat(events).extracting(r -> r.<String>getAs("event_id") + ":" + r.<Boolean>getAs("is_activity") + ":" + r.<String>getAs("ip_address"))
+        .containsExactly("m1:true:198.51.100.0", "m2:false:198.51.100.0");
+    assertThat(table(warehouse, "silver._quarantine").where(col("rule").equalTo("future:occurred_at")).first()
+        .<String>getAs("key")).isEqualTo("m3");
+
     // The same landing zone rebuilt in one go with --full-refresh gives the same tables.
     LakehouseSettings full = TestSettings.settings(landing, rebuilt, CONF);
     runAll(full, true);
-    for (String t : List.of("silver.customers", "silver.workspaces", "silver.fx_rates", "silver.subscriptions", "silver.subscription_history")) {
+    for (String t : List.of("silver.customers", "silver.workspaces", "silver.fx_rates", "silver.subscriptions",
+        "silver.subscription_history", "silver.users", "silver.events")) {
       Dataset<Row> incremental = table(warehouse, t).drop("_batch_id", "_source_file");
       Dataset<Row> rebuild = table(rebuilt, t).drop("_batch_id", "_source_file");
       assertThat(incremental.schema()).as(t).isEqualTo(rebuild.schema());
