@@ -77,10 +77,7 @@ final class Commands {
     LakehouseSettings settings = settings(a);
     LocalDate runDate = runDate(a);
     List<LakehouseJob> jobs = JobRegistry.discover(settings).resolve(a.positional.get(0));
-    JobRunner.Outcome outcome = withSpark(settings, "lakehouse run " + a.positional.get(0),
-        spark -> new JobRunner(context(spark, settings, runDate, a.flag("full-refresh"))).run(jobs));
-    Summary.print(outcome, settings, out);
-    return outcome.exitCode();
+    return runJobs(settings, "lakehouse run " + a.positional.get(0), jobs, runDate, a.flag("full-refresh"), out);
   }
 
   private static int demoData(CliArgs a, PrintStream out) {
@@ -118,10 +115,7 @@ final class Commands {
     List<LakehouseJob> jobs = registry.all();
     out.println("Running " + jobs.size() + " jobs of the layers " + String.join(", ", registry.layers()) + " ...");
     LocalDate runDate = runDate(a);
-    JobRunner.Outcome outcome = withSpark(settings, "lakehouse demo",
-        spark -> new JobRunner(context(spark, settings, runDate, false)).run(jobs));
-    Summary.print(outcome, settings, out);
-    return outcome.exitCode();
+    return runJobs(settings, "lakehouse demo", jobs, runDate, false, out);
   }
 
   private static int bench(CliArgs a, PrintStream out) {
@@ -167,9 +161,13 @@ final class Commands {
     return dir == null ? "the driver log" : dir + "/lakehouse.log";
   }
 
-  private static JobContext context(SparkSession spark, LakehouseSettings settings, LocalDate runDate, boolean fullRefresh) {
-    return new JobContext(spark, settings, new TableCatalog(settings.warehouse()), UUID.randomUUID().toString(),
-        runDate, fullRefresh, Clock.systemUTC());
+  /** Runs the jobs in one Spark session, prints the summary, and returns the run's exit code. */
+  private static int runJobs(LakehouseSettings settings, String appName, List<LakehouseJob> jobs, LocalDate runDate,
+      boolean fullRefresh, PrintStream out) {
+    JobRunner.Outcome outcome = withSpark(settings, appName, spark -> new JobRunner(new JobContext(spark, settings,
+        new TableCatalog(settings.warehouse()), UUID.randomUUID().toString(), runDate, fullRefresh, Clock.systemUTC())).run(jobs));
+    Summary.print(outcome, settings, out);
+    return outcome.exitCode();
   }
 
   private static <T> T withSpark(LakehouseSettings settings, String appName, java.util.function.Function<SparkSession, T> body) {

@@ -49,7 +49,6 @@ public final class EntityTransforms {
    * to convert), is_deleted (CDC delete marker), _cursor (= _ab_cdc_updated_at, UTC), lineage.
    */
   public static Dataset<Row> workspaces(Dataset<Row> b) {
-    Column cdc = Columns.optional(b, "_ab_cdc_updated_at", DataTypes.StringType).cast(DataTypes.TimestampType);
     return b.select(concat(
         col("workspace_id").cast(DataTypes.StringType).as("workspace_id"),
         Columns.optional(b, "name", DataTypes.StringType).as("name"),
@@ -61,8 +60,7 @@ public final class EntityTransforms {
         Columns.optional(b, "created_at", DataTypes.StringType).as("created_at"),
         Columns.optional(b, "cancelled_at", DataTypes.StringType).as("cancelled_at"),
         Columns.optional(b, "updated_at", DataTypes.StringType).as("updated_at"),
-        Columns.optional(b, "_ab_cdc_deleted_at", DataTypes.StringType).isNotNull().as("is_deleted"),
-        coalesce(cdc, lit(0).cast(DataTypes.TimestampType)).as("_cursor")));
+        cdcDeleted(b), cdcCursor(b)));
   }
 
   /**
@@ -84,7 +82,6 @@ public final class EntityTransforms {
    * _cursor (= _ab_cdc_updated_at, UTC), lineage.
    */
   public static Dataset<Row> users(Dataset<Row> b) {
-    Column cdc = Columns.optional(b, "_ab_cdc_updated_at", DataTypes.StringType).cast(DataTypes.TimestampType);
     return b.select(concat(
         col("user_id").cast(DataTypes.StringType).as("user_id"),
         Columns.optional(b, "workspace_id", DataTypes.StringType).as("workspace_id"),
@@ -92,8 +89,7 @@ public final class EntityTransforms {
         Columns.optional(b, "ip_address", DataTypes.StringType).as("ip_address"),
         Columns.optional(b, "role", DataTypes.StringType).as("role"),
         Columns.optional(b, "created_at", DataTypes.StringType).as("created_at"),
-        Columns.optional(b, "_ab_cdc_deleted_at", DataTypes.StringType).isNotNull().as("is_deleted"),
-        coalesce(cdc, lit(0).cast(DataTypes.TimestampType)).as("_cursor")));
+        cdcDeleted(b), cdcCursor(b)));
   }
 
   /** Segment tracks that are not product activity (METRICS.md). */
@@ -121,6 +117,17 @@ public final class EntityTransforms {
         coalesce(event.isin(NOT_ACTIVITY.toArray()).unary_$bang(), lit(false)).as("is_activity"),
         lit(false).as("is_deleted"),
         coalesce(received, lit(0).cast(DataTypes.TimestampType)).as("_cursor")));
+  }
+
+  /** Postgres CDC: a row with {@code _ab_cdc_deleted_at} set is a delete. */
+  private static Column cdcDeleted(Dataset<Row> b) {
+    return Columns.optional(b, "_ab_cdc_deleted_at", DataTypes.StringType).isNotNull().as("is_deleted");
+  }
+
+  /** Postgres CDC: versions are ordered by {@code _ab_cdc_updated_at} (UTC). */
+  private static Column cdcCursor(Dataset<Row> b) {
+    Column cdc = Columns.optional(b, "_ab_cdc_updated_at", DataTypes.StringType).cast(DataTypes.TimestampType);
+    return coalesce(cdc, lit(0).cast(DataTypes.TimestampType)).as("_cursor");
   }
 
   private static Column[] concat(Column... columns) {

@@ -44,7 +44,8 @@ import org.apache.spark.storage.StorageLevel;
  */
 public abstract class SilverJob implements LakehouseJob {
   public static final TableName QUARANTINE = TableName.of("silver", "_quarantine");
-  static final List<String> LINEAGE = List.of("_cursor", "_batch_id", "_source_file", "_line_number", "_record_hash");
+  /** Version order: cursor, then the bronze delivery order. */
+  static final List<String> VERSION_ORDER = List.of("_cursor", "_batch_id", "_source_file", "_line_number");
 
   /** The silver table written. */
   public abstract TableName table();
@@ -151,7 +152,7 @@ public abstract class SilverJob implements LakehouseJob {
     }
     write.done("rows", written, "table", table());
 
-    long quarantined = quarantine(ctx, RowRules.failing(conformed, rules, table().toString(), key()), rebuild);
+    long quarantined = SilverQuarantine.write(ctx, table(), RowRules.failing(conformed, rules, table().toString(), key()), rebuild);
     watermarks.advance(name(), source(), newestBatch, ctx.runId(), ctx.clock().instant());
     Map<String, Long> details = new LinkedHashMap<>();
     details.put("quarantined", quarantined);
@@ -211,12 +212,8 @@ public abstract class SilverJob implements LakehouseJob {
 
   /** The source version is newer than the stored one: by cursor, then by bronze lineage. */
   private static Column newer() {
-    return struct(LINEAGE.subList(0, 4).stream().map(c -> col("s." + c)).toArray(Column[]::new))
-        .gt(struct(LINEAGE.subList(0, 4).stream().map(c -> col("t." + c)).toArray(Column[]::new)));
-  }
-
-  private long quarantine(JobContext ctx, Dataset<Row> failed, boolean rebuild) {
-    return SilverQuarantine.write(ctx, table(), failed, rebuild);
+    return struct(VERSION_ORDER.stream().map(c -> col("s." + c)).toArray(Column[]::new))
+        .gt(struct(VERSION_ORDER.stream().map(c -> col("t." + c)).toArray(Column[]::new)));
   }
 
   static Map<String, String> tableProperties() {

@@ -69,6 +69,8 @@ public final class SilverSubscriptionHistoryJob implements LakehouseJob {
     if (rebuild) {
       versions = SubscriptionTransforms.conform(bronze);
     } else {
+      // Ids changed since the last run: a day's worth of subscriptions, small enough for the driver;
+      // the MERGE below needs them as a literal set to delete versions that no longer exist.
       touched = fresh.select(col("id").cast("string")).distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
       versions = SubscriptionTransforms.conform(bronze.where(col("id").isin(touched.toArray())));
     }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Loads the layered HOCON configuration, lowest precedence first:
@@ -122,7 +121,4 @@ public final class ConfigLoader {
     String msg = e.getMessage();
     return msg == null ? e.getClass().getSimpleName() : msg.replace('\n', ' ');
   }
-
-  /** Keys that hold secrets; their values are never printed. */
-  public static final Set<String> SECRET_HINTS = Set.of("secret", "password", "token", "access-key", "key-id", "hash-key");
 }
