@@ -137,7 +137,7 @@ final class BronzeBenchmark {
     }
   }
 
-  private static void delete(Path root) {
+  static void delete(Path root) {
     if (!Files.exists(root)) {
       return;
     }

@@ -123,17 +123,19 @@ final class Commands {
       out.print(Help.BENCH);
       return 0;
     }
-    if (a.positional.size() != 1 || !a.positional.get(0).equals("bronze")) {
-      throw LakehouseException.usage("'lakehouse bench' takes a layer with a benchmark: bronze. See 'lakehouse bench --help'.");
+    if (a.positional.size() != 1 || !List.of("bronze", "silver").contains(a.positional.get(0))) {
+      throw LakehouseException.usage("'lakehouse bench' takes a layer with a benchmark: bronze or silver. See 'lakehouse bench --help'.");
     }
+    String layer = a.positional.get(0);
     LakehouseSettings settings = settings(a);
     double scale = parseDouble(a.option("scale", "1"), "--scale");
     long seed = parseLong(a.option("seed", String.valueOf(settings.config().getLong("lakehouse.demo.seed"))), "--seed");
     int repeat = (int) parseLong(a.option("repeat", "2"), "--repeat");
     Path work = a.options.containsKey("work") ? Path.of(a.option("work", null))
         : localPath(settings.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
-    return withSpark(settings, "lakehouse bench bronze",
-        spark -> new BronzeBenchmark(spark, settings, work, scale, seed, repeat, out).run());
+    return withSpark(settings, "lakehouse bench " + layer, spark -> layer.equals("bronze")
+        ? new BronzeBenchmark(spark, settings, work, scale, seed, repeat, out).run()
+        : new SilverBenchmark(spark, settings, work, scale, seed, out).run());
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ final class Help {
         demo-data            write a realistic demo landing zone (deterministic for a seed)
         demo                 generate the demo landing zone if absent, run every layer, print a summary
         bench bronze         measure the bronze ingest against a bare Spark read and Delta write
+        bench silver         measure a daily incremental silver run against a full rebuild
 
       Run 'lakehouse <command> --help' for its options.
       """ + EXIT_CODES;
@@ -78,15 +79,18 @@ final class Help {
       """ + COMMON + "\n" + EXIT_CODES;
 
   static final String BENCH = """
-      Usage: lakehouse bench bronze [--scale S] [--seed N] [--repeat R] [--work DIR] [options]
+      Usage: lakehouse bench bronze|silver [--scale S] [--seed N] [--repeat R] [--work DIR] [options]
 
-      Generates a demo landing zone of scale S (default 1) once, then in one run lands it R times (default 2)
-      with our bronze ingest and with a bare spark.read...write.format("delta") of the same files, each into
-      a fresh warehouse, alternating, and prints rows/s of both and their ratio (best of R each).
+      bronze: generates a demo landing zone of scale S (default 1) once, then in one run lands it R times
+        (default 2) with our bronze ingest and with a bare spark.read...write.format("delta") of the same
+        files, each into a fresh warehouse, alternating, and prints rows/s of both and their ratio (best of R).
+      silver: generates scale S up to the day before the demo as-of date, lands it and builds silver
+        (untimed), then lands the as-of date's extracts and times a daily incremental silver run against
+        a full rebuild (--full-refresh) of silver, and prints both and their ratio (target <= 0.10).
 
       Options:
         --scale S           landing-zone size (default 1)
-        --repeat R          measurements of each side (default 2)
+        --repeat R          bronze: measurements of each side (default 2)
         --work DIR          working folder (default: next to the warehouse, 'bench')
       """ + COMMON;
 }

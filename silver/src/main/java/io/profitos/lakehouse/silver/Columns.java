@@ -24,4 +24,31 @@ final class Columns {
     }
     return col(path).cast(type);
   }
+
+  /** {@code columns} followed by the bronze lineage carried into silver (the last-delivered version wins ties). */
+  static Column[] withLineage(Column... columns) {
+    Column[] lineage = {col("_batch_id"), col("_source_file"), col("_line_number"), col("_record_hash")};
+    Column[] all = java.util.Arrays.copyOf(columns, columns.length + lineage.length);
+    System.arraycopy(lineage, 0, all, columns.length, lineage.length);
+    return all;
+  }
+
+  /** A version cursor that is never null (a missing cursor sorts first). */
+  static Column cursor(Column ts) {
+    return org.apache.spark.sql.functions.coalesce(ts, lit(0).cast(org.apache.spark.sql.types.DataTypes.TimestampType)).as("_cursor");
+  }
+
+  /**
+   * A number bronze may hold as a number or, after a type change in the source, as text: the
+   * typed column, else the raw value kept in {@code _rescued_data} (quotes removed).
+   */
+  static Column rescuedNumber(Dataset<Row> df, String field, DataType type) {
+    Column typed = optional(df, field, type);
+    if (!java.util.List.of(df.columns()).contains("_rescued_data")) {
+      return typed;
+    }
+    Column raw = org.apache.spark.sql.functions.regexp_replace(
+        org.apache.spark.sql.functions.element_at(col("_rescued_data"), field), "^\"|\"$", "");
+    return org.apache.spark.sql.functions.coalesce(typed, raw.cast(type));
+  }
 }

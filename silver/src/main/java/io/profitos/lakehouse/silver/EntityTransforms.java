@@ -19,11 +19,6 @@ import org.apache.spark.sql.types.DataTypes;
 public final class EntityTransforms {
   private EntityTransforms() {}
 
-  /** Bronze lineage carried into silver (the last-delivered version wins ties). */
-  static Column[] lineage() {
-    return new Column[] {col("_batch_id"), col("_source_file"), col("_line_number"), col("_record_hash")};
-  }
-
   /**
    * {@code bronze.stripe_customers} -> customer_id, workspace_id, email, name, created_at,
    * currency (upper case), default_payment_method, is_deleted, updated_at, _cursor (= updated_at), lineage.
@@ -97,12 +92,13 @@ public final class EntityTransforms {
 
   /**
    * {@code bronze.segment_tracks} -> event_id (messageId), event_type, event, user_id,
-   * anonymous_id, workspace_id, feature, occurred_at, received_at, ip_address, is_activity,
+   * anonymous_id, workspace_id, feature, occurred_at, event_date (partition), received_at, ip_address, is_activity,
    * is_deleted (false), _cursor (= received_at), lineage. A message delivered twice is one event.
    */
   public static Dataset<Row> events(Dataset<Row> b) {
     Column received = Columns.optional(b, "receivedAt", DataTypes.StringType).cast(DataTypes.TimestampType);
     Column event = Columns.optional(b, "event", DataTypes.StringType);
+    Column occurred = Columns.optional(b, "timestamp", DataTypes.StringType).cast(DataTypes.TimestampType);
     return b.select(concat(
         col("messageId").cast(DataTypes.StringType).as("event_id"),
         Columns.optional(b, "type", DataTypes.StringType).as("event_type"),
@@ -111,7 +107,8 @@ public final class EntityTransforms {
         Columns.optional(b, "anonymousId", DataTypes.StringType).as("anonymous_id"),
         Columns.optional(b, "properties.workspace_id", DataTypes.StringType).as("workspace_id"),
         Columns.optional(b, "properties.feature", DataTypes.StringType).as("feature"),
-        Columns.optional(b, "timestamp", DataTypes.StringType).cast(DataTypes.TimestampType).as("occurred_at"),
+        occurred.as("occurred_at"),
+        coalesce(to_date(occurred), to_date(received)).as("event_date"),
         received.as("received_at"),
         Columns.optional(b, "context.ip", DataTypes.StringType).as("ip_address"),
         coalesce(event.isin(NOT_ACTIVITY.toArray()).unary_$bang(), lit(false)).as("is_activity"),
@@ -120,20 +117,17 @@ public final class EntityTransforms {
   }
 
   /** Postgres CDC: a row with {@code _ab_cdc_deleted_at} set is a delete. */
-  private static Column cdcDeleted(Dataset<Row> b) {
+  static Column cdcDeleted(Dataset<Row> b) {
     return Columns.optional(b, "_ab_cdc_deleted_at", DataTypes.StringType).isNotNull().as("is_deleted");
   }
 
   /** Postgres CDC: versions are ordered by {@code _ab_cdc_updated_at} (UTC). */
-  private static Column cdcCursor(Dataset<Row> b) {
+  static Column cdcCursor(Dataset<Row> b) {
     Column cdc = Columns.optional(b, "_ab_cdc_updated_at", DataTypes.StringType).cast(DataTypes.TimestampType);
     return coalesce(cdc, lit(0).cast(DataTypes.TimestampType)).as("_cursor");
   }
 
   private static Column[] concat(Column... columns) {
-    Column[] l = lineage();
-    Column[] all = java.util.Arrays.copyOf(columns, columns.length + l.length);
-    System.arraycopy(l, 0, all, columns.length, l.length);
-    return all;
+    return Columns.withLineage(columns);
   }
 }

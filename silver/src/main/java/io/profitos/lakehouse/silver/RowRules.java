@@ -89,6 +89,16 @@ public final class RowRules {
         concat_ws("", lit(column + " = "), c.cast(DataTypes.StringType), lit(" is after " + latest.toInstant())));
   }
 
+  /**
+   * A configured SQL condition every row must satisfy (for example {@code record_type <> 'Usage'
+   * OR unblended_cost >= 0}); a row where it is false fails, a row where it is null (unknown) passes.
+   */
+  public static Rule check(String name, String condition) {
+    Column holds = org.apache.spark.sql.functions.expr(condition);
+    return new Rule("check:" + name, org.apache.spark.sql.functions.not(org.apache.spark.sql.functions.coalesce(holds, lit(true))),
+        lit("fails " + name + ": " + condition));
+  }
+
   /** A value outside the known set: kept and flagged. */
   public static Flag unknownValue(String column, List<String> known) {
     return new Flag("unknown_value:" + column, col(column).isNotNull().and(col(column).isin(known.toArray()).unary_$bang()));

@@ -14,9 +14,11 @@ public final class SilverEntityJob extends SilverJob {
   private final UnaryOperator<Dataset<Row>> conform;
   private final boolean latestExtractOnly;
   private final String description;
+  private final SilverTableConfig config;
 
   public SilverEntityJob(String table, String source, List<String> key, UnaryOperator<Dataset<Row>> conform,
-      boolean latestExtractOnly, String description) {
+      boolean latestExtractOnly, String description, SilverTableConfig config) {
+    this.config = config;
     this.table = TableName.parse(table);
     this.source = TableName.parse(source);
     this.key = List.copyOf(key);
@@ -31,4 +33,5 @@ public final class SilverEntityJob extends SilverJob {
   @Override public Dataset<Row> conform(Dataset<Row> bronze) { return conform.apply(bronze); }
   @Override protected boolean latestExtractOnly() { return latestExtractOnly; }
   @Override public String description() { return description; }
+  @Override public SilverTableConfig tableConfig() { return config; }
 }

@@ -1,9 +1,11 @@
 package io.profitos.lakehouse.silver;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
 
+import io.profitos.lakehouse.core.money.Money;
 import io.delta.tables.DeltaTable;
 import io.profitos.lakehouse.core.LakehouseException;
 import io.profitos.lakehouse.core.job.JobContext;
@@ -45,6 +47,7 @@ import org.apache.spark.storage.StorageLevel;
 public abstract class SilverJob implements LakehouseJob {
   public static final TableName QUARANTINE = TableName.of("silver", "_quarantine");
   /** Version order: cursor, then the bronze delivery order. */
+  static final TableName FX_RATES = TableName.of("silver", "fx_rates");
   static final List<String> VERSION_ORDER = List.of("_cursor", "_batch_id", "_source_file", "_line_number");
 
   /** The silver table written. */
@@ -61,6 +64,9 @@ public abstract class SilverJob implements LakehouseJob {
    * columns. Local-time columns stay as read; {@link #run} converts them as configured.
    */
   public abstract Dataset<Row> conform(Dataset<Row> bronze);
+
+  /** The table's conforming rules ({@code lakehouse.silver.tables.<table>}). */
+  public abstract SilverTableConfig tableConfig();
 
   /** Full-refresh sources: only the newest extract is the stream's current content. */
   protected boolean latestExtractOnly() {
@@ -79,7 +85,7 @@ public abstract class SilverJob implements LakehouseJob {
 
   @Override
   public List<TableName> inputs() {
-    return List.of(source());
+    return tableConfig().usd() == null ? List.of(source()) : List.of(source(), FX_RATES);
   }
 
   @Override
@@ -94,7 +100,10 @@ public abstract class SilverJob implements LakehouseJob {
     if (!DeltaTable.isDeltaTable(spark, sourcePath)) {
       throw LakehouseException.inputRejected(name() + ": its input " + source() + " does not exist yet; run 'lakehouse run bronze' first.");
     }
-    SilverTableConfig conf = SilverTableConfig.read(ctx.settings().config(), table().table());
+    SilverTableConfig conf = tableConfig();
+    if (conf.usd() != null && !DeltaTable.isDeltaTable(spark, ctx.catalog().location(FX_RATES))) {
+      throw LakehouseException.inputRejected(name() + ": converts to USD with " + FX_RATES + ", which does not exist yet; run 'lakehouse run silver.fx_rates' first.");
+    }
     Watermarks watermarks = new Watermarks(spark, ctx.catalog());
     String path = ctx.catalog().location(table());
     boolean rebuild = ctx.fullRefresh() || !DeltaTable.isDeltaTable(spark, path) || latestExtractOnly();
@@ -118,7 +127,8 @@ public abstract class SilverJob implements LakehouseJob {
     }
     read.done("watermark", watermark, "newest_batch", newestBatch, "rebuild", rebuild);
 
-    Dataset<Row> conformed = privacy(localTimes(conform(input), conf), conf, ctx).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> conformed = usd(privacy(localTimes(conform(input), conf), conf, ctx), conf, ctx)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       return write(ctx, conf, conformed, rebuild, path, watermarks, newestBatch);
     } finally {
@@ -139,12 +149,13 @@ public abstract class SilverJob implements LakehouseJob {
     StepLog write = ctx.step(name(), rebuild ? "rebuild" : "merge");
     long written;
     if (rebuild) {
-      DeltaTables.ensure(spark, path, latest.schema(), List.of(), tableProperties());
-      latest.to(DeltaTables.nullable(latest.schema())).write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path);
+      DeltaTables.ensure(spark, path, latest.schema(), conf.partitionBy(), tableProperties());
+      latest.to(DeltaTables.nullable(latest.schema())).write().format("delta").mode(SaveMode.Overwrite)
+          .option("overwriteSchema", "true").partitionBy(conf.partitionBy().toArray(String[]::new)).save(path);
       written = metric(spark, path, "numOutputRows");
     } else {
       DeltaTable.forPath(spark, path).as("t")
-          .merge(latest.as("s"), keyCondition())
+          .merge(latest.as("s"), keyCondition(latest, conf.partitionBy()))
           .whenMatched(newer()).updateAll()
           .whenNotMatched().insertAll()
           .execute();
@@ -192,6 +203,13 @@ public abstract class SilverJob implements LakehouseJob {
     conf.required().forEach(c -> rules.add(RowRules.notNull(c)));
     conf.ranges().forEach((c, b) -> rules.add(RowRules.between(c, b[0], b[1])));
     conf.notFuture().forEach(c -> rules.add(RowRules.notAfter(c, latestAllowed)));
+    conf.checks().forEach((n, condition) -> rules.add(RowRules.check(n, condition)));
+    if (conf.usd() != null) {
+      Column currency = col(conf.usd().currency());
+      rules.add(new RowRules.Rule("fx_rate_missing", currency.isNotNull().and(col("usd_per_unit").isNull()),
+          org.apache.spark.sql.functions.concat_ws("", lit(FX_RATES + " has no rate for "), currency,
+              lit(": add the currency to the finance fx_rates extract"))));
+    }
     return rules;
   }
 
@@ -201,13 +219,43 @@ public abstract class SilverJob implements LakehouseJob {
     return flags;
   }
 
-  private Column keyCondition() {
+  /**
+   * Key equality; on a partitioned table also the partition columns, with the partition values
+   * present in the source as literals, so the MERGE rewrites only the partitions the run touches
+   * (a day of events, not the whole history).
+   */
+  private Column keyCondition(Dataset<Row> source, List<String> partitionBy) {
     Column cond = null;
     for (String k : key()) {
       Column eq = col("t." + k).equalTo(col("s." + k));
       cond = cond == null ? eq : cond.and(eq);
     }
+    for (String p : partitionBy) {
+      Object[] values = source.select(p).distinct().collectAsList().stream().map(r -> r.get(0)).toArray();
+      cond = cond.and(col("t." + p).equalTo(col("s." + p))).and(col("t." + p).isin(values));
+    }
     return cond;
+  }
+
+  /**
+   * Configured USD conversion: {@code usd_per_unit}, {@code fx_rate_date} and {@code <amount>_usd}
+   * at the newest {@code silver.fx_rates} rate on or before the configured date. A currency
+   * without any rate fails the {@code fx_rate_missing} rule (quarantined, never a null amount).
+   */
+  static Dataset<Row> usd(Dataset<Row> rows, SilverTableConfig conf, JobContext ctx) {
+    SilverTableConfig.Usd usd = conf.usd();
+    if (usd == null) {
+      return rows;
+    }
+    requireColumn(rows, usd.currency(), "usd.currency");
+    requireColumn(rows, usd.date(), "usd.date");
+    Dataset<Row> fx = ctx.spark().read().format("delta").load(ctx.catalog().location(FX_RATES));
+    Dataset<Row> out = Money.withRate(rows, fx, usd.currency(), col(usd.date()));
+    for (String amount : usd.amounts()) {
+      requireColumn(rows, amount, "usd.amounts");
+      out = out.withColumn(amount + "_usd", Money.usd(col(amount)));
+    }
+    return out;
   }
 
   /** The source version is newer than the stored one: by cursor, then by bronze lineage. */

@@ -36,7 +36,8 @@ final class SilverQuarantine {
       q.delete(col("table").equalTo(table.toString()));
     }
     if (failing > 0) {
-      q.as("t").merge(failed.as("s"), "t.table = s.table AND t._record_hash = s._record_hash AND t.rule = s.rule")
+      // The literal partition predicate keeps concurrent jobs, each writing its own table's partition, from conflicting.
+      q.as("t").merge(failed.as("s"), "t.table = '" + table + "' AND t.table = s.table AND t._record_hash = s._record_hash AND t.rule = s.rule")
           .whenNotMatched().insertAll().execute();
     }
     return failing;

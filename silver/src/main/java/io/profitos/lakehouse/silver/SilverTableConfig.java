@@ -13,15 +13,23 @@ import java.util.Set;
  * columns, value ranges, and columns that must not lie in the future.
  */
 public record SilverTableConfig(Map<String, String> localTimeZones, Map<String, String> privacy,
-    Map<String, List<String>> enums, Map<String, double[]> ranges, List<String> notFuture, List<String> required) {
+    Map<String, List<String>> enums, Map<String, double[]> ranges, List<String> notFuture, List<String> required,
+    Map<String, String> checks, Usd usd, List<String> partitionBy) {
+
+  /** USD conversion: the currency column, the date whose rate applies, and the amounts that get a {@code <amount>_usd}. */
+  public record Usd(String currency, String date, List<String> amounts) {}
+
+  static final SilverTableConfig NONE = new SilverTableConfig(Map.of(), Map.of(), Map.of(), Map.of(), List.of(), List.of(),
+      Map.of(), null, List.of());
 
   public static final Set<String> TREATMENTS = Set.of("hash", "redact", "truncate-ip", "drop");
-  private static final Set<String> KEYS = Set.of("local-time-zone", "privacy", "enums", "ranges", "not-future", "required");
+  private static final Set<String> KEYS = Set.of("local-time-zone", "privacy", "enums", "ranges", "not-future", "required",
+      "checks", "usd", "partition-by");
 
   public static SilverTableConfig read(Config config, String table) {
     String path = "lakehouse.silver.tables." + table;
     if (!config.hasPath(path)) {
-      return new SilverTableConfig(Map.of(), Map.of(), Map.of(), Map.of(), List.of(), List.of());
+      return NONE;
     }
     Config c = config.getConfig(path);
     for (String key : c.root().keySet()) {
@@ -64,7 +72,32 @@ public record SilverTableConfig(Map<String, String> localTimeZones, Map<String, 
     }
     List<String> notFuture = c.hasPath("not-future") ? c.getStringList("not-future") : List.of();
     List<String> required = c.hasPath("required") ? c.getStringList("required") : List.of();
-    return new SilverTableConfig(zones, privacy, enums, ranges, notFuture, required);
+    Map<String, String> checks = strings(c, "checks");
+    for (Map.Entry<String, String> check : checks.entrySet()) {
+      try {
+        org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(check.getValue());
+      } catch (RuntimeException e) {
+        throw LakehouseException.usage("Configuration error: " + path + ".checks." + check.getKey() + " = '" + check.getValue()
+            + "' is not a SQL condition (" + firstLine(e.getMessage()) + ").");
+      }
+    }
+    Usd usd = null;
+    if (c.hasPath("usd")) {
+      Config u = c.getConfig("usd");
+      for (String k : List.of("currency", "date", "amounts")) {
+        if (!u.hasPath(k)) {
+          throw LakehouseException.usage("Configuration error: " + path + ".usd needs currency, date and amounts; '" + k
+              + "' is missing (" + c.getValue("usd").origin().description() + ").");
+        }
+      }
+      usd = new Usd(u.getString("currency"), u.getString("date"), u.getStringList("amounts"));
+    }
+    List<String> partitionBy = c.hasPath("partition-by") ? c.getStringList("partition-by") : List.of();
+    return new SilverTableConfig(zones, privacy, enums, ranges, notFuture, required, checks, usd, partitionBy);
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "unparseable" : message.strip().lines().findFirst().orElse(message);
   }
 
   private static Map<String, String> strings(Config c, String key) {

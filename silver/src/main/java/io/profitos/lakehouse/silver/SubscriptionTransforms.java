@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import io.profitos.lakehouse.core.money.Money;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,7 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
 /** Stripe subscriptions: typed versions, monthly amounts, and the version history. Pure functions. */
 public final class SubscriptionTransforms {
   /** Money in major units: decimal(18,6) keeps sub-cent monthly shares of annual plans exact. */
-  static final DataType MONEY = DataTypes.createDecimalType(18, 6);
+  static final DataType MONEY = Money.MONEY;
 
   private SubscriptionTransforms() {}
 
@@ -41,7 +42,7 @@ public final class SubscriptionTransforms {
     Column items = transform(Columns.optional(b, "items.data", DataTypes.createArrayType(itemType(b))), x -> struct(
         x.getField("price").getField("id").cast("string").as("price_id"),
         x.getField("price").getField("product").cast("string").as("product_id"),
-        x.getField("price").getField("unit_amount").cast(MONEY).divide(100).cast(MONEY).as("unit_amount"),
+        Money.fromMinor(x.getField("price").getField("unit_amount"), x.getField("price").getField("currency").cast("string")).as("unit_amount"),
         upper(x.getField("price").getField("currency").cast("string")).as("currency"),
         x.getField("price").getField("recurring").getField("interval").cast("string").as("interval"),
         coalesce(x.getField("price").getField("recurring").getField("interval_count").cast("int"), lit(1)).as("interval_count"),
@@ -64,7 +65,7 @@ public final class SubscriptionTransforms {
         upper(Columns.optional(b, "currency", DataTypes.StringType)).as("currency"),
         items.as("items"),
         Columns.optional(b, "discount.coupon.percent_off", DataTypes.DoubleType).as("discount_percent_off"),
-        Columns.optional(b, "discount.coupon.amount_off", MONEY).divide(100).cast(MONEY).as("discount_amount_off"),
+        Money.fromMinor(Columns.optional(b, "discount.coupon.amount_off", DataTypes.LongType), Columns.optional(b, "currency", DataTypes.StringType)).as("discount_amount_off"),
         Columns.optional(b, "discount.coupon.duration", DataTypes.StringType).as("discount_duration"),
         Columns.optional(b, "discount.coupon.duration_in_months", DataTypes.IntegerType).as("discount_duration_in_months"),
         seconds(b, "discount.start").as("discount_start_at"),
@@ -127,23 +128,9 @@ public final class SubscriptionTransforms {
    * quarantines it.
    */
   public static Dataset<Row> withUsd(Dataset<Row> history, Dataset<Row> fxRates) {
-    Dataset<Row> rates = fxRates.where(col("is_deleted").equalTo(false))
-        .select(col("currency").as("_fx_currency"), col("date").as("_rate_date"), col("usd_per_unit").as("_rate"));
-    Dataset<Row> firsts = rates.groupBy("_fx_currency").agg(org.apache.spark.sql.functions.min("_rate_date").as("_first_date"));
-    Dataset<Row> candidates = org.apache.spark.sql.functions.broadcast(rates.join(firsts, "_fx_currency"));
-    Dataset<Row> joined = history.join(candidates, history.col("currency").equalTo(candidates.col("_fx_currency"))
-        .and(candidates.col("_rate_date").leq(greatest(history.col("fx_date"), candidates.col("_first_date")))), "left");
-    var newestFirst = Window.partitionBy("subscription_id", "valid_from").orderBy(col("_rate_date").desc_nulls_last());
-    Dataset<Row> picked = joined.withColumn("_pick", org.apache.spark.sql.functions.row_number().over(newestFirst))
-        .where(col("_pick").equalTo(1))
-        .drop("_pick", "_fx_currency", "_first_date");
-    Column isUsd = col("currency").equalTo("USD");
-    return picked
-        .withColumn("usd_per_unit", when(isUsd, lit(1).cast(DataTypes.createDecimalType(18, 8))).otherwise(col("_rate")))
-        .withColumn("fx_rate_date", when(isUsd, col("fx_date")).otherwise(col("_rate_date")))
-        .drop("_rate", "_rate_date")
-        .withColumn("monthly_amount_usd", col("monthly_amount").multiply(col("usd_per_unit")).cast(MONEY))
-        .withColumn("monthly_amount_net_usd", col("monthly_amount_net").multiply(col("usd_per_unit")).cast(MONEY));
+    return Money.withRate(history, fxRates, "currency", col("fx_date"))
+        .withColumn("monthly_amount_usd", Money.usd(col("monthly_amount")))
+        .withColumn("monthly_amount_net_usd", Money.usd(col("monthly_amount_net")));
   }
 
   private static Column seconds(Dataset<Row> b, String path) {

@@ -1177,7 +1177,8 @@ final class WorkspaceSim {
     long rated = solved + (long) ((1 + 71 * r.nextDouble()) * 3600);
     long closed = solved + 4 * DAY;
     boolean future = r.nextDouble() < 0.003 || forceFuture;
-    long solvedShown = future ? solved + 400 * DAY : solved;
+    // A solve date past the end of the history (a clock error in the source): in the future for any run date.
+    long solvedShown = future ? Math.max(solved, b.cal.endSec) + 400 * DAY : solved;
     User requester = users.get(r.nextInt(users.size()));
     List<String> tags = new ArrayList<>();
     tags.add(categories[cat]);

@@ -48,6 +48,17 @@ public final class Watermarks {
     return r.isNullAt(0) ? null : r.getString(0);
   }
 
+  /** The value recorded last by {@code job} for {@code source} (for values that are not ordered, like a fingerprint), or null. */
+  public String latest(String job, TableName source) {
+    if (!DeltaTable.isDeltaTable(spark, location)) {
+      return null;
+    }
+    List<Row> rows = spark.read().format("delta").load(location)
+        .where(col("job").equalTo(job).and(col("source_table").equalTo(source.toString())))
+        .orderBy(col("updated_at").desc(), col("run_id").desc()).limit(1).collectAsList();
+    return rows.isEmpty() ? null : rows.get(0).getString(2);
+  }
+
   /** Records that {@code job} has processed {@code source} up to {@code batchId}. */
   public void advance(String job, TableName source, String batchId, String runId, Instant at) {
     DeltaTables.ensure(spark, location, SCHEMA, List.of(), Map.of());

@@ -1,0 +1,99 @@
+package io.profitos.lakehouse.app;
+
+import com.typesafe.config.ConfigValueFactory;
+import io.profitos.lakehouse.app.demo.DemoDataGenerator;
+import io.profitos.lakehouse.app.demo.DemoSpec;
+import io.profitos.lakehouse.core.LakehouseException;
+import io.profitos.lakehouse.core.config.LakehouseSettings;
+import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.JobRegistry;
+import io.profitos.lakehouse.core.job.JobRunner;
+import io.profitos.lakehouse.core.table.TableCatalog;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code lakehouse bench silver}: the cost of a daily incremental silver run against a full
+ * rebuild, in one process. The demo landing zone is delivered in two parts: every extract up to
+ * the day before the as-of date (landed in bronze and built into silver, untimed), then the
+ * as-of date's extracts (landed in bronze, untimed). Then silver runs incrementally for the new
+ * day (timed), and again with {@code --full-refresh} over the whole history (timed).
+ */
+final class SilverBenchmark {
+  private final SparkSession spark;
+  private final LakehouseSettings settings;
+  private final Path work;
+  private final double scale;
+  private final long seed;
+  private final PrintStream out;
+
+  SilverBenchmark(SparkSession spark, LakehouseSettings settings, Path work, double scale, long seed, PrintStream out) {
+    this.spark = spark;
+    this.settings = settings;
+    this.work = work;
+    this.scale = scale;
+    this.seed = seed;
+    this.out = out;
+  }
+
+  int run() {
+    Path root = work.resolve(String.format(Locale.ROOT, "silver-scale%s-seed%d", scale, seed));
+    BronzeBenchmark.delete(root);
+    Path landing = root.resolve("landing");
+    Path warehouse = root.resolve("warehouse");
+    LakehouseSettings s = LakehouseSettings.from(settings.config()
+        .withValue("lakehouse.landing", ConfigValueFactory.fromAnyRef(landing.toAbsolutePath().toString()))
+        .withValue("lakehouse.warehouse", ConfigValueFactory.fromAnyRef(warehouse.toAbsolutePath().toString())),
+        Path.of("").toAbsolutePath());
+    JobRegistry registry = JobRegistry.discover(s);
+    DemoSpec spec = DemoSpec.of(scale, seed, landing);
+    LocalDate lastDay = spec.asOf();
+
+    out.printf(Locale.ROOT, "History: generating scale %s up to %s and building bronze and silver (untimed) ...%n", scale, lastDay.minusDays(1));
+    generate(spec.withWindow(null, lastDay.minusDays(1)));
+    run(s, registry, "bronze", lastDay.minusDays(1), false);
+    JobRunner.Outcome history = run(s, registry, "silver", lastDay.minusDays(1), false);
+    out.printf(Locale.ROOT, "  silver over the history: %,d rows in %.1f s%n", rows(history), history.wallSeconds());
+
+    out.printf(Locale.ROOT, "New day: generating and landing the extracts of %s (untimed) ...%n", lastDay);
+    generate(spec.withWindow(lastDay, lastDay));
+    run(s, registry, "bronze", lastDay, false);
+
+    JobRunner.Outcome daily = run(s, registry, "silver", lastDay, false);
+    JobRunner.Outcome full = run(s, registry, "silver", lastDay, true);
+    out.println();
+    out.printf(Locale.ROOT, "daily incremental run: %,d rows written in %.1f s (%d jobs)%n", rows(daily), daily.wallSeconds(), daily.finished().size());
+    out.printf(Locale.ROOT, "full rebuild:          %,d rows written in %.1f s (%d jobs)%n", rows(full), full.wallSeconds(), full.finished().size());
+    out.printf(Locale.ROOT, "bench silver scale %s: daily / full = %.3f (target <= 0.10)%n", scale, daily.wallSeconds() / full.wallSeconds());
+    return 0;
+  }
+
+  private JobRunner.Outcome run(LakehouseSettings s, JobRegistry registry, String layer, LocalDate runDate, boolean fullRefresh) {
+    JobContext ctx = new JobContext(spark, s, new TableCatalog(s.warehouse()), UUID.randomUUID().toString(), runDate,
+        fullRefresh, Clock.systemUTC());
+    JobRunner.Outcome outcome = new JobRunner(ctx).run(registry.layer(layer));
+    if (outcome.exitCode() != 0 && outcome.exitCode() != LakehouseException.EXIT_INPUT_REJECTED) {
+      throw new IllegalStateException("bench silver: the " + layer + " run for " + runDate + " failed: " + outcome.firstError());
+    }
+    return outcome;
+  }
+
+  private static long rows(JobRunner.Outcome outcome) {
+    return outcome.finished().stream().mapToLong(f -> f.result().rowsWritten()).sum();
+  }
+
+  private static void generate(DemoSpec spec) {
+    try {
+      DemoDataGenerator.generate(spec);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the benchmark landing zone to " + spec.out() + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package io.profitos.lakehouse.app;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.size;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.delta.tables.DeltaTable;
+import io.profitos.lakehouse.app.demo.DemoDataGenerator;
+import io.profitos.lakehouse.app.demo.DemoManifest;
+import io.profitos.lakehouse.app.demo.DemoSpec;
+import io.profitos.lakehouse.core.config.ConfigLoader;
+import io.profitos.lakehouse.core.config.LakehouseSettings;
+import io.profitos.lakehouse.core.config.StreamSpec;
+import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.JobRegistry;
+import io.profitos.lakehouse.core.job.JobResult;
+import io.profitos.lakehouse.core.job.JobRunner;
+import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.table.TableCatalog;
+import io.profitos.lakehouse.core.table.TableName;
+import io.profitos.lakehouse.core.testing.SparkTestSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A generated landing zone (scale 0.01) arriving in two deliveries: every extract up to
+ * 2026-11-19, then the extracts of 2026-11-20. Each delivery runs bronze and silver with the
+ * delivery's run date, so silver's second run is the incremental path. Bronze is checked against
+ * the generator's manifest per stream, silver against the manifest's planted defects (no good
+ * record lost), re-runs change nothing, and a full refresh gives the same silver tables.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LakehouseEndToEndIT {
+  private static final LocalDate DAY_ONE = LocalDate.of(2026, 11, 19);
+  private static final LocalDate DAY_TWO = LocalDate.of(2026, 11, 20);
+
+  private Path landing;
+  private Path warehouse;
+  private final SparkSession spark = SparkTestSession.get();
+  private LakehouseSettings settings;
+  private TableCatalog catalog;
+  private JobRegistry registry;
+  private DemoManifest manifest;
+  private JobRunner.Outcome bronzeDayOne;
+  private DemoManifest dayOneManifest;
+
+  @BeforeAll
+  void deliverTwoDays() throws Exception {
+    Path root = Files.createTempDirectory("lakehouse-e2e");
+    landing = root.resolve("landing");
+    warehouse = root.resolve("warehouse");
+    settings = LakehouseSettings.from(ConfigLoader.load(Path.of("../conf"), "local",
+        Map.of("lakehouse.landing", landing.toString(), "lakehouse.warehouse", warehouse.toString())), Path.of(".."));
+    catalog = new TableCatalog(settings.warehouse());
+    registry = JobRegistry.discover(settings);
+    DemoSpec spec = DemoSpec.of(0.01, 7, landing);
+
+    dayOneManifest = DemoDataGenerator.generate(spec.withWindow(null, DAY_ONE));
+    bronzeDayOne = run("bronze", DAY_ONE, false);
+    assertThat(run("silver", DAY_ONE, false).exitCode()).isZero();
+    manifest = DemoDataGenerator.generate(spec.withWindow(DAY_TWO, DAY_TWO));
+    assertThat(run("bronze", DAY_TWO, false).exitCode()).isIn(0, 4);
+    JobRunner.Outcome silver = run("silver", DAY_TWO, false);
+    assertThat(silver.exitCode()).as(silver.firstError()).isZero();
+  }
+
+  private JobRunner.Outcome run(String layer, LocalDate runDate, boolean fullRefresh) {
+    JobContext ctx = new JobContext(spark, settings, catalog, UUID.randomUUID().toString(), runDate, fullRefresh, Clock.systemUTC());
+    return new JobRunner(ctx).run(registry.layer(layer));
+  }
+
+  private Dataset<Row> table(String name) {
+    return spark.read().format("delta").load(catalog.location(name));
+  }
+
+  @Test
+  @Order(1)
+  void bronzeMatchesTheManifest() {
+    assertThat(bronzeDayOne.finished()).hasSize(18);
+    boolean anyRejected = false;
+    for (StreamSpec stream : settings.streams()) {
+      DemoManifest.StreamStats first = dayOneManifest.stream(stream.id());
+      double rate = (double) first.quarantineRows() / Math.max(1, first.quarantineRows() + first.bronzeRows());
+      anyRejected |= rate > 0.05;
+    }
+    assertThat(bronzeDayOne.exitCode()).isEqualTo(anyRejected ? 4 : 0);
+
+    Map<String, Long> quarantinedByStream = new HashMap<>();
+    table("bronze._quarantine").groupBy("source", "stream").count().collectAsList()
+        .forEach(r -> quarantinedByStream.put(r.getString(0) + "/" + r.getString(1), r.getLong(2)));
+    Dataset<Row> ledger = table("ops.ingested_files");
+    for (StreamSpec stream : settings.streams()) {
+      DemoManifest.StreamStats expected = manifest.stream(stream.id());
+      assertThat(expected).as("manifest has " + stream.id()).isNotNull();
+      long rows = catalog.exists(spark, TableName.of("bronze", stream.bronzeTable()))
+          ? table("bronze." + stream.bronzeTable()).count() : 0;
+      assertThat(rows).as("bronze rows of " + stream.id()).isEqualTo(expected.bronzeRows());
+      assertThat(quarantinedByStream.getOrDefault(stream.id(), 0L)).as("quarantine rows of " + stream.id())
+          .isEqualTo(expected.quarantineRows());
+      Dataset<Row> files = ledger.where(col("source").equalTo(stream.source()).and(col("stream").equalTo(stream.stream()))
+          .and(col("status").notEqual("pending")));
+      assertThat(files.count()).as("ledger rows of " + stream.id()).isEqualTo(expected.files());
+      assertThat(files.where(col("status").equalTo("partial")).count()).as("partial files of " + stream.id())
+          .isEqualTo(expected.defects().truncatedGzFiles());
+      assertThat(files.where(col("status").equalTo("empty")).count()).as("empty files of " + stream.id())
+          .isEqualTo(expected.zeroByteFiles() + expected.emptyFiles());
+    }
+  }
+
+  /** Silver rows of each entity table = distinct keys among the bronze rows no rule rejected: no good record lost. */
+  @Test
+  @Order(2)
+  void silverKeepsEveryGoodRecordOnce() {
+    Map<String, String[]> entities = new TreeMap<>(Map.ofEntries(
+        Map.entry("customers", new String[] {"bronze.stripe_customers", "id"}),
+        Map.entry("subscriptions", new String[] {"bronze.stripe_subscriptions", "id"}),
+        Map.entry("invoices", new String[] {"bronze.stripe_invoices", "id"}),
+        Map.entry("prices", new String[] {"bronze.stripe_prices", "id"}),
+        Map.entry("workspaces", new String[] {"bronze.product_db_workspaces", "workspace_id"}),
+        Map.entry("users", new String[] {"bronze.product_db_users", "user_id"}),
+        Map.entry("events", new String[] {"bronze.segment_tracks", "messageId"}),
+        Map.entry("accounts", new String[] {"bronze.salesforce_account", "Id"}),
+        Map.entry("leads", new String[] {"bronze.salesforce_lead", "Id"}),
+        Map.entry("opportunities", new String[] {"bronze.salesforce_opportunity", "Id"}),
+        Map.entry("opportunity_stage_history", new String[] {"bronze.salesforce_opportunity_history", "Id"}),
+        Map.entry("sales_reps", new String[] {"bronze.salesforce_user", "Id"}),
+        Map.entry("tickets", new String[] {"bronze.zendesk_tickets", "id"})));
+    Dataset<Row> quarantine = table("silver._quarantine");
+    for (Map.Entry<String, String[]> e : entities.entrySet()) {
+      Dataset<Row> bronze = table(e.getValue()[0]);
+      Dataset<Row> rejected = quarantine.where(col("table").equalTo("silver." + e.getKey())).select("_record_hash").distinct();
+      long goodKeys = bronze.join(rejected, bronze.col("_record_hash").equalTo(rejected.col("_record_hash")), "left_anti")
+          .select(col(e.getValue()[1]).cast("string")).distinct().count();
+      // A key whose every version was rejected is in quarantine only; a key with a good version is in silver.
+      assertThat(table("silver." + e.getKey()).count()).as("silver." + e.getKey() + " rows").isEqualTo(goodKeys);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void plantedDefectsAreHandledAsSpecified() {
+    Dataset<Row> quarantine = table("silver._quarantine");
+    DemoManifest.StreamStats tracks = manifest.stream("segment/tracks");
+    assertThat(table("silver.events").count()).as("one event per messageId, future device clocks quarantined")
+        .isEqualTo(tracks.bronzeRows() - tracks.defects().duplicateDeliveries() - tracks.defects().futureDates());
+    assertThat(quarantine.where(col("table").equalTo("silver.events").and(col("rule").equalTo("future:occurred_at"))).count())
+        .isEqualTo(tracks.defects().futureDates());
+    assertThat(quarantine.where(col("table").equalTo("silver.tickets").and(col("rule").equalTo("future:solved_at"))).count())
+        .isEqualTo(manifest.stream("zendesk/tickets").defects().futureDates());
+    assertThat(quarantine.where(col("table").equalTo("silver.invoices").and(col("rule").startsWith("range:"))).count())
+        .isEqualTo(manifest.stream("stripe/invoices").defects().negativeOrAbsurdAmounts());
+    // Cost is a full-refresh stream: only the newest extract's planted amounts are current.
+    DemoManifest.StreamStats cost = manifest.stream("aws_cost_explorer/cost_and_usage");
+    long newestCostDefects = cost.byExtractDate().get(cost.byExtractDate().lastKey())
+        .count(DemoManifest.Counter.NEGATIVE_OR_ABSURD_AMOUNTS);
+    assertThat(quarantine.where(col("table").equalTo("silver.infra_costs")).count()).isEqualTo(newestCostDefects).isPositive();
+
+    // Unknown enum values are kept and flagged, never dropped.
+    long unknownPlans = table("silver.workspaces").where(col("plan").isNotNull()
+        .and(col("plan").isin("free", "team", "business", "enterprise").unary_$bang())).count();
+    assertThat(table("silver.workspaces").where(size(col("_flags")).gt(0)).count()).isEqualTo(unknownPlans);
+    // Opportunity amounts sent as text are numbers in silver.
+    assertThat(manifest.stream("salesforce/Opportunity").defects().typeChangedValues()).isPositive();
+    assertThat(table("silver.opportunities").where(col("amount").isNull()).count()).isZero();
+    // No clear-text e-mail in any silver table.
+    for (String t : List.of("customers", "users", "leads", "sales_reps")) {
+      Dataset<Row> rows = table("silver." + t);
+      assertThat(rows.columns()).as(t).doesNotContain("email").contains("email_hash");
+      assertThat(rows.where(col("email_hash").contains("@")).count()).as(t).isZero();
+    }
+    assertThat(table("silver.customers").where(col("default_payment_method").startsWith("pm_")).count()).isZero();
+    // Every FX-converted amount has a rate; USD converts at 1.
+    assertThat(table("silver.invoices").where(col("total_usd").isNull().and(col("total").isNotNull())).count()).isZero();
+    // The current row of each workspace's history is the workspace as silver has it now.
+    Dataset<Row> current = table("silver.workspace_history").where(col("is_current"))
+        .select("workspace_id", "plan", "seats", "status", "is_deleted");
+    Dataset<Row> now = table("silver.workspaces").select("workspace_id", "plan", "seats", "status", "is_deleted");
+    assertThat(current.exceptAll(now).count()).isZero();
+    assertThat(now.exceptAll(current).count()).isZero();
+  }
+
+  @Test
+  @Order(4)
+  void rerunChangesNothingAndFullRefreshGivesTheSameTables() {
+    List<LakehouseJob> jobs = new java.util.ArrayList<>(registry.layer("bronze"));
+    jobs.addAll(registry.layer("silver"));
+    Map<String, Long> versions = new HashMap<>();
+    List<String> silverTables = new java.util.ArrayList<>();
+    for (LakehouseJob job : jobs) {
+      for (TableName t : job.outputs()) {
+        String location = catalog.location(t);
+        if (DeltaTable.isDeltaTable(spark, location)) {
+          versions.put(location, DeltaTable.forPath(spark, location).history(1).first().getLong(0));
+          if (t.layer().equals("silver") && !silverTables.contains(t.toString())) {
+            silverTables.add(t.toString());
+          }
+        }
+      }
+    }
+    JobContext again = new JobContext(spark, settings, catalog, UUID.randomUUID().toString(), DAY_TWO, false, Clock.systemUTC());
+    JobRunner.Outcome rerun = new JobRunner(again).run(jobs);
+    assertThat(rerun.exitCode()).isZero();
+    assertThat(rerun.finished()).allSatisfy(f -> {
+      assertThat(f.result().status()).isEqualTo(JobResult.SUCCEEDED);
+      assertThat(f.result().rowsWritten()).as(f.job().name()).isZero();
+    });
+    versions.forEach((location, version) ->
+        assertThat(DeltaTable.forPath(spark, location).history(1).first().getLong(0)).as(location).isEqualTo(version));
+
+    JobRunner.Outcome full = run("silver", DAY_TWO, true);
+    assertThat(full.exitCode()).as(full.firstError()).isZero();
+    assertThat(silverTables).hasSizeGreaterThanOrEqualTo(22);
+    for (String t : silverTables) {
+      String location = catalog.location(t);
+      Dataset<Row> incremental = spark.read().format("delta").option("versionAsOf", versions.get(location)).load(location);
+      Dataset<Row> rebuilt = spark.read().format("delta").load(location);
+      // A quarantine reason names the run's own date limit ("is after <run date + tolerance>").
+      Dataset<Row> a = t.equals("silver._quarantine") ? incremental.drop("reason") : incremental;
+      Dataset<Row> b = t.equals("silver._quarantine") ? rebuilt.drop("reason") : rebuilt;
+      assertThat(b.schema()).as(t + " schema").isEqualTo(a.schema());
+      assertThat(a.exceptAll(b).count()).as(t + ": incremental rows missing from the rebuild").isZero();
+      assertThat(b.exceptAll(a).count()).as(t + ": rebuilt rows missing from the incremental table").isZero();
+    }
+  }
+}
