@@ -115,7 +115,9 @@ public abstract class SilverJob implements LakehouseJob {
         .agg(max("_batch_id")).first();
     if (newest.isNullAt(0)) {
       read.done("new_rows", 0, "watermark", watermark);
-      return JobResult.succeeded(0, 0, "up to date", Map.of());
+      long restated = rebuild ? 0 : restateFx(ctx, conf, path);
+      return JobResult.succeeded(restated, restated, restated == 0 ? "up to date" : restated + " rows restated at newly published FX rates",
+          Map.of());
     }
     String newestBatch = newest.getString(0);
     Dataset<Row> input;
@@ -162,6 +164,9 @@ public abstract class SilverJob implements LakehouseJob {
       written = metric(spark, path, "numTargetRowsInserted") + metric(spark, path, "numTargetRowsUpdated");
     }
     write.done("rows", written, "table", table());
+    if (!rebuild) {
+      written += restateFx(ctx, conf, path);
+    }
 
     long quarantined = SilverQuarantine.write(ctx, table(), RowRules.failing(conformed, rules, table().toString(), key()), rebuild);
     watermarks.advance(name(), source(), newestBatch, ctx.runId(), ctx.clock().instant());
@@ -235,6 +240,41 @@ public abstract class SilverJob implements LakehouseJob {
       cond = cond.and(col("t." + p).equalTo(col("s." + p))).and(col("t." + p).isin(values));
     }
     return cond;
+  }
+
+  /**
+   * Rows converted with a rate older than their date because the newer one was not published yet
+   * (finance's extract lags) get the rate a rebuild would give them, once it is published; rows
+   * whose rate is unchanged are not touched, so a re-run writes nothing.
+   */
+  private long restateFx(JobContext ctx, SilverTableConfig conf, String path) {
+    SilverTableConfig.Usd usd = conf.usd();
+    if (usd == null) {
+      return 0;
+    }
+    SparkSession spark = ctx.spark();
+    StepLog step = ctx.step(name(), "restate_fx");
+    Dataset<Row> table = spark.read().format("delta").load(path);
+    Dataset<Row> stale = table.where(col("fx_rate_date").lt(col(usd.date()).cast("date")).and(col(usd.currency()).notEqual("USD")));
+    List<String> derived = new ArrayList<>(List.of("usd_per_unit", "fx_rate_date"));
+    usd.amounts().forEach(a -> derived.add(a + "_usd"));
+    Dataset<Row> recomputed = usd(stale.withColumnRenamed("fx_rate_date", "_old_fx_rate_date")
+        .drop(derived.stream().filter(c -> !c.equals("fx_rate_date")).toArray(String[]::new)), conf, ctx)
+        .where(col("fx_rate_date").isNotNull().and(col("fx_rate_date").notEqual(col("_old_fx_rate_date"))))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long changed = recomputed.count();
+      if (changed > 0) {
+        Map<String, Column> set = new LinkedHashMap<>();
+        derived.forEach(c -> set.put(c, col("s." + c)));
+        DeltaTable.forPath(spark, path).as("t").merge(recomputed.as("s"), keyCondition(recomputed, List.of()))
+            .whenMatched().update(set).execute();
+      }
+      step.done("rows", changed);
+      return changed;
+    } finally {
+      recomputed.unpersist();
+    }
   }
 
   /**

@@ -44,6 +44,15 @@ public final class SilverSubscriptionHistoryJob implements LakehouseJob {
   @Override public List<TableName> inputs() { return List.of(SOURCE, FX); }
   @Override public List<TableName> outputs() { return List.of(TABLE, SilverJob.QUARANTINE); }
 
+  /** Subscriptions with a version whose rate was older than its date and for which a newer rate is now published. */
+  static List<String> staleRates(Dataset<Row> stored, Dataset<Row> fx) {
+    Dataset<Row> stale = stored.where(col("fx_rate_date").lt(col("fx_date")).and(col("currency").notEqual("USD")))
+        .select(col("subscription_id"), col("currency"), col("fx_date"), col("fx_rate_date").as("_stored_rate_date"));
+    return io.profitos.lakehouse.core.money.Money.withRate(stale, fx, "currency", col("fx_date"))
+        .where(col("fx_rate_date").notEqual(col("_stored_rate_date")))
+        .select("subscription_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+  }
+
   @Override
   public JobResult run(JobContext ctx) {
     SparkSession spark = ctx.spark();
@@ -59,9 +68,13 @@ public final class SilverSubscriptionHistoryJob implements LakehouseJob {
     Dataset<Row> bronze = spark.read().format("delta").load(sourcePath);
     Dataset<Row> fresh = rebuild ? bronze : bronze.where(col("_batch_id").gt(watermark));
     Row newest = fresh.agg(max("_batch_id")).first();
-    if (newest.isNullAt(0)) {
+    Dataset<Row> fx = spark.read().format("delta").load(fxPath);
+    // Versions converted before their date's rate was published get it once finance's extract brings it.
+    List<String> restate = rebuild ? List.of() : staleRates(spark.read().format("delta").load(path), fx);
+    if (newest.isNullAt(0) && restate.isEmpty()) {
       return JobResult.succeeded(0, 0, "up to date", Map.of());
     }
+    String newestBatch = newest.isNullAt(0) ? watermark : newest.getString(0);
 
     StepLog derive = ctx.step(name(), "derive");
     Dataset<Row> versions;
@@ -71,11 +84,14 @@ public final class SilverSubscriptionHistoryJob implements LakehouseJob {
     } else {
       // Ids changed since the last run: a day's worth of subscriptions, small enough for the driver;
       // the MERGE below needs them as a literal set to delete versions that no longer exist.
-      touched = fresh.select(col("id").cast("string")).distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      java.util.Set<String> ids = new java.util.TreeSet<>(fresh.select(col("id").cast("string")).distinct()
+          .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+      ids.addAll(restate);
+      touched = List.copyOf(ids);
       versions = SubscriptionTransforms.conform(bronze.where(col("id").isin(touched.toArray())));
     }
-    Dataset<Row> history = SubscriptionTransforms.withUsd(SubscriptionTransforms.history(versions),
-        spark.read().format("delta").load(fxPath)).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> history = SubscriptionTransforms.withUsd(SubscriptionTransforms.history(versions), fx)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> priced = history.where(col("usd_per_unit").isNotNull());
       Dataset<Row> unpriced = history.where(col("usd_per_unit").isNull());
@@ -106,7 +122,7 @@ public final class SilverSubscriptionHistoryJob implements LakehouseJob {
               col("subscription_id"), col("valid_from"), col("currency"), col("monthly_amount"))).as("record"),
           col("_record_hash"), col("_batch_id"));
       long quarantined = SilverQuarantine.write(ctx, TABLE, failed, rebuild);
-      watermarks.advance(name(), SOURCE, newest.getString(0), ctx.runId(), ctx.clock().instant());
+      watermarks.advance(name(), SOURCE, newestBatch, ctx.runId(), ctx.clock().instant());
       return JobResult.succeeded(written, written, written + " versions written, " + quarantined + " without an FX rate quarantined",
           Map.of("quarantined", quarantined));
     } finally {

@@ -59,4 +59,23 @@ public final class DeltaTables {
       builder.execute();
     }
   }
+
+  /**
+   * Appends {@code rows} to a small bookkeeping table (one tiny file per append) and compacts
+   * it every {@code every} commits, so reading it stays cheap after years of daily runs. A
+   * compaction that loses a race with another one is skipped: the next one catches up.
+   */
+  public static void appendCompacting(SparkSession spark, String location, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows,
+      int every) {
+    rows.coalesce(1).write().format("delta").mode(org.apache.spark.sql.SaveMode.Append).save(location);
+    io.delta.tables.DeltaTable table = io.delta.tables.DeltaTable.forPath(spark, location);
+    long version = table.history(1).first().getLong(0);
+    if (version > 0 && version % every == 0) {
+      try {
+        table.optimize().executeCompaction();
+      } catch (RuntimeException raced) {
+        org.slf4j.LoggerFactory.getLogger(DeltaTables.class).info("Compaction of {} skipped: {}", location, raced.getMessage());
+      }
+    }
+  }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one local SparkSession of a test JVM: local[2], UI off, 2 shuffle partitions, bound to
+ * The one local SparkSession of a test JVM: local[2], UI off, 1 shuffle partition (tests hold tiny tables), bound to
  * 127.0.0.1, UTC, Delta enabled, whole-stage codegen off (faster for tiny data). Stopped by a
  * shutdown hook when the JVM ends.
  */
@@ -24,7 +24,7 @@ public final class SparkTestSession {
           .config("spark.ui.enabled", "false")
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.driver.host", "127.0.0.1")
-          .config("spark.sql.shuffle.partitions", "2")
+          .config("spark.sql.shuffle.partitions", "1")
           .config("spark.default.parallelism", "2")
           .config("spark.sql.session.timeZone", "UTC")
           .config("spark.sql.codegen.wholeStage", "false")
