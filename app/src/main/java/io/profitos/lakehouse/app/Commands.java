@@ -123,10 +123,21 @@ final class Commands {
       out.print(Help.BENCH);
       return 0;
     }
-    if (a.positional.size() != 1 || !List.of("bronze", "silver").contains(a.positional.get(0))) {
-      throw LakehouseException.usage("'lakehouse bench' takes a layer with a benchmark: bronze or silver. See 'lakehouse bench --help'.");
+    if (a.positional.size() != 1 || !List.of("bronze", "silver", "gold").contains(a.positional.get(0))) {
+      throw LakehouseException.usage("'lakehouse bench' takes a layer with a benchmark: bronze, silver or gold. See 'lakehouse bench --help'.");
     }
     String layer = a.positional.get(0);
+    if (layer.equals("gold")) {
+      List<Double> scales = new java.util.ArrayList<>();
+      for (String part : a.option("scale", "1").split(",")) {
+        scales.add(parseDouble(part.trim(), "--scale"));
+      }
+      LakehouseSettings gs = settings(a);
+      long gseed = parseLong(a.option("seed", String.valueOf(gs.config().getLong("lakehouse.demo.seed"))), "--seed");
+      Path gwork = a.options.containsKey("work") ? Path.of(a.option("work", null))
+          : localPath(gs.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
+      return withSpark(gs, "lakehouse bench gold", spark -> new GoldBenchmark(spark, gs, gwork, scales, gseed, out).run());
+    }
     LakehouseSettings settings = settings(a);
     double scale = parseDouble(a.option("scale", "1"), "--scale");
     long seed = parseLong(a.option("seed", String.valueOf(settings.config().getLong("lakehouse.demo.seed"))), "--seed");

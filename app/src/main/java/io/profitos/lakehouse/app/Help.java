@@ -28,6 +28,7 @@ final class Help {
         demo                 generate the demo landing zone if absent, run every layer, print a summary
         bench bronze         measure the bronze ingest against a bare Spark read and Delta write
         bench silver         measure a daily incremental silver run against a full rebuild
+        bench gold           time a full gold build at one or more scales, with peak driver heap
 
       Run 'lakehouse <command> --help' for its options.
       """ + EXIT_CODES;
@@ -79,7 +80,7 @@ final class Help {
       """ + COMMON + "\n" + EXIT_CODES;
 
   static final String BENCH = """
-      Usage: lakehouse bench bronze|silver [--scale S] [--seed N] [--repeat R] [--work DIR] [options]
+      Usage: lakehouse bench bronze|silver|gold [--scale S] [--seed N] [--repeat R] [--work DIR] [options]
 
       bronze: generates a demo landing zone of scale S (default 1) once, then in one run lands it R times
         (default 2) with our bronze ingest and with a bare spark.read...write.format("delta") of the same
@@ -87,6 +88,9 @@ final class Help {
       silver: generates scale S up to the day before the demo as-of date, lands it and builds silver
         (untimed), then lands the as-of date's extracts and times a daily incremental silver run against
         a full rebuild (--full-refresh) of silver, and prints both and their ratio (target <= 0.10).
+      gold: for each scale of --scale (a list, for example 1,10) builds bronze and silver once (untimed,
+        kept under --work), then times a full gold build and prints input rows, rows/s, rows written,
+        peak driver heap, and how the time grows from the first scale to the last.
 
       Options:
         --scale S           landing-zone size (default 1)

@@ -1,0 +1,150 @@
+package io.profitos.lakehouse.app;
+
+import com.typesafe.config.ConfigValueFactory;
+import io.delta.tables.DeltaTable;
+import io.profitos.lakehouse.app.demo.DemoDataGenerator;
+import io.profitos.lakehouse.app.demo.DemoManifest;
+import io.profitos.lakehouse.app.demo.DemoSpec;
+import io.profitos.lakehouse.core.config.LakehouseSettings;
+import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.JobRegistry;
+import io.profitos.lakehouse.core.job.JobRunner;
+import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.table.TableCatalog;
+import io.profitos.lakehouse.core.table.TableName;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code lakehouse bench gold}: for each scale, the demo landing zone is generated and built
+ * through bronze and silver once (untimed, kept for later runs), then every gold table is rebuilt
+ * ({@code --full-refresh}) and timed; prints the input rows (the rows of gold's silver inputs),
+ * rows per second, the rows written, the peak driver heap during the build, and how the time
+ * grows from the first scale to the last.
+ */
+final class GoldBenchmark {
+  private final SparkSession spark;
+  private final LakehouseSettings settings;
+  private final Path work;
+  private final List<Double> scales;
+  private final long seed;
+  private final PrintStream out;
+
+  GoldBenchmark(SparkSession spark, LakehouseSettings settings, Path work, List<Double> scales, long seed, PrintStream out) {
+    this.spark = spark;
+    this.settings = settings;
+    this.work = work;
+    this.scales = scales;
+    this.seed = seed;
+    this.out = out;
+  }
+
+  record Measurement(double scale, long inputRows, long outputRows, double seconds, long peakHeapBytes) {}
+
+  int run() {
+    List<Measurement> results = new ArrayList<>();
+    for (double scale : scales) {
+      results.add(measure(scale));
+    }
+    out.println();
+    out.println("scale   input rows   gold rows   seconds   input rows/s   peak driver heap");
+    for (Measurement m : results) {
+      out.printf(Locale.ROOT, "%5s  %11s  %10s  %8.1f  %13s  %,12d MB%n", m.scale(), String.format(Locale.ROOT, "%,d", m.inputRows()),
+          String.format(Locale.ROOT, "%,d", m.outputRows()), m.seconds(), String.format(Locale.ROOT, "%,.0f", m.inputRows() / m.seconds()),
+          m.peakHeapBytes() / (1024 * 1024));
+    }
+    if (results.size() > 1) {
+      Measurement a = results.get(0);
+      Measurement b = results.get(results.size() - 1);
+      out.printf(Locale.ROOT, "bench gold: from scale %s to %s the input grows %.1fx and the time %.1fx.%n", a.scale(), b.scale(),
+          (double) b.inputRows() / a.inputRows(), b.seconds() / a.seconds());
+    }
+    return 0;
+  }
+
+  private Measurement measure(double scale) {
+    Path root = work.resolve(String.format(Locale.ROOT, "gold-scale%s-seed%d", scale, seed));
+    Path landing = root.resolve("landing");
+    Path warehouse = root.resolve("warehouse");
+    LakehouseSettings s = LakehouseSettings.from(settings.config()
+        .withValue("lakehouse.landing", ConfigValueFactory.fromAnyRef(landing.toAbsolutePath().toString()))
+        .withValue("lakehouse.warehouse", ConfigValueFactory.fromAnyRef(warehouse.toAbsolutePath().toString())),
+        Path.of("").toAbsolutePath());
+    JobRegistry registry = JobRegistry.discover(s);
+    DemoSpec spec = DemoSpec.of(scale, seed, landing);
+    LocalDate runDate = spec.asOf();
+    if (!Files.exists(landing.resolve(DemoManifest.FILE_NAME))) {
+      out.printf(Locale.ROOT, "scale %s: generating the landing zone and building bronze and silver (untimed, kept in %s) ...%n", scale, root);
+      try {
+        DemoDataGenerator.generate(spec);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    run(s, registry.layer("bronze"), runDate, false);
+    run(s, registry.layer("silver"), runDate, false);
+
+    List<LakehouseJob> gold = registry.layer("gold");
+    TableCatalog catalog = new TableCatalog(s.warehouse());
+    Set<TableName> inputs = new LinkedHashSet<>();
+    gold.forEach(j -> j.inputs().stream().filter(t -> !t.layer().equals("gold")).forEach(inputs::add));
+    long inputRows = 0;
+    for (TableName t : inputs) {
+      inputRows += spark.read().format("delta").load(catalog.location(t)).count();
+    }
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    AtomicLong peak = new AtomicLong(memory.getHeapMemoryUsage().getUsed());
+    Thread sampler = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "heap-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
+    JobRunner.Outcome outcome;
+    try {
+      outcome = run(s, gold, runDate, true);
+    } finally {
+      sampler.interrupt();
+    }
+    long outputRows = 0;
+    for (LakehouseJob j : gold) {
+      for (TableName t : j.outputs()) {
+        outputRows += DeltaTable.isDeltaTable(spark, catalog.location(t)) ? spark.read().format("delta").load(catalog.location(t)).count() : 0;
+      }
+    }
+    out.printf(Locale.ROOT, "scale %s: gold built in %.1f s (%d jobs)%n", scale, outcome.wallSeconds(), outcome.finished().size());
+    return new Measurement(scale, inputRows, outputRows, outcome.wallSeconds(), peak.get());
+  }
+
+  private JobRunner.Outcome run(LakehouseSettings s, List<LakehouseJob> jobs, LocalDate runDate, boolean fullRefresh) {
+    JobContext ctx = new JobContext(spark, s, new TableCatalog(s.warehouse()), UUID.randomUUID().toString(), runDate,
+        fullRefresh, Clock.systemUTC());
+    JobRunner.Outcome outcome = new JobRunner(ctx).run(jobs);
+    if (outcome.exitCode() != 0 && outcome.exitCode() != io.profitos.lakehouse.core.LakehouseException.EXIT_INPUT_REJECTED) {
+      throw new IllegalStateException("bench gold: a run failed: " + outcome.firstError());
+    }
+    return outcome;
+  }
+}

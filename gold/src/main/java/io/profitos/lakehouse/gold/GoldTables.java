@@ -1,0 +1,44 @@
+package io.profitos.lakehouse.gold;
+
+import io.profitos.lakehouse.core.table.TableName;
+
+/** Names of the tables gold reads and writes. */
+final class GoldTables {
+  private GoldTables() {}
+
+  static final TableName SUBSCRIPTION_HISTORY = TableName.of("silver", "subscription_history");
+  static final TableName FX_RATES = TableName.of("silver", "fx_rates");
+  static final TableName WORKSPACES = TableName.of("silver", "workspaces");
+  static final TableName WORKSPACE_HISTORY = TableName.of("silver", "workspace_history");
+  static final TableName INVOICE_LINES = TableName.of("silver", "invoice_lines");
+  static final TableName REPORTED_ARR = TableName.of("silver", "reported_arr");
+
+  static final TableName PRICES = TableName.of("silver", "prices");
+  static final TableName ACCOUNTS = TableName.of("silver", "accounts");
+  static final TableName SALES_REPS = TableName.of("silver", "sales_reps");
+  static final TableName LEADS = TableName.of("silver", "leads");
+  static final TableName OPPORTUNITIES = TableName.of("silver", "opportunities");
+  static final TableName MARKETING_SPEND = TableName.of("silver", "marketing_spend");
+  static final TableName INFRA_COSTS = TableName.of("silver", "infra_costs");
+  static final TableName CUSTOMERS = TableName.of("silver", "customers");
+  static final TableName TICKETS = TableName.of("silver", "tickets");
+
+  static final TableName DIM_PLAN = TableName.of("gold", "dim_plan");
+  static final TableName DIM_ACCOUNT = TableName.of("gold", "dim_account");
+  static final TableName DIM_SALES_REP = TableName.of("gold", "dim_sales_rep");
+  static final TableName DIM_CHANNEL = TableName.of("gold", "dim_channel");
+  static final TableName DIM_CLOUD_SERVICE = TableName.of("gold", "dim_cloud_service");
+  static final TableName FACT_INVOICE_LINE = TableName.of("gold", "fact_invoice_line");
+  static final TableName FACT_SUPPORT_TICKET = TableName.of("gold", "fact_support_ticket");
+  static final TableName FACT_INFRA_COST_DAILY = TableName.of("gold", "fact_infra_cost_daily");
+  static final TableName FACT_MARKETING_SPEND_MONTHLY = TableName.of("gold", "fact_marketing_spend_monthly");
+  static final TableName KPI_SUPPORT_MONTHLY = TableName.of("gold", "kpi_support_monthly");
+
+  static final TableName DIM_DATE = TableName.of("gold", "dim_date");
+  static final TableName DIM_WORKSPACE = TableName.of("gold", "dim_workspace");
+  static final TableName FACT_MRR_MONTHLY = TableName.of("gold", "fact_mrr_monthly");
+  static final TableName KPI_SAAS_MONTHLY = TableName.of("gold", "kpi_saas_monthly");
+  static final TableName MRR_RECONCILIATION = TableName.of("gold", "mrr_reconciliation");
+  static final TableName METRIC_CONTRACTS = TableName.of("gold", "metric_contracts");
+  static final TableName KPI_EXCEPTIONS = TableName.of("gold", "kpi_exceptions");
+}

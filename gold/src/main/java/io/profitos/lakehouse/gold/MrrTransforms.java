@@ -1,0 +1,174 @@
+package io.profitos.lakehouse.gold;
+
+import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.profitos.lakehouse.core.money.Money;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * MRR as METRICS.md defines it, as pure functions: the MRR of every subscription at the last
+ * instant of each month (from the version valid at that instant), the workspace MRR per month,
+ * the movements between months, and the monthly SaaS KPIs.
+ */
+public final class MrrTransforms {
+  private MrrTransforms() {}
+
+  /** Exact intermediate money: amounts are rounded to cents only when published. */
+  static final DataType EXACT = DataTypes.createDecimalType(30, 12);
+  /**
+   * Published money: USD in decimal(18,6). Workspace MRR is rounded to it once, and every
+   * movement and KPI amount is a sum of such values, so the movement identity holds exactly;
+   * round to cents for display.
+   */
+  public static final DataType USD = Money.MONEY;
+
+  static final StructType MONTHS = new StructType()
+      .add("month", DataTypes.DateType, false)
+      .add("month_end", DataTypes.TimestampType, false)
+      .add("month_end_date", DataTypes.DateType, false)
+      .add("is_complete", DataTypes.BooleanType, false);
+
+  /**
+   * One row per month from {@code first} to the month of {@code asOf}: month (its first day),
+   * month_end (its last instant, a whole second as Stripe's timestamps are; for the month of
+   * {@code asOf} the end of the as-of day instead, so the current month is month-to-date),
+   * month_end_date and is_complete.
+   */
+  public static Dataset<Row> months(SparkSession spark, YearMonth first, LocalDate asOf) {
+    List<Row> rows = new ArrayList<>();
+    Instant asOfEnd = asOf.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusSeconds(1);
+    for (YearMonth m = first; !m.isAfter(YearMonth.from(asOf)); m = m.plusMonths(1)) {
+      Instant end = m.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusSeconds(1);
+      boolean complete = !end.isAfter(asOfEnd);
+      Instant at = complete ? end : asOfEnd;
+      rows.add(RowFactory.create(Date.valueOf(m.atDay(1)), Timestamp.from(at),
+          Date.valueOf(at.atZone(ZoneOffset.UTC).toLocalDate()), complete));
+    }
+    return spark.createDataFrame(rows, MONTHS);
+  }
+
+  /**
+   * {@code silver.subscription_history} x months -> subscription_id, workspace_id, month,
+   * month_end, is_complete, currency, is_paying, mrr_currency (exact, in the subscription's
+   * currency; 0 when not paying), mrr_usd (exact, at the month-end date's rate). The version
+   * valid at month_end decides: paying when its status is active or past_due, the trial is over
+   * and the subscription has not ended; MRR = sum of unit_amount x quantity per month less a
+   * percent_off or amount_off discount in force at month_end (never a {@code once} coupon;
+   * amount_off spread over the first item's billing period).
+   */
+  public static Dataset<Row> subscriptionMrr(Dataset<Row> history, Dataset<Row> months, Dataset<Row> fxRates) {
+    Column t = col("month_end");
+    Dataset<Row> atMonthEnd = history.where(col("is_deleted").equalTo(false))
+        .join(org.apache.spark.sql.functions.broadcast(months),
+            col("valid_from").leq(t).and(col("valid_to").isNull().or(t.lt(col("valid_to")))));
+    Column paying = col("status").isin("active", "past_due")
+        .and(col("trial_end_at").isNull().or(t.geq(col("trial_end_at"))))
+        .and(col("ended_at").isNull().or(t.lt(col("ended_at"))));
+    Column gross = aggregate(col("items"), lit(0).cast(EXACT), (acc, x) -> acc.plus(
+        x.getField("unit_amount").cast(DataTypes.createDecimalType(20, 6))
+            .multiply(x.getField("quantity").cast(DataTypes.createDecimalType(10, 0)))
+            .divide(periodMonths(x).cast(DataTypes.createDecimalType(5, 0)))).cast(EXACT));
+    Column firstItem = org.apache.spark.sql.functions.element_at(col("items"), 1);
+    Column inForce = col("discount_duration").isin("forever", "repeating")
+        .and(col("discount_start_at").isNull().or(col("discount_start_at").leq(t)))
+        .and(col("discount_end_at").isNull().or(t.lt(col("discount_end_at"))));
+    Column net = when(inForce.and(col("discount_percent_off").isNotNull()),
+            col("_gross").multiply(lit(100).minus(col("discount_percent_off").cast(DataTypes.createDecimalType(9, 4))))
+                .divide(100))
+        .when(inForce.and(col("discount_amount_off").isNotNull()),
+            greatest(lit(0).cast(EXACT), col("_gross").minus(col("discount_amount_off").divide(periodMonths(firstItem)))))
+        .otherwise(col("_gross"));
+    Dataset<Row> priced = atMonthEnd
+        .withColumn("is_paying", paying)
+        .withColumn("_gross", gross)
+        .withColumn("mrr_currency", when(paying, net.cast(EXACT)).otherwise(lit(0).cast(EXACT)));
+    return Money.withRate(priced, fxRates, "currency", col("month_end_date"))
+        .select(col("subscription_id"), col("workspace_id"), col("customer_id"), col("month"), col("month_end"), col("is_complete"),
+            col("currency"), col("status"), col("is_paying"), col("mrr_currency"),
+            col("mrr_currency").multiply(col("usd_per_unit")).cast(EXACT).as("mrr_usd"), col("usd_per_unit"));
+  }
+
+  /** Months per billing period of an item: interval_count, x12 for yearly, /4.33 for weekly, /30.4 for daily. */
+  private static Column periodMonths(Column item) {
+    Column count = coalesce(item.getField("interval_count"), lit(1));
+    Column interval = item.getField("interval");
+    return when(interval.equalTo("year"), count.multiply(12))
+        .when(interval.equalTo("week"), count.multiply(12.0 / 52))
+        .when(interval.equalTo("day"), count.multiply(12.0 / 365))
+        .otherwise(count);
+  }
+
+  /** Subscription MRR -> workspace_id, month, mrr (USD, {@link #USD}): the sum over the workspace's subscriptions. */
+  public static Dataset<Row> workspaceMrr(Dataset<Row> subscriptionMrr) {
+    return subscriptionMrr.where(col("workspace_id").isNotNull())
+        .groupBy("workspace_id", "month")
+        .agg(usd(sum("mrr_usd")).as("mrr"));
+  }
+
+  /**
+   * Workspace MRR -> one row per workspace and month from its first paying month to the last
+   * month: month, workspace_id, mrr, previous_mrr, movement_type (new | reactivation |
+   * expansion | contraction | churn | retained | inactive), movement_amount (signed: what the
+   * movement adds to MRR), segment (by the month's MRR; a churned workspace keeps the segment it
+   * left from), is_complete. Amounts in {@link #USD}, so mrr = previous_mrr + movement_amount exactly.
+   */
+  public static Dataset<Row> movements(Dataset<Row> workspaceMrr, Dataset<Row> months, Segments segments) {
+    Dataset<Row> firstPaid = workspaceMrr.where(col("mrr").gt(0)).groupBy("workspace_id").agg(min("month").as("_first"));
+    Dataset<Row> grid = firstPaid.join(months.select("month", "is_complete"), col("month").geq(col("_first")));
+    Dataset<Row> filled = grid.join(workspaceMrr, usingColumns("workspace_id", "month"), "left")
+        .withColumn("mrr", coalesce(col("mrr"), lit(0).cast(USD)));
+    WindowSpec byWorkspace = Window.partitionBy("workspace_id").orderBy("month");
+    Column prev = coalesce(lag(col("mrr"), 1).over(byWorkspace), lit(0).cast(USD));
+    Column paidBefore = coalesce(max(when(col("mrr").gt(0), 1).otherwise(0))
+        .over(byWorkspace.rowsBetween(Window.unboundedPreceding(), -2)), lit(0)).equalTo(1);
+    Dataset<Row> withPrev = filled.withColumn("previous_mrr", prev).withColumn("_paid_before", paidBefore);
+    Column curr = col("mrr");
+    Column p = col("previous_mrr");
+    Column type = when(p.equalTo(0).and(curr.gt(0)), when(col("_paid_before"), lit("reactivation")).otherwise(lit("new")))
+        .when(p.gt(0).and(curr.equalTo(0)), lit("churn"))
+        .when(curr.gt(p).and(p.gt(0)), lit("expansion"))
+        .when(curr.lt(p).and(curr.gt(0)), lit("contraction"))
+        .when(curr.equalTo(p).and(curr.gt(0)), lit("retained"))
+        .otherwise(lit("inactive"));
+    return withPrev
+        .withColumn("movement_type", type)
+        .withColumn("movement_amount", curr.minus(p).cast(USD))
+        .withColumn("segment", segments.of(when(curr.gt(0), curr).otherwise(p)))
+        .select("month", "workspace_id", "mrr", "previous_mrr", "movement_type", "movement_amount", "segment", "is_complete");
+  }
+
+  static scala.collection.Seq<String> usingColumns(String... columns) {
+    return scala.collection.JavaConverters.asScalaBuffer(List.of(columns)).toSeq();
+  }
+
+  /** An amount in the published money type (rounded half up to 6 decimals). */
+  static Column usd(Column amount) {
+    return org.apache.spark.sql.functions.round(amount, 6).cast(USD);
+  }
+}
