@@ -137,6 +137,14 @@ final class BronzeBenchmark {
     }
   }
 
+  /** {@code settings} with the landing zone and warehouse of a benchmark's own folders. */
+  static LakehouseSettings at(LakehouseSettings settings, Path landing, Path warehouse) {
+    return LakehouseSettings.from(settings.config()
+        .withValue("lakehouse.landing", ConfigValueFactory.fromAnyRef(landing.toAbsolutePath().toString()))
+        .withValue("lakehouse.warehouse", ConfigValueFactory.fromAnyRef(warehouse.toAbsolutePath().toString())),
+        Path.of("").toAbsolutePath());
+  }
+
   static void delete(Path root) {
     if (!Files.exists(root)) {
       return;

@@ -1,6 +1,5 @@
 package io.profitos.lakehouse.app;
 
-import com.typesafe.config.ConfigValueFactory;
 import io.profitos.lakehouse.app.demo.DemoDataGenerator;
 import io.profitos.lakehouse.app.demo.DemoSpec;
 import io.profitos.lakehouse.core.LakehouseException;
@@ -48,10 +47,7 @@ final class SilverBenchmark {
     BronzeBenchmark.delete(root);
     Path landing = root.resolve("landing");
     Path warehouse = root.resolve("warehouse");
-    LakehouseSettings s = LakehouseSettings.from(settings.config()
-        .withValue("lakehouse.landing", ConfigValueFactory.fromAnyRef(landing.toAbsolutePath().toString()))
-        .withValue("lakehouse.warehouse", ConfigValueFactory.fromAnyRef(warehouse.toAbsolutePath().toString())),
-        Path.of("").toAbsolutePath());
+    LakehouseSettings s = BronzeBenchmark.at(settings, landing, warehouse);
     JobRegistry registry = JobRegistry.discover(s);
     DemoSpec spec = DemoSpec.of(scale, seed, landing);
     LocalDate lastDay = spec.asOf();

@@ -55,7 +55,9 @@ public final class BillingTransforms {
    * version of its invoice.
    */
   public static Dataset<Row> invoiceLines(Dataset<Row> b) {
-    DataType lineType = lineType(b);
+    DataType lineType = Columns.elementType(b, "lines.data", "id STRING, amount BIGINT, currency STRING, "
+        + "period STRUCT<start: BIGINT, `end`: BIGINT>, proration BOOLEAN, quantity BIGINT, price STRUCT<id: STRING>, "
+        + "discount_amounts ARRAY<STRUCT<amount: BIGINT>>");
     Column invoiceCurrency = upper(Columns.optional(b, "currency", DataTypes.StringType));
     Column updated = seconds(b, "updated");
     Dataset<Row> exploded = b.select(Columns.withLineage(
@@ -123,14 +125,4 @@ public final class BillingTransforms {
     return timestamp_seconds(Columns.optional(b, path, DataTypes.LongType));
   }
 
-  /** The bronze line type as it is (fields are picked by name), or a minimal one when absent. */
-  private static DataType lineType(Dataset<Row> b) {
-    try {
-      DataType lines = ((org.apache.spark.sql.types.StructType) b.schema().apply("lines").dataType()).apply("data").dataType();
-      return ((org.apache.spark.sql.types.ArrayType) lines).elementType();
-    } catch (RuntimeException absent) {
-      return DataType.fromDDL("id STRING, amount BIGINT, currency STRING, period STRUCT<start: BIGINT, `end`: BIGINT>, "
-          + "proration BOOLEAN, quantity BIGINT, price STRUCT<id: STRING>, discount_amounts ARRAY<STRUCT<amount: BIGINT>>");
-    }
-  }
 }

@@ -51,4 +51,20 @@ final class Columns {
         org.apache.spark.sql.functions.element_at(col("_rescued_data"), field), "^\"|\"$", "");
     return org.apache.spark.sql.functions.coalesce(typed, raw.cast(type));
   }
+
+  /**
+   * The element type of the bronze array at {@code path} (dotted, through structs) as it is, so
+   * fields are picked by name whatever else the source sends; {@code fallbackDdl} when bronze has
+   * no such array yet.
+   */
+  static DataType elementType(Dataset<Row> df, String path, String fallbackDdl) {
+    DataType current = df.schema();
+    for (String part : path.split("\\.")) {
+      if (!(current instanceof StructType st) || st.getFieldIndex(part).isEmpty()) {
+        return DataType.fromDDL(fallbackDdl);
+      }
+      current = st.apply(part).dataType();
+    }
+    return current instanceof org.apache.spark.sql.types.ArrayType a ? a.elementType() : DataType.fromDDL(fallbackDdl);
+  }
 }

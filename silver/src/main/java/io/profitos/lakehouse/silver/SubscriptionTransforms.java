@@ -39,7 +39,9 @@ public final class SubscriptionTransforms {
    * per month, before discounts, in the subscription's currency), is_deleted, updated_at, _cursor, lineage.
    */
   public static Dataset<Row> conform(Dataset<Row> b) {
-    Column items = transform(Columns.optional(b, "items.data", DataTypes.createArrayType(itemType(b))), x -> struct(
+    Column items = transform(Columns.optional(b, "items.data", DataTypes.createArrayType(Columns.elementType(b, "items.data",
+        "price STRUCT<id: STRING, product: STRING, unit_amount: BIGINT, currency: STRING, "
+            + "recurring: STRUCT<interval: STRING, interval_count: BIGINT>>, quantity BIGINT"))), x -> struct(
         x.getField("price").getField("id").cast("string").as("price_id"),
         x.getField("price").getField("product").cast("string").as("product_id"),
         Money.fromMinor(x.getField("price").getField("unit_amount"), x.getField("price").getField("currency").cast("string")).as("unit_amount"),
@@ -135,16 +137,5 @@ public final class SubscriptionTransforms {
 
   private static Column seconds(Dataset<Row> b, String path) {
     return timestamp_seconds(Columns.optional(b, path, DataTypes.LongType));
-  }
-
-  /** The bronze item type as it is (fields are picked by name), or a minimal one when absent. */
-  private static DataType itemType(Dataset<Row> b) {
-    try {
-      DataType items = ((org.apache.spark.sql.types.StructType) b.schema().apply("items").dataType()).apply("data").dataType();
-      return ((org.apache.spark.sql.types.ArrayType) items).elementType();
-    } catch (RuntimeException absent) {
-      return DataType.fromDDL("price STRUCT<id: STRING, product: STRING, unit_amount: BIGINT, currency: STRING, "
-          + "recurring: STRUCT<interval: STRING, interval_count: BIGINT>>, quantity BIGINT");
-    }
   }
 }

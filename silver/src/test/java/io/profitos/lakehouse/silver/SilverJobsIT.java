@@ -8,6 +8,7 @@ import io.profitos.lakehouse.bronze.BronzeIngestJob;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobResult;
+import io.profitos.lakehouse.core.job.JobRunner;
 import io.profitos.lakehouse.core.job.LakehouseJob;
 import io.profitos.lakehouse.core.testing.SparkTestSession;
 import io.profitos.lakehouse.core.testing.TestSettings;
@@ -134,18 +135,16 @@ class SilverJobsIT {
         UUID.randomUUID().toString(), LocalDate.of(2026, 1, 2), fullRefresh, Clock.systemUTC());
   }
 
+  /** Bronze for the six streams, then the covered silver jobs, each layer through the concurrent runner. */
   private void runAll(LakehouseSettings s, boolean fullRefresh) {
-    for (String stream : List.of("stripe/customers", "product_db/workspaces", "finance/fx_rates", "stripe/subscriptions",
-        "product_db/users", "segment/tracks")) {
-      new BronzeIngestJob(s.stream(stream)).run(ctx(s, false));
-    }
-    for (LakehouseJob job : new SilverJobProvider().jobs(s)) {
-      if (!COVERED.contains(job.name())) {
-        continue; // the other tables are covered end to end on generated data (app's LakehouseEndToEndIT)
-      }
-      JobResult r = job.run(ctx(s, fullRefresh));
-      assertThat(r.status()).isEqualTo(JobResult.SUCCEEDED);
-    }
+    List<LakehouseJob> bronze = List.of("stripe/customers", "product_db/workspaces", "finance/fx_rates", "stripe/subscriptions",
+        "product_db/users", "segment/tracks").stream().map(stream -> (LakehouseJob) new BronzeIngestJob(s.stream(stream))).toList();
+    new JobRunner(ctx(s, false)).run(bronze);
+    // The other silver tables are covered end to end on generated data (app's LakehouseEndToEndIT).
+    List<LakehouseJob> silver = new SilverJobProvider().jobs(s).stream().filter(j -> COVERED.contains(j.name())).toList();
+    JobRunner.Outcome outcome = new JobRunner(ctx(s, fullRefresh)).run(silver);
+    assertThat(outcome.finished()).hasSize(COVERED.size())
+        .allSatisfy(f -> assertThat(f.result().status()).as(f.job().name()).isEqualTo(JobResult.SUCCEEDED));
   }
 
   private Dataset<Row> table(Path wh, String name) {

@@ -52,7 +52,7 @@ public final class JobRunRecorder {
     Row row = RowFactory.create(run.runId(), run.job(), run.layer(), Date.valueOf(run.runDate()), run.env(),
         Timestamp.from(run.startedAt()), Timestamp.from(run.endedAt()), run.status(), run.rowsRead(),
         run.rowsWritten(), run.error());
-    io.profitos.lakehouse.core.table.DeltaTables.appendCompacting(spark, catalog.location(JOB_RUNS),
-        spark.createDataFrame(List.of(row), SCHEMA), 100);
+    spark.createDataFrame(List.of(row), SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append)
+        .save(catalog.location(JOB_RUNS));
   }
 }

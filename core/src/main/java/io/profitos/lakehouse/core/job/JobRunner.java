@@ -94,6 +94,7 @@ public final class JobRunner {
     } finally {
       pool.shutdownNow();
     }
+    compactBookkeeping();
     List<Finished> finished = new ArrayList<>();
     int exitCode = LakehouseException.EXIT_OK;
     String firstError = null;
@@ -109,6 +110,17 @@ public final class JobRunner {
       }
     }
     return new Outcome(finished, exitCode, firstError, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Once per run: every job appends to ops.job_runs and ops.watermarks; keep them few files. */
+  private void compactBookkeeping() {
+    try {
+      for (TableName t : List.of(JobRunRecorder.JOB_RUNS, io.profitos.lakehouse.core.table.Watermarks.TABLE)) {
+        io.profitos.lakehouse.core.table.DeltaTables.compactIfFragmented(ctx.spark(), ctx.catalog().location(t), 100);
+      }
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(JobRunner.class).warn("Compacting the ops tables failed (the next run retries): {}", e.toString());
+    }
   }
 
   /** Every earlier job writing one of this job's inputs has finished without failing. */

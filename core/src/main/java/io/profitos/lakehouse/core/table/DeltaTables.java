@@ -61,16 +61,18 @@ public final class DeltaTables {
   }
 
   /**
-   * Appends {@code rows} to a small bookkeeping table (one tiny file per append) and compacts
-   * it every {@code every} commits, so reading it stays cheap after years of daily runs. A
-   * compaction that loses a race with another one is skipped: the next one catches up.
+   * Compacts a small bookkeeping table (one tiny file per append: {@code ops.watermarks},
+   * {@code ops.job_runs}) once it holds more than {@code maxFiles} files, so reading it stays cheap
+   * after years of daily runs. A compaction that loses a race with another writer is skipped: the
+   * next run catches up.
    */
-  public static void appendCompacting(SparkSession spark, String location, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows,
-      int every) {
-    rows.coalesce(1).write().format("delta").mode(org.apache.spark.sql.SaveMode.Append).save(location);
+  public static void compactIfFragmented(SparkSession spark, String location, int maxFiles) {
+    if (!io.delta.tables.DeltaTable.isDeltaTable(spark, location)) {
+      return;
+    }
     io.delta.tables.DeltaTable table = io.delta.tables.DeltaTable.forPath(spark, location);
-    long version = table.history(1).first().getLong(0);
-    if (version > 0 && version % every == 0) {
+    long files = table.detail().select("numFiles").first().getLong(0);
+    if (files > maxFiles) {
       try {
         table.optimize().executeCompaction();
       } catch (RuntimeException raced) {

@@ -62,7 +62,7 @@ public final class Watermarks {
   /** Records that {@code job} has processed {@code source} up to {@code batchId}. */
   public void advance(String job, TableName source, String batchId, String runId, Instant at) {
     DeltaTables.ensure(spark, location, SCHEMA, List.of(), Map.of());
-    DeltaTables.appendCompacting(spark, location,
-        spark.createDataFrame(List.of(RowFactory.create(job, source.toString(), batchId, runId, Timestamp.from(at))), SCHEMA), 100);
+    spark.createDataFrame(List.of(RowFactory.create(job, source.toString(), batchId, runId, Timestamp.from(at))), SCHEMA)
+        .coalesce(1).write().format("delta").mode(SaveMode.Append).save(location);
   }
 }

@@ -1,0 +1,40 @@
+package io.profitos.lakehouse.core.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.delta.tables.DeltaTable;
+import io.profitos.lakehouse.core.testing.SparkTestSession;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeltaTablesTest {
+  @TempDir Path dir;
+  private final SparkSession spark = SparkTestSession.get();
+
+  private long files(String location) {
+    return DeltaTable.forPath(spark, location).detail().select("numFiles").first().getLong(0);
+  }
+
+  @Test
+  void aFragmentedBookkeepingTableIsCompactedWithItsRowsIntact() {
+    String location = dir.resolve("ops_table").toString();
+    StructType schema = new StructType().add("n", "int");
+    for (int i = 0; i < 5; i++) {
+      spark.createDataFrame(List.of(RowFactory.create(i)), schema).coalesce(1).write().format("delta").mode(SaveMode.Append).save(location);
+    }
+    DeltaTables.compactIfFragmented(spark, location, 10);
+    assertThat(files(location)).as("under the limit: left alone").isEqualTo(5);
+
+    DeltaTables.compactIfFragmented(spark, location, 3);
+
+    assertThat(files(location)).isEqualTo(1);
+    assertThat(spark.read().format("delta").load(location).count()).isEqualTo(5);
+    DeltaTables.compactIfFragmented(spark, dir.resolve("absent").toString(), 3);
+  }
+}
