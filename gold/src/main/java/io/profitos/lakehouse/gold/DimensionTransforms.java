@@ -64,10 +64,7 @@ public final class DimensionTransforms {
             col("workspace_id"), col("name"), col("plan"), col("seats"), col("status"), col("region"), col("created_at"),
             trunc(col("created_at"), "month").as("signup_month"),
             col("valid_from"), col("valid_to"), col("is_current"), col("is_deleted"));
-    Dataset<Row> unknown = versions.sparkSession().createDataFrame(
-        java.util.List.of(org.apache.spark.sql.RowFactory.create(UNKNOWN, "unknown", "unknown", "unknown", null, "unknown",
-            "unknown", null, null, null, null, true, false)), versions.schema());
-    return versions.unionByName(unknown);
+    return StarTransforms.withUnknown(versions, "workspace_key");
   }
 
   /**

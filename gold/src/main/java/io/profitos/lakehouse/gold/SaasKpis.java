@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -87,9 +86,4 @@ public final class SaasKpis {
     return when(den.isNull().or(den.equalTo(0)), lit(null)).otherwise(num.cast(DataTypes.createDecimalType(30, 12)).divide(den));
   }
 
-  static List<String> columns() {
-    return List.of("month", "segment", "is_complete", "mrr", "arr", "previous_mrr", "new_mrr", "reactivation_mrr", "expansion_mrr",
-        "contraction_mrr", "churned_mrr", "paying_workspaces", "previous_paying_workspaces", "new_workspaces", "churned_workspaces",
-        "arpa", "logo_churn_rate", "gross_mrr_churn_rate", "net_mrr_churn_rate", "ndr_t12m", "grr_t12m");
-  }
 }

@@ -39,7 +39,4 @@ public record Segments(List<Map.Entry<String, Double>> byFloorDescending) {
     return out.otherwise(lit(byFloorDescending.get(byFloorDescending.size() - 1).getKey()));
   }
 
-  public List<String> names() {
-    return byFloorDescending.stream().map(Map.Entry::getKey).toList();
-  }
 }
