@@ -20,6 +20,7 @@ public final class GoldJobProvider implements JobProvider {
         new GoldJobs.FactMrrMonthly(), new GoldJobs.KpiSaasMonthly(), new GoldJobs.MrrReconciliation(),
         new GoldJobs.MetricContractsTable(), new GoldJobs.KpiExceptions()));
     jobs.addAll(GoldJobs.star());
+    jobs.addAll(GoldJobs.growth());
     return jobs;
   }
 }

@@ -27,13 +27,23 @@ final class GoldJobs {
     private final List<TableName> inputs;
     private final String description;
     private final java.util.function.Function<JobContext, Dataset<Row>> build;
+    private final String configPath;
 
     Table(TableName table, List<TableName> inputs, String description, java.util.function.Function<JobContext, Dataset<Row>> build) {
+      this(table, inputs, null, description, build);
+    }
+
+    /** A table whose output also depends on the configuration at {@code configPath} (a change rebuilds it). */
+    Table(TableName table, List<TableName> inputs, String configPath, String description,
+        java.util.function.Function<JobContext, Dataset<Row>> build) {
       this.table = table;
       this.inputs = List.copyOf(inputs);
       this.description = description;
       this.build = build;
+      this.configPath = configPath;
     }
+
+    @Override String configFingerprint(JobContext ctx) { return configPath == null ? "" : config(ctx, configPath); }
 
     @Override TableName table() { return table; }
     @Override public List<TableName> inputs() { return inputs; }
@@ -80,6 +90,53 @@ final class GoldJobs {
         new Table(GoldTables.KPI_SUPPORT_MONTHLY, List.of(GoldTables.FACT_SUPPORT_TICKET),
             "Month: tickets, solved tickets, median resolution hours, CSAT",
             ctx -> StarTransforms.supportMonthly(load(ctx, GoldTables.FACT_SUPPORT_TICKET))));
+  }
+
+  /** Sales, product usage, cohorts, unit economics and segments: facts and KPI marts over the star. */
+  static List<GoldJob> growth() {
+    return List.of(
+        new Table(GoldTables.FACT_OPPORTUNITY, List.of(GoldTables.OPPORTUNITIES, GoldTables.OPPORTUNITY_STAGE_HISTORY,
+                GoldTables.DIM_ACCOUNT, GoldTables.DIM_SALES_REP, GoldTables.DIM_CHANNEL), "lakehouse.gold.sales",
+            "Opportunity accumulating snapshot: keys, segment (the rep's), amounts in USD, outcome, sales cycle, stage entry dates",
+            ctx -> SalesTransforms.opportunities(load(ctx, GoldTables.OPPORTUNITIES), load(ctx, GoldTables.OPPORTUNITY_STAGE_HISTORY),
+                load(ctx, GoldTables.DIM_ACCOUNT), load(ctx, GoldTables.DIM_SALES_REP), load(ctx, GoldTables.DIM_CHANNEL),
+                SalesTransforms.Stages.from(ctx.settings().config()))),
+        new Table(GoldTables.FACT_PIPELINE_WEEKLY, List.of(GoldTables.OPPORTUNITY_STAGE_HISTORY, GoldTables.FACT_OPPORTUNITY),
+            "lakehouse.gold.sales", "Weekly snapshot of open pipeline: each opportunity open at the week's end with its stage, amount and close date then",
+            ctx -> SalesTransforms.pipelineWeekly(ctx.spark(), load(ctx, GoldTables.OPPORTUNITY_STAGE_HISTORY),
+                load(ctx, GoldTables.FACT_OPPORTUNITY), SalesTransforms.Stages.from(ctx.settings().config()), ctx.runDate())),
+        new Table(GoldTables.KPI_SALES, List.of(GoldTables.FACT_OPPORTUNITY, GoldTables.OPPORTUNITY_STAGE_HISTORY,
+                GoldTables.LEADS, GoldTables.DIM_SALES_REP, GoldTables.FACT_PIPELINE_WEEKLY), "lakehouse.gold.sales",
+            "Month x segment: bookings, win rate, deal size, discount, sales cycle, stage conversion, pipeline coverage, quota attainment, lead conversion",
+            ctx -> SalesTransforms.monthly(ctx.spark(), load(ctx, GoldTables.FACT_OPPORTUNITY), load(ctx, GoldTables.OPPORTUNITY_STAGE_HISTORY),
+                load(ctx, GoldTables.LEADS), load(ctx, GoldTables.DIM_SALES_REP), load(ctx, GoldTables.FACT_PIPELINE_WEEKLY),
+                SalesTransforms.Stages.from(ctx.settings().config()), ctx.runDate())),
+        new Table(GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY, List.of(GoldTables.EVENTS, GoldTables.DIM_WORKSPACE),
+            "lakehouse.gold.product", "Workspace x day with activity: active users, events, features used and adopted, seat utilisation",
+            ctx -> ProductTransforms.workspaceActivityDaily(load(ctx, GoldTables.EVENTS), load(ctx, GoldTables.DIM_WORKSPACE),
+                ctx.settings().config().getInt("lakehouse.gold.product.adoption-days"))),
+        new Table(GoldTables.KPI_PRODUCT_DAILY, List.of(GoldTables.EVENTS, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY),
+            "Day: DAU, active workspaces, MAU and DAU/MAU of the month, feature adoption",
+            ctx -> ProductTransforms.productDaily(load(ctx, GoldTables.EVENTS), load(ctx, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY))),
+        new Table(GoldTables.KPI_COHORT_RETENTION, List.of(GoldTables.DIM_WORKSPACE, GoldTables.FACT_MRR_MONTHLY,
+                GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY), "lakehouse.gold.product",
+            "Signup cohort x months since: cohort size, logo retention (activity), paying and revenue retention (MRR)",
+            ctx -> ProductTransforms.cohortRetention(load(ctx, GoldTables.DIM_WORKSPACE), load(ctx, GoldTables.FACT_MRR_MONTHLY),
+                load(ctx, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY),
+                ctx.settings().config().getStringList("lakehouse.gold.product.cohort-excluded-plans"), ctx.runDate())),
+        new Table(GoldTables.KPI_UNIT_ECONOMICS_MONTHLY, List.of(GoldTables.KPI_SAAS_MONTHLY,
+                GoldTables.FACT_MARKETING_SPEND_MONTHLY, GoldTables.SALES_COSTS, GoldTables.FACT_INFRA_COST_DAILY,
+                GoldTables.KPI_SUPPORT_MONTHLY, GoldTables.KPI_PRODUCT_DAILY), "lakehouse.gold.unit-economics",
+            "Month: S&M spend, CAC, gross margin, LTV, LTV:CAC, CAC payback, S&M ratio, infrastructure cost per active user",
+            ctx -> BusinessTransforms.unitEconomics(load(ctx, GoldTables.KPI_SAAS_MONTHLY), load(ctx, GoldTables.FACT_MARKETING_SPEND_MONTHLY),
+                load(ctx, GoldTables.SALES_COSTS), load(ctx, GoldTables.FACT_INFRA_COST_DAILY), load(ctx, GoldTables.KPI_SUPPORT_MONTHLY),
+                load(ctx, GoldTables.KPI_PRODUCT_DAILY), BusinessTransforms.UnitEconomics.from(ctx.settings().config()))),
+        new Table(GoldTables.KPI_SEGMENT_MONTHLY, List.of(GoldTables.FACT_MRR_MONTHLY, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY,
+                GoldTables.KPI_SAAS_MONTHLY), "lakehouse.gold.product",
+            "Month x segment: paying workspaces, MRR, average MRR, activity, logo churn, usage churn risk",
+            ctx -> BusinessTransforms.segmentMonthly(load(ctx, GoldTables.FACT_MRR_MONTHLY),
+                load(ctx, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY), load(ctx, GoldTables.KPI_SAAS_MONTHLY),
+                ctx.settings().config().getInt("lakehouse.gold.product.usage-churn-risk-days"))));
   }
 
   /** {@code gold.dim_date}: the calendar of {@code lakehouse.gold.calendar}. */
@@ -237,7 +294,8 @@ final class GoldJobs {
   static final class KpiExceptions extends GoldJob {
     @Override TableName table() { return GoldTables.KPI_EXCEPTIONS; }
     @Override public List<TableName> inputs() {
-      return List.of(GoldTables.KPI_SAAS_MONTHLY, GoldTables.MRR_RECONCILIATION, GoldTables.KPI_SUPPORT_MONTHLY);
+      return List.of(GoldTables.KPI_SAAS_MONTHLY, GoldTables.MRR_RECONCILIATION, GoldTables.KPI_SUPPORT_MONTHLY,
+          GoldTables.KPI_SALES, GoldTables.KPI_UNIT_ECONOMICS_MONTHLY);
     }
     @Override public String description() { return "Threshold breaches of the metric contracts: metric, period, segment, value, severity, action"; }
     @Override String configFingerprint(JobContext ctx) {

@@ -22,6 +22,9 @@ final class GoldTables {
   static final TableName INFRA_COSTS = TableName.of("silver", "infra_costs");
   static final TableName CUSTOMERS = TableName.of("silver", "customers");
   static final TableName TICKETS = TableName.of("silver", "tickets");
+  static final TableName EVENTS = TableName.of("silver", "events");
+  static final TableName OPPORTUNITY_STAGE_HISTORY = TableName.of("silver", "opportunity_stage_history");
+  static final TableName SALES_COSTS = TableName.of("silver", "sales_costs");
 
   static final TableName DIM_PLAN = TableName.of("gold", "dim_plan");
   static final TableName DIM_ACCOUNT = TableName.of("gold", "dim_account");
@@ -33,6 +36,14 @@ final class GoldTables {
   static final TableName FACT_INFRA_COST_DAILY = TableName.of("gold", "fact_infra_cost_daily");
   static final TableName FACT_MARKETING_SPEND_MONTHLY = TableName.of("gold", "fact_marketing_spend_monthly");
   static final TableName KPI_SUPPORT_MONTHLY = TableName.of("gold", "kpi_support_monthly");
+  static final TableName FACT_OPPORTUNITY = TableName.of("gold", "fact_opportunity");
+  static final TableName FACT_PIPELINE_WEEKLY = TableName.of("gold", "fact_pipeline_weekly");
+  static final TableName FACT_WORKSPACE_ACTIVITY_DAILY = TableName.of("gold", "fact_workspace_activity_daily");
+  static final TableName KPI_SALES = TableName.of("gold", "kpi_sales");
+  static final TableName KPI_PRODUCT_DAILY = TableName.of("gold", "kpi_product_daily");
+  static final TableName KPI_COHORT_RETENTION = TableName.of("gold", "kpi_cohort_retention");
+  static final TableName KPI_UNIT_ECONOMICS_MONTHLY = TableName.of("gold", "kpi_unit_economics_monthly");
+  static final TableName KPI_SEGMENT_MONTHLY = TableName.of("gold", "kpi_segment_monthly");
 
   static final TableName DIM_DATE = TableName.of("gold", "dim_date");
   static final TableName DIM_WORKSPACE = TableName.of("gold", "dim_workspace");
