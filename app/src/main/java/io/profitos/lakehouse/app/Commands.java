@@ -5,6 +5,14 @@ import io.profitos.lakehouse.app.demo.DemoDataGenerator;
 import io.profitos.lakehouse.app.demo.DemoManifest;
 import io.profitos.lakehouse.app.demo.DemoSpec;
 import io.profitos.lakehouse.core.LakehouseException;
+import io.profitos.lakehouse.core.table.TableName;
+import io.profitos.lakehouse.quality.ExpectationSuite;
+import io.profitos.lakehouse.quality.QualityTools;
+import io.profitos.lakehouse.quality.SuiteCatalog;
+import io.profitos.lakehouse.quality.ValidationResult;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import io.profitos.lakehouse.core.config.ConfigLoader;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.job.JobContext;
@@ -46,7 +54,9 @@ final class Commands {
       case "demo-data" -> demoData(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "out", "as-of", "from", "through")), Set.of()), out);
       case "demo" -> demo(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "run-date")), Set.of()), out);
       case "bench" -> bench(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "work", "repeat")), Set.of()), out);
-      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, demo-data, demo, bench. See 'lakehouse --help'.");
+      case "quality" -> quality(CliArgs.parse(args, union(COMMON, Set.of("suite", "table", "path", "format", "run-date", "out", "days")),
+          Set.of()), out);
+      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, demo-data, demo, bench, quality. See 'lakehouse --help'.");
     };
   }
 
@@ -147,6 +157,82 @@ final class Commands {
     return withSpark(settings, "lakehouse bench " + layer, spark -> layer.equals("bronze")
         ? new BronzeBenchmark(spark, settings, work, scale, seed, repeat, out).run()
         : new SilverBenchmark(spark, settings, work, scale, seed, out).run());
+  }
+
+  private static int quality(CliArgs a, PrintStream out) {
+    if (a.help || a.positional.isEmpty()) {
+      out.print(Help.QUALITY);
+      return a.help ? 0 : LakehouseException.EXIT_USAGE;
+    }
+    String tool = a.positional.get(0);
+    LakehouseSettings settings = settings(a);
+    LocalDate runDate = runDate(a);
+    switch (tool) {
+      case "validate" -> {
+        if (a.positional.size() != 1 || a.option("suite", null) == null
+            || (a.option("table", null) == null) == (a.option("path", null) == null)) {
+          throw LakehouseException.usage("'lakehouse quality validate' takes --suite FILE and one of --table LAYER.TABLE or --path PATH. "
+              + "See 'lakehouse quality --help'.");
+        }
+        ExpectationSuite suite = SuiteCatalog.from(settings.config()).load(Path.of(a.option("suite", null)));
+        TableName table = a.option("table", null) == null ? null : TableName.parse(a.option("table", null));
+        ValidationResult result = withSpark(settings, "lakehouse quality validate", spark -> {
+          Dataset<Row> data = table != null
+              ? QualityTools.read(spark, new TableCatalog(settings.warehouse()).location(table), "delta")
+              : QualityTools.read(spark, a.option("path", null), a.option("format", "delta"));
+          return QualityTools.validate(spark, settings, suite, data, table, table != null ? table.toString() : a.option("path", null), runDate);
+        });
+        String json = result.toJson();
+        out.println(json);
+        writeOut(a, json);
+        return result.blocking().isEmpty() ? 0 : LakehouseException.EXIT_QUALITY_GATE;
+      }
+      case "suggest" -> {
+        if (a.positional.size() != 2) {
+          throw LakehouseException.usage("'lakehouse quality suggest' takes one table, e.g. 'lakehouse quality suggest silver.customers'.");
+        }
+        TableName table = TableName.parse(a.positional.get(1));
+        String json = withSpark(settings, "lakehouse quality suggest", spark -> QualityTools.suggest(
+            QualityTools.read(spark, new TableCatalog(settings.warehouse()).location(table), "delta"), table.toString()));
+        out.println(json);
+        writeOut(a, json);
+        return 0;
+      }
+      case "report" -> {
+        int days = (int) parseLong(a.option("days", "7"), "--days");
+        if (days < 1) {
+          throw LakehouseException.usage("--days must be at least 1.");
+        }
+        return withSpark(settings, "lakehouse quality report", spark -> {
+          List<Map<String, Object>> report = QualityTools.report(spark, settings, runDate, days, java.time.Instant.now());
+          out.printf(Locale.ROOT, "Data quality, %d days to %s%n%n", days, runDate);
+          out.printf(Locale.ROOT, "%-36s %-22s %10s %6s %10s %7s %9s%n", "source", "last sync", "min since", "days", "avg rows",
+              "failed", "null rate");
+          for (Map<String, Object> r : report) {
+            out.printf(Locale.ROOT, "%-36s %-22s %10s %6s %10s %7s %9s%n", r.get("source"),
+                r.get("last_sync") == null ? "never" : String.valueOf(r.get("last_sync")).replace('T', ' ').replaceAll("\\.\\d+Z$", "Z"),
+                r.get("minutes_since_sync") == null ? "" : r.get("minutes_since_sync"), r.get("days_with_data"), r.get("avg_daily_rows"),
+                r.get("failed_runs"), r.get("avg_null_rate") == null ? "" : r.get("avg_null_rate"));
+          }
+          String file = QualityTools.writeReport(spark, settings, runDate, days, QualityTools.csv(report));
+          out.println();
+          out.println("Written to " + file);
+          return 0;
+        });
+      }
+      default -> throw LakehouseException.usage("Unknown quality tool '" + tool + "': use validate, suggest or report. See 'lakehouse quality --help'.");
+    }
+  }
+
+  private static void writeOut(CliArgs a, String text) {
+    String file = a.option("out", null);
+    if (file != null) {
+      try {
+        Files.writeString(Path.of(file), text + "\n");
+      } catch (java.io.IOException e) {
+        throw LakehouseException.usage("Cannot write " + file + ": " + e.getMessage());
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

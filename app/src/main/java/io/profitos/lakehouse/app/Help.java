@@ -29,6 +29,9 @@ final class Help {
         bench bronze         measure the bronze ingest against a bare Spark read and Delta write
         bench silver         measure a daily incremental silver run against a full rebuild
         bench gold           time a full gold build at one or more scales, with peak driver heap
+        quality validate     validate any table or file with any expectation suite (GE validation-result JSON)
+        quality suggest      draft an expectation suite for a table from Deequ's constraint suggestions
+        quality report       the weekly data-quality report: freshness, days with data, rows, failures, null rates
 
       Run 'lakehouse <command> --help' for its options.
       """ + EXIT_CODES;
@@ -50,6 +53,31 @@ final class Help {
       Options:
         --run-date DATE     business date being processed, UTC (default: today)
         --full-refresh      rebuild outputs from scratch instead of incrementally
+      """ + COMMON + "\n" + EXIT_CODES;
+
+  static final String QUALITY = """
+      Usage: lakehouse quality validate --suite FILE (--table LAYER.TABLE | --path PATH [--format delta|parquet|csv|json])
+                                        [--run-date YYYY-MM-DD] [--out FILE] [options]
+             lakehouse quality suggest LAYER.TABLE [--out FILE] [options]
+             lakehouse quality report [--days 7] [--run-date YYYY-MM-DD] [options]
+
+      validate  Runs a Great Expectations suite (JSON: expectation_suite_name/expectations[] of expectation_type,
+                kwargs, meta; the GE 1.x name/type spelling too) on a table of the warehouse or on any file, with
+                Deequ, and prints GE's validation-result JSON. Exit 0 when no critical expectation failed, 3 when one
+                did. Nothing is published or recorded (anomaly expectations read the table's metrics history only).
+      suggest   Profiles a table with Deequ and prints a draft suite (every suggestion as the GE expectation that
+                means the same, severity warning) to review and save as conf/quality/LAYER.TABLE.json.
+      report    Per landing stream over the last --days days to the run date: last sync, minutes since, days with
+                data, average daily rows, failed runs, average null rate. Printed, and written as CSV under
+                <warehouse>/quality/reports/.
+
+      Options:
+        --suite FILE        the suite to run
+        --table T           a warehouse table, e.g. gold.kpi_saas_monthly
+        --path PATH         a file or folder instead; --format says how to read it (default: delta)
+        --run-date DATE     the date freshness is measured at and ${run_date}/${previous_month} resolve to (default: today)
+        --out FILE          also write the JSON (validate, suggest) to this file
+        --days N            report window in days (default: 7)
       """ + COMMON + "\n" + EXIT_CODES;
 
   static final String DEMO_DATA = """

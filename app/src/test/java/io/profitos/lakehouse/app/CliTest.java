@@ -43,7 +43,7 @@ class CliTest {
   @Test
   void usageErrorsExitTwoWithOneClearLine() {
     assertThat(run("frobnicate")).isEqualTo(2);
-    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, demo-data, demo, bench. See 'lakehouse --help'."
+    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, demo-data, demo, bench, quality. See 'lakehouse --help'."
         + System.lineSeparator());
   }
 
@@ -69,6 +69,19 @@ class CliTest {
     assertThat(err()).contains("unknown key 'lakehouse.bronze.quarantine-rate-limt'", "did you mean 'lakehouse.bronze.quarantine-rate-limit'");
     assertThat(run("jobs", "--conf-dir", "../conf", "--env", "mars")).isEqualTo(2);
     assertThat(err()).contains("Unknown environment 'mars'");
+  }
+
+  @Test
+  void qualityToolsExplainTheirArguments() {
+    assertThat(run("quality", "--help")).isZero();
+    assertThat(out()).contains("quality validate --suite FILE", "quality suggest LAYER.TABLE", "quality report [--days 7]");
+    assertThat(run("quality", "validate", "--suite", "../conf/quality/gold.kpi_saas_monthly.json", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("takes --suite FILE and one of --table LAYER.TABLE or --path PATH");
+    assertThat(run("quality", "validate", "--suite", "no-such-suite.json", "--path", "x.csv", "--format", "csv", "--conf-dir", "../conf"))
+        .isEqualTo(2);
+    assertThat(err()).contains("Cannot read the expectation suite no-such-suite.json");
+    assertThat(run("quality", "polish", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("Unknown quality tool 'polish': use validate, suggest or report");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.profitos.lakehouse.core.job.StepLog;
 import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableName;
 import io.profitos.lakehouse.core.table.Watermarks;
+import io.profitos.lakehouse.quality.QualityGate;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A gold table computed from its input tables by a pure function ({@link #build}) and published
  * whole, or, for month-grained facts, only from the first affected month on ({@link #affectedFrom}).
+ * When the table has an expectation suite, the output is staged and checked first, and a failed
+ * critical expectation leaves the published table as it was ({@link QualityGate}).
  * A run whose inputs (their Delta versions) and run date are those of the last run writes
  * nothing: re-runs are idempotent.
  */
@@ -79,7 +82,8 @@ abstract class GoldJob implements LakehouseJob {
     }
     LocalDate from = monthColumn() != null && exists && !ctx.fullRefresh() ? affectedFrom(ctx) : null;
     StepLog build = ctx.step(name(), from == null ? "rebuild" : "rebuild_from");
-    Dataset<Row> out = build(ctx);
+    // Write, audit, publish: with a suite, the output is staged and checked before it replaces anything.
+    Dataset<Row> out = QualityGate.of(ctx, table()).audit(build(ctx));
     long rows;
     if (from == null) {
       DeltaTables.ensure(spark, path, out.schema(), List.of(), Map.of());

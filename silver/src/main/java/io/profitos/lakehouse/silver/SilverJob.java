@@ -15,6 +15,7 @@ import io.profitos.lakehouse.core.job.StepLog;
 import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableName;
 import io.profitos.lakehouse.core.table.Watermarks;
+import io.profitos.lakehouse.quality.QualityGate;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,8 +146,9 @@ public abstract class SilverJob implements LakehouseJob {
         .plus(Duration.ofMillis(ctx.settings().config().getDuration("lakehouse.silver.future-tolerance").toMillis()));
     List<RowRules.Rule> rules = rules(conf, Timestamp.from(latestAllowed));
     List<RowRules.Flag> flags = flags(conf);
-    Dataset<Row> latest = RowRules.passing(conformed, rules, flags)
-        .transform(ConformTransforms.dedupeLatest(key(), List.of("_cursor"))::apply);
+    // Write, audit, publish: with a suite, the rows to publish are staged and checked before the MERGE.
+    Dataset<Row> latest = QualityGate.of(ctx, table()).audit(RowRules.passing(conformed, rules, flags)
+        .transform(ConformTransforms.dedupeLatest(key(), List.of("_cursor"))::apply));
 
     StepLog write = ctx.step(name(), rebuild ? "rebuild" : "merge");
     long written;

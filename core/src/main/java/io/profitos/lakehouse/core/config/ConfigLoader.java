@@ -78,6 +78,11 @@ public final class ConfigLoader {
           .withFallback(reference)
           .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(false));
       ConfigValidator.validate(merged, reference);
+      if (merged.getString("lakehouse.quality.suites").isBlank()) {
+        // Expectation suites sit beside the configuration: conf/quality, or inside the jar.
+        String suites = confDir != null ? confDir.resolve("quality").toAbsolutePath().normalize().toString() : "classpath:conf/quality";
+        merged = ConfigFactory.parseMap(Map.of("lakehouse.quality.suites", suites)).withFallback(merged);
+      }
       return merged;
     } catch (ConfigException.Missing e) {
       throw LakehouseException.usage("Configuration error: " + describe(e) + " Add the key to conf/env/" + env + ".conf (or pass --conf key=value).");

@@ -1,0 +1,197 @@
+package io.profitos.lakehouse.quality;
+
+import io.profitos.lakehouse.core.LakehouseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The expectation types this engine runs, their kwargs, and the checks on their values. The
+ * standard ones are Great Expectations' own, with GE's kwargs and semantics; the custom ones
+ * (referential integrity, an expression identity, period-over-period change, freshness, anomaly on
+ * the metrics history) are written in the same files in the same shape.
+ */
+public final class ExpectationTypes {
+  private ExpectationTypes() {}
+
+  /** How an expectation is evaluated. */
+  enum Kind { MAP, AGGREGATE, TABLE, CUSTOM }
+
+  record Spec(String type, Kind kind, Set<String> required, Set<String> optional) {}
+
+  /** Kwargs every expectation accepts (GE's common ones). */
+  private static final Set<String> COMMON = Set.of("row_condition", "condition_parser", "result_format", "catch_exceptions",
+      "include_config", "batch_id");
+  private static final Set<String> BOUNDS = Set.of("min_value", "max_value", "strict_min", "strict_max");
+
+  static final Map<String, Spec> SPECS = Map.ofEntries(
+      spec("expect_column_values_to_not_be_null", Kind.MAP, Set.of("column"), Set.of("mostly")),
+      spec("expect_column_values_to_be_unique", Kind.MAP, Set.of("column"), Set.of("mostly")),
+      spec("expect_column_values_to_be_between", Kind.MAP, Set.of("column"), union(BOUNDS, Set.of("mostly"))),
+      spec("expect_column_values_to_be_in_set", Kind.MAP, Set.of("column", "value_set"), Set.of("mostly")),
+      spec("expect_column_values_to_match_regex", Kind.MAP, Set.of("column", "regex"), Set.of("mostly")),
+      spec("expect_column_values_to_be_of_type", Kind.TABLE, Set.of("column", "type_"), Set.of()),
+      spec("expect_compound_columns_to_be_unique", Kind.MAP, Set.of("column_list"), Set.of("mostly", "ignore_row_if")),
+      spec("expect_column_pair_values_a_to_be_greater_than_b", Kind.MAP, Set.of("column_A", "column_B"),
+          Set.of("mostly", "or_equal", "ignore_row_if")),
+      spec("expect_table_row_count_to_be_between", Kind.AGGREGATE, Set.of(), Set.of("min_value", "max_value")),
+      spec("expect_column_mean_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
+      spec("expect_column_min_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
+      spec("expect_column_max_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
+      spec("expect_column_sum_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
+      spec("expect_column_proportion_of_unique_values_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
+      // Custom expectations: checks GE has no built-in type for.
+      spec("expect_column_values_to_exist_in_table", Kind.CUSTOM, Set.of("column", "table"), Set.of("table_column", "mostly")),
+      spec("expect_column_values_to_equal_expression", Kind.MAP, Set.of("column", "expression"), Set.of("tolerance", "mostly")),
+      spec("expect_column_pct_change_to_be_between", Kind.CUSTOM, Set.of("column", "order_by"),
+          Set.of("partition_by", "min_value", "max_value", "last_periods")),
+      spec("expect_column_max_age_to_be_less_than", Kind.CUSTOM, Set.of("column", "max_age_hours"), Set.of()),
+      spec("expect_metric_to_not_be_anomalous", Kind.CUSTOM, Set.of("metric", "strategy"),
+          Set.of("column", "max_rate_decrease", "max_rate_increase", "max_decrease", "max_increase", "lower_deviation_factor",
+              "upper_deviation_factor")));
+
+  /** The custom types (not in GE's registry). */
+  public static final Set<String> CUSTOM = Set.of("expect_column_values_to_exist_in_table", "expect_column_values_to_equal_expression",
+      "expect_column_pct_change_to_be_between", "expect_column_max_age_to_be_less_than", "expect_metric_to_not_be_anomalous");
+
+  /** Spark type names {@code expect_column_values_to_be_of_type} accepts (GE's Spark engine: PySpark class names). */
+  static final Set<String> SPARK_TYPES = Set.of("StringType", "BooleanType", "ByteType", "ShortType", "IntegerType", "LongType",
+      "FloatType", "DoubleType", "DecimalType", "DateType", "TimestampType", "TimestampNTZType", "BinaryType", "ArrayType",
+      "MapType", "StructType");
+
+  private static Map.Entry<String, Spec> spec(String type, Kind kind, Set<String> required, Set<String> optional) {
+    return Map.entry(type, new Spec(type, kind, required, optional));
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> out = new TreeSet<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  static Spec spec(String type) {
+    return SPECS.get(type);
+  }
+
+  /** {@code type(column)} or {@code type(a,b)} or the bare type. */
+  static String defaultName(String type, Map<String, Object> kwargs) {
+    String short_ = type.replaceFirst("^expect_", "");
+    if (kwargs.get("column") != null) {
+      return short_ + "(" + kwargs.get("column") + ")";
+    }
+    if (kwargs.get("column_list") instanceof List<?> l) {
+      return short_ + "(" + String.join(",", l.stream().map(String::valueOf).toList()) + ")";
+    }
+    if (kwargs.get("column_A") != null) {
+      return short_ + "(" + kwargs.get("column_A") + "," + kwargs.get("column_B") + ")";
+    }
+    return short_;
+  }
+
+  /** Fails with where and why when the type is unknown or a kwarg is missing, unknown or of the wrong kind. */
+  static void check(String type, Map<String, Object> kwargs, String where) {
+    Spec spec = SPECS.get(type);
+    if (spec == null) {
+      throw bad(where, "unknown expectation type; supported: " + String.join(", ", new TreeSet<>(SPECS.keySet())));
+    }
+    for (String r : spec.required()) {
+      if (kwargs.get(r) == null) {
+        throw bad(where, "the kwarg '" + r + "' is required");
+      }
+    }
+    for (String k : kwargs.keySet()) {
+      if (!spec.required().contains(k) && !spec.optional().contains(k) && !COMMON.contains(k)) {
+        throw bad(where, "unknown kwarg '" + k + "'; " + type + " takes " + new TreeSet<>(union(spec.required(), spec.optional())));
+      }
+    }
+    for (String column : List.of("column", "column_A", "column_B", "table_column", "order_by")) {
+      if (kwargs.containsKey(column) && !(kwargs.get(column) instanceof String)) {
+        throw bad(where, "'" + column + "' must be a column name (a string)");
+      }
+    }
+    for (String n : List.of("min_value", "max_value", "mostly", "tolerance", "max_age_hours", "max_rate_decrease", "max_rate_increase",
+        "max_decrease", "max_increase", "lower_deviation_factor", "upper_deviation_factor")) {
+      if (kwargs.get(n) != null && !(kwargs.get(n) instanceof Number)) {
+        throw bad(where, "'" + n + "' must be a number, not " + kwargs.get(n));
+      }
+    }
+    for (String b : List.of("strict_min", "strict_max", "or_equal")) {
+      if (kwargs.get(b) != null && !(kwargs.get(b) instanceof Boolean)) {
+        throw bad(where, "'" + b + "' must be true or false");
+      }
+    }
+    if (kwargs.get("mostly") instanceof Number m && (m.doubleValue() < 0 || m.doubleValue() > 1)) {
+      throw bad(where, "'mostly' must be between 0 and 1, not " + m);
+    }
+    if (spec.optional().contains("min_value") && !type.equals("expect_table_row_count_to_be_between")
+        && !type.equals("expect_column_pct_change_to_be_between") && kwargs.get("min_value") == null && kwargs.get("max_value") == null) {
+      throw bad(where, "min_value and max_value cannot both be null");
+    }
+    if (kwargs.containsKey("value_set") && !(kwargs.get("value_set") instanceof List<?>)) {
+      throw bad(where, "'value_set' must be a list");
+    }
+    if (kwargs.containsKey("column_list") && !(kwargs.get("column_list") instanceof List<?> l && l.size() >= 2
+        && l.stream().allMatch(String.class::isInstance))) {
+      throw bad(where, "'column_list' must be a list of at least two column names (one column: expect_column_values_to_be_unique)");
+    }
+    if (kwargs.containsKey("partition_by") && !(kwargs.get("partition_by") instanceof List<?> l
+        && l.stream().allMatch(String.class::isInstance))) {
+      throw bad(where, "'partition_by' must be a list of column names");
+    }
+    if (kwargs.get("regex") != null) {
+      try {
+        Pattern.compile(String.valueOf(kwargs.get("regex")));
+      } catch (PatternSyntaxException e) {
+        throw bad(where, "'regex' does not compile: " + e.getDescription());
+      }
+    }
+    if (kwargs.get("type_") != null && !SPARK_TYPES.contains(String.valueOf(kwargs.get("type_")))) {
+      throw bad(where, "'type_' must be a Spark type name as GE's Spark engine spells it, one of " + new TreeSet<>(SPARK_TYPES));
+    }
+    Object ignore = kwargs.get("ignore_row_if");
+    if (ignore != null) {
+      List<String> allowed = type.equals("expect_compound_columns_to_be_unique")
+          ? List.of("all_values_are_missing", "any_value_is_missing", "never")
+          : List.of("both_values_are_missing", "either_value_is_missing", "neither");
+      if (!allowed.contains(String.valueOf(ignore))) {
+        throw bad(where, "'ignore_row_if' must be one of " + allowed);
+      }
+    }
+    if (kwargs.get("condition_parser") != null && !"spark".equals(kwargs.get("condition_parser"))) {
+      throw bad(where, "'condition_parser' must be \"spark\" (row_condition is a Spark SQL condition)");
+    }
+    if (kwargs.get("row_condition") != null && kwargs.get("condition_parser") == null) {
+      throw bad(where, "'row_condition' needs \"condition_parser\": \"spark\"");
+    }
+    if (kwargs.get("table") != null) {
+      try {
+        io.profitos.lakehouse.core.table.TableName.parse(String.valueOf(kwargs.get("table")));
+      } catch (RuntimeException e) {
+        throw bad(where, "'table' must be layer.table, for example gold.dim_workspace");
+      }
+    }
+    if (kwargs.get("last_periods") != null && !(kwargs.get("last_periods") instanceof Integer p && p >= 1)) {
+      throw bad(where, "'last_periods' must be a whole number of at least 1");
+    }
+    if (type.equals("expect_metric_to_not_be_anomalous")) {
+      String metric = String.valueOf(kwargs.get("metric"));
+      if (!List.of("row_count", "completeness", "sum", "mean").contains(metric)) {
+        throw bad(where, "'metric' must be one of row_count, completeness, sum, mean");
+      }
+      if (!metric.equals("row_count") && kwargs.get("column") == null) {
+        throw bad(where, "the metric '" + metric + "' needs 'column'");
+      }
+      String strategy = String.valueOf(kwargs.get("strategy"));
+      if (!List.of("relative_rate_of_change", "absolute_change", "online_normal").contains(strategy)) {
+        throw bad(where, "'strategy' must be one of relative_rate_of_change, absolute_change, online_normal");
+      }
+    }
+  }
+
+  private static LakehouseException bad(String where, String why) {
+    return LakehouseException.usage(where + ": " + why + ".");
+  }
+}
