@@ -32,6 +32,27 @@ abstract class GoldJob implements LakehouseJob {
 
   abstract TableName table();
 
+  /** The tables {@link #build} reads. */
+  abstract List<TableName> reads();
+
+  private List<TableName> checkedAgainst = List.of();
+
+  /**
+   * The tables the table's expectation suite checks against (referential integrity): the job
+   * waits for them like for its inputs, and a change in them re-runs the checks.
+   */
+  GoldJob checkedAgainst(List<TableName> tables) {
+    this.checkedAgainst = tables.stream().filter(t -> !t.equals(table()) && !reads().contains(t)).distinct().toList();
+    return this;
+  }
+
+  @Override
+  public final List<TableName> inputs() {
+    List<TableName> all = new java.util.ArrayList<>(reads());
+    all.addAll(checkedAgainst);
+    return List.copyOf(all);
+  }
+
   /** The output for this run; reads inputs through {@code ctx}, no writes. */
   abstract Dataset<Row> build(JobContext ctx);
 

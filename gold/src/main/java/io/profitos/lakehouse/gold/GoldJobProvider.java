@@ -3,6 +3,8 @@ package io.profitos.lakehouse.gold;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.job.JobProvider;
 import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.quality.ExpectationSuite;
+import io.profitos.lakehouse.quality.SuiteCatalog;
 import java.util.List;
 
 /** The gold jobs: dimensions, facts, the SaaS and support KPIs, reconciliation, contracts and exceptions. */
@@ -21,6 +23,14 @@ public final class GoldJobProvider implements JobProvider {
         new GoldJobs.MetricContractsTable(), new GoldJobs.KpiExceptions()));
     jobs.addAll(GoldJobs.star());
     jobs.addAll(GoldJobs.growth());
+    SuiteCatalog suites = SuiteCatalog.from(settings.config());
+    for (LakehouseJob job : jobs) {
+      GoldJob gold = (GoldJob) job;
+      ExpectationSuite suite = suites.forTable(gold.table());
+      if (suite != null) {
+        gold.checkedAgainst(suite.referencedTables());
+      }
+    }
     return jobs;
   }
 }

@@ -46,7 +46,7 @@ final class GoldJobs {
     @Override String configFingerprint(JobContext ctx) { return configPath == null ? "" : config(ctx, configPath); }
 
     @Override TableName table() { return table; }
-    @Override public List<TableName> inputs() { return inputs; }
+    @Override List<TableName> reads() { return inputs; }
     @Override public String description() { return description; }
     @Override Dataset<Row> build(JobContext ctx) { return build.apply(ctx); }
   }
@@ -142,7 +142,7 @@ final class GoldJobs {
   /** {@code gold.dim_date}: the calendar of {@code lakehouse.gold.calendar}. */
   static final class DimDate extends GoldJob {
     @Override TableName table() { return GoldTables.DIM_DATE; }
-    @Override public List<TableName> inputs() { return List.of(); }
+    @Override List<TableName> reads() { return List.of(); }
     @Override public String description() { return "One row per calendar day (date_key yyyymmdd, month, quarter, week start)"; }
     @Override String configFingerprint(JobContext ctx) { return config(ctx, "lakehouse.gold.calendar"); }
 
@@ -158,7 +158,7 @@ final class GoldJobs {
   /** {@code gold.dim_workspace}: type 2 on plan, seats and status, with surrogate keys and an unknown member. */
   static final class DimWorkspace extends GoldJob {
     @Override TableName table() { return GoldTables.DIM_WORKSPACE; }
-    @Override public List<TableName> inputs() { return List.of(GoldTables.WORKSPACE_HISTORY, GoldTables.WORKSPACES); }
+    @Override List<TableName> reads() { return List.of(GoldTables.WORKSPACE_HISTORY, GoldTables.WORKSPACES); }
     @Override public String description() { return "Workspaces, type 2 on plan, seats and status (surrogate workspace_key; -1 = unknown)"; }
 
     @Override
@@ -174,7 +174,7 @@ final class GoldJobs {
    */
   static final class FactMrrMonthly extends GoldJob {
     @Override TableName table() { return GoldTables.FACT_MRR_MONTHLY; }
-    @Override public List<TableName> inputs() {
+    @Override List<TableName> reads() {
       return List.of(GoldTables.SUBSCRIPTION_HISTORY, GoldTables.FX_RATES, GoldTables.DIM_WORKSPACE);
     }
     @Override public String description() {
@@ -228,7 +228,7 @@ final class GoldJobs {
   /** {@code gold.kpi_saas_monthly}: the monthly SaaS KPIs, for all workspaces and per segment. */
   static final class KpiSaasMonthly extends GoldJob {
     @Override TableName table() { return GoldTables.KPI_SAAS_MONTHLY; }
-    @Override public List<TableName> inputs() { return List.of(GoldTables.FACT_MRR_MONTHLY); }
+    @Override List<TableName> reads() { return List.of(GoldTables.FACT_MRR_MONTHLY); }
     @Override public String description() {
       return "Month x segment: MRR, ARR, movements, paying workspaces, ARPA, logo and MRR churn, NDR and GRR (t12m)";
     }
@@ -242,7 +242,7 @@ final class GoldJobs {
   /** {@code gold.mrr_reconciliation}: MRR against invoice MRR, ARR against finance's reported ARR. */
   static final class MrrReconciliation extends GoldJob {
     @Override TableName table() { return GoldTables.MRR_RECONCILIATION; }
-    @Override public List<TableName> inputs() {
+    @Override List<TableName> reads() {
       return List.of(GoldTables.KPI_SAAS_MONTHLY, GoldTables.INVOICE_LINES, GoldTables.REPORTED_ARR, GoldTables.FX_RATES);
     }
     @Override public String description() { return "Month: MRR vs invoice MRR and ARR vs reported ARR, with the gaps"; }
@@ -272,7 +272,7 @@ final class GoldJobs {
             .add("severity", DataTypes.StringType).add("action", DataTypes.StringType)));
 
     @Override TableName table() { return GoldTables.METRIC_CONTRACTS; }
-    @Override public List<TableName> inputs() { return List.of(); }
+    @Override List<TableName> reads() { return List.of(); }
     @Override public String description() { return "The metric contracts (definition, grain, sources, owner, thresholds) of conf/metrics.conf"; }
     @Override String configFingerprint(JobContext ctx) { return config(ctx, "lakehouse.gold.metrics"); }
 
@@ -293,7 +293,7 @@ final class GoldJobs {
   /** {@code gold.kpi_exceptions}: every threshold breach of the contracts, red or amber, for the weekly pre-read. */
   static final class KpiExceptions extends GoldJob {
     @Override TableName table() { return GoldTables.KPI_EXCEPTIONS; }
-    @Override public List<TableName> inputs() {
+    @Override List<TableName> reads() {
       return List.of(GoldTables.KPI_SAAS_MONTHLY, GoldTables.MRR_RECONCILIATION, GoldTables.KPI_SUPPORT_MONTHLY,
           GoldTables.KPI_SALES, GoldTables.KPI_UNIT_ECONOMICS_MONTHLY);
     }
@@ -306,7 +306,7 @@ final class GoldJobs {
     Dataset<Row> build(JobContext ctx) {
       List<Dataset<Row>> parts = new ArrayList<>();
       for (MetricContracts.Contract c : MetricContracts.from(ctx.settings().config()).contracts()) {
-        if (c.thresholds().isEmpty() || !inputs().contains(c.table())) {
+        if (c.thresholds().isEmpty() || !reads().contains(c.table())) {
           continue;
         }
         parts.add(ExceptionTransforms.breaches(read(ctx, c.table()), c, ctx.runDate().withDayOfMonth(1)

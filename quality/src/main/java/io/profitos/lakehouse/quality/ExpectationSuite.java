@@ -61,6 +61,12 @@ public record ExpectationSuite(String name, String source, List<Expectation> exp
     }
   }
 
+  /** The tables the suite's referential-integrity expectations look up. */
+  public List<io.profitos.lakehouse.core.table.TableName> referencedTables() {
+    return expectations.stream().filter(e -> e.type().equals("expect_column_values_to_exist_in_table"))
+        .map(e -> io.profitos.lakehouse.core.table.TableName.parse(String.valueOf(e.kwargs().get("table")))).distinct().toList();
+  }
+
   /** Reads and checks a suite file. */
   public static ExpectationSuite load(Path file) {
     try {

@@ -405,6 +405,10 @@ public final class SuiteValidator {
     String column = e.kwarg("column", "");
     TableName table = TableName.parse(e.kwarg("table", ""));
     String refColumn = e.kwarg("table_column", column);
+    if (!io.delta.tables.DeltaTable.isDeltaTable(ctx.spark(), ctx.catalog().location(table))) {
+      throw LakehouseException.inputRejected(e.name() + " checks against " + table + ", which does not exist yet: run 'lakehouse run "
+          + table + "' first.");
+    }
     Dataset<Row> ref;
     try {
       ref = ctx.spark().read().format("delta").load(ctx.catalog().location(table)).select(col(refColumn).as("_ref")).distinct();
