@@ -168,7 +168,6 @@ public final class ProductTransforms {
 
   /** num / den as a published rate, null when den is 0. */
   static Column ratio(Column num, Column den) {
-    return when(den.isNull().or(den.equalTo(0)), lit(null))
-        .otherwise(num.cast(DataTypes.createDecimalType(30, 12)).divide(den)).cast(SaasKpis.RATE);
+    return SaasKpis.ratio(num, den).cast(SaasKpis.RATE);
   }
 }

@@ -82,7 +82,7 @@ public final class SaasKpis {
     return org.apache.spark.sql.functions.coalesce(sum(when(col("movement_type").equalTo(type), amount)), lit(0));
   }
 
-  private static Column ratio(Column num, Column den) {
+  static Column ratio(Column num, Column den) {
     return when(den.isNull().or(den.equalTo(0)), lit(null)).otherwise(num.cast(DataTypes.createDecimalType(30, 12)).divide(den));
   }
 

@@ -415,12 +415,16 @@ public final class SuiteValidator {
     } catch (RuntimeException ex) {
       throw LakehouseException.usage(e.name() + ": the table " + table + " (column " + refColumn + ") cannot be read: " + firstLine(ex));
     }
-    long total = rows.count();
-    Dataset<Row> values = rows.where(col(column).isNotNull()).select(col(column));
-    long nonNull = values.count();
-    Dataset<Row> orphans = values.join(ref, values.col(column).equalTo(ref.col("_ref")), "left_anti");
+    Dataset<Row> values = rows.select(col(column));
+    Dataset<Row> orphans = values.where(col(column).isNotNull())
+        .join(ref, values.col(column).equalTo(ref.col("_ref")), "left_anti");
+    // One pass for the row and null counts; orphans are counted by the anti join, sampled only when there are any.
+    Row counts = values.agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.count(col(column))).first();
+    long total = counts.getLong(0);
+    long nonNull = counts.getLong(1);
     long unexpected = orphans.count();
-    List<Object> sample = orphans.distinct().limit(SAMPLE).collectAsList().stream().map(r -> r.get(0)).toList();
+    List<Object> sample = unexpected == 0 ? List.of()
+        : orphans.distinct().limit(SAMPLE).collectAsList().stream().map(r -> r.get(0)).toList();
     return Verdicts.mapResult(e, total, total - nonNull, unexpected, sample, " not in " + table + "." + refColumn);
   }
 
