@@ -20,6 +20,7 @@ RESULT = MODULE / "target" / "ge-validation-result.json"
 CUSTOM = {
     "expect_column_values_to_exist_in_table",
     "expect_column_values_to_equal_expression",
+    "expect_column_values_to_equal_previous_period_value",
     "expect_column_pct_change_to_be_between",
     "expect_column_max_age_to_be_less_than",
     "expect_metric_to_not_be_anomalous",

@@ -42,4 +42,23 @@ public class LakehouseException extends RuntimeException {
   public static LakehouseException inputRejected(String message) {
     return new LakehouseException(EXIT_INPUT_REJECTED, message);
   }
+
+  /**
+   * An input the job needs does not exist yet (its source has never delivered): the job is
+   * skipped, with this one line naming what it waits for, and the run still succeeds (exit 0).
+   */
+  public static LakehouseException inputMissing(String message) {
+    return new InputMissing(message);
+  }
+
+  /** Whether this error means "skipped: an input does not exist yet". */
+  public boolean isInputMissing() {
+    return this instanceof InputMissing;
+  }
+
+  private static final class InputMissing extends LakehouseException {
+    InputMissing(String message) {
+      super(EXIT_OK, message);
+    }
+  }
 }

@@ -16,7 +16,6 @@ import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
 import io.profitos.lakehouse.core.money.Money;
-import java.sql.Date;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,18 +37,18 @@ public final class BusinessTransforms {
 
   /**
    * -> {@code gold.kpi_unit_economics_monthly}, one row per month of {@code kpi_saas_monthly}
-   * ({@value SaasKpis#ALL}): month, is_complete, mrr, arpa, new_workspaces, marketing_spend_usd,
-   * sales_cost_usd, sm_spend_usd (null when finance has sent neither), blended_cac (S&M spend /
+   * ({@value SaasKpis#ALL}): month, is_complete, mrr_usd, arpa_usd, new_workspaces, marketing_spend_usd,
+   * sales_cost_usd, sm_spend_usd (null when finance has sent neither), blended_cac_usd (S&M spend /
    * new paying workspaces), infra_cost_usd (AWS Usage records), support_cost_usd (tickets x cost
-   * per ticket), gross_margin (null for a month without infrastructure cost data), avg_logo_churn_rate (trailing months), ltv (ARPA x gross margin x
-   * lifetime, lifetime = 1 / average churn capped at the maximum months), ltv_to_cac,
-   * cac_payback_months (CAC / (ARPA x gross margin)), sm_expense_ratio (S&M / MRR), mau,
-   * infra_cost_per_active_user (infrastructure cost / MAU).
+   * per ticket), gross_margin (null for a month without infrastructure cost data), avg_logo_churn_rate
+   * (trailing months), ltv_usd (ARPA x gross margin x lifetime, lifetime = 1 / average churn capped
+   * at the maximum months), ltv_to_cac, cac_payback_months (CAC / (ARPA x gross margin)),
+   * sm_expense_ratio (S&M / MRR), mau, infra_cost_per_active_user_usd (infrastructure cost / MAU).
    */
   public static Dataset<Row> unitEconomics(Dataset<Row> kpiSaas, Dataset<Row> marketingMonthly, Dataset<Row> salesCosts,
       Dataset<Row> infraDaily, Dataset<Row> supportMonthly, Dataset<Row> productDaily, UnitEconomics settings) {
     Dataset<Row> base = kpiSaas.where(col("segment").equalTo(SaasKpis.ALL))
-        .select("month", "is_complete", "mrr", "arpa", "new_workspaces", "logo_churn_rate");
+        .select("month", "is_complete", "mrr_usd", "arpa_usd", "new_workspaces", "logo_churn_rate");
     Dataset<Row> marketing = marketingMonthly.groupBy("month").agg(sum("amount_usd").as("marketing_spend_usd"));
     Dataset<Row> sales = salesCosts.where(col("is_deleted").equalTo(false)).groupBy("month")
         .agg(sum("amount_usd").as("sales_cost_usd"));
@@ -65,28 +64,28 @@ public final class BusinessTransforms {
         .join(mau, MrrTransforms.usingColumns("month"), "left");
     Column sm = when(col("marketing_spend_usd").isNull().and(col("sales_cost_usd").isNull()), lit(null))
         .otherwise(coalesce(col("marketing_spend_usd"), lit(0)).plus(coalesce(col("sales_cost_usd"), lit(0))));
-    Column grossProfit = col("mrr").minus(coalesce(col("infra_cost_usd"), lit(0))).minus(coalesce(col("support_cost_usd"), lit(0)));
+    Column grossProfit = col("mrr_usd").minus(coalesce(col("infra_cost_usd"), lit(0))).minus(coalesce(col("support_cost_usd"), lit(0)));
     Column churn = avg("logo_churn_rate").over(Window.orderBy("month").rowsBetween(-(settings.churnTrailingMonths() - 1), 0));
     Column lifetime = when(col("avg_logo_churn_rate").isNull(), lit(null))
         .when(col("avg_logo_churn_rate").leq(0), lit(settings.maxLifetimeMonths()))
         .otherwise(least(lit(1.0).divide(col("avg_logo_churn_rate")), lit((double) settings.maxLifetimeMonths())));
-    Column marginPerAccount = col("arpa").multiply(col("gross_margin"));
+    Column marginPerAccount = col("arpa_usd").multiply(col("gross_margin"));
     return joined
         .withColumn("sm_spend_usd", sm.cast(Money.MONEY))
-        .withColumn("gross_margin", when(col("infra_cost_usd").isNotNull(), ProductTransforms.ratio(grossProfit, col("mrr"))))
+        .withColumn("gross_margin", when(col("infra_cost_usd").isNotNull(), ProductTransforms.ratio(grossProfit, col("mrr_usd"))))
         .withColumn("avg_logo_churn_rate", churn.cast(SaasKpis.RATE))
-        .withColumn("blended_cac", money(when(col("new_workspaces").gt(0), col("sm_spend_usd").divide(col("new_workspaces")))))
-        .withColumn("ltv", money(marginPerAccount.multiply(lifetime)))
-        .select(col("month"), col("is_complete"), col("mrr"), col("arpa"), col("new_workspaces"),
+        .withColumn("blended_cac_usd", money(when(col("new_workspaces").gt(0), col("sm_spend_usd").divide(col("new_workspaces")))))
+        .withColumn("ltv_usd", money(marginPerAccount.multiply(lifetime)))
+        .select(col("month"), col("is_complete"), col("mrr_usd"), col("arpa_usd"), col("new_workspaces"),
             money(col("marketing_spend_usd")).as("marketing_spend_usd"), money(col("sales_cost_usd")).as("sales_cost_usd"),
-            col("sm_spend_usd"), col("blended_cac"), money(col("infra_cost_usd")).as("infra_cost_usd"),
-            money(col("support_cost_usd")).as("support_cost_usd"), col("gross_margin"), col("avg_logo_churn_rate"), col("ltv"),
-            ProductTransforms.ratio(col("ltv"), col("blended_cac")).as("ltv_to_cac"),
-            when(marginPerAccount.gt(0), col("blended_cac").divide(marginPerAccount)).cast(DataTypes.createDecimalType(12, 2))
+            col("sm_spend_usd"), col("blended_cac_usd"), money(col("infra_cost_usd")).as("infra_cost_usd"),
+            money(col("support_cost_usd")).as("support_cost_usd"), col("gross_margin"), col("avg_logo_churn_rate"), col("ltv_usd"),
+            ProductTransforms.ratio(col("ltv_usd"), col("blended_cac_usd")).as("ltv_to_cac"),
+            when(marginPerAccount.gt(0), col("blended_cac_usd").divide(marginPerAccount)).cast(DataTypes.createDecimalType(12, 2))
                 .as("cac_payback_months"),
-            ProductTransforms.ratio(col("sm_spend_usd"), col("mrr")).as("sm_expense_ratio"),
+            ProductTransforms.ratio(col("sm_spend_usd"), col("mrr_usd")).as("sm_expense_ratio"),
             col("mau"),
-            money(when(col("mau").gt(0), col("infra_cost_usd").divide(col("mau")))).as("infra_cost_per_active_user"))
+            money(when(col("mau").gt(0), col("infra_cost_usd").divide(col("mau")))).as("infra_cost_per_active_user_usd"))
         .orderBy("month");
   }
 
@@ -97,52 +96,52 @@ public final class BusinessTransforms {
   /**
    * {@code gold.fact_mrr_monthly} + {@code gold.fact_workspace_activity_daily} +
    * {@code gold.kpi_saas_monthly} -> {@code gold.kpi_segment_monthly}, month x segment (the
-   * segment table of the BI lead journey): is_complete, paying_workspaces, mrr, arpa (average MRR),
-   * avg_dau (average daily active users per paying workspace), avg_features_adopted (at each paying
-   * workspace's last active day of the month), logo_churn_rate, and usage churn risk:
-   * churn_risk_workspaces and churn_risk_mrr (paying workspaces without activity in the {@code
-   * riskDays} days to month end). Activity columns are null for months the event history does not
-   * cover.
+   * segment table of the BI lead journey): is_complete, paying_workspaces, mrr_usd, arpa_usd,
+   * avg_dau (average daily active users per paying workspace), avg_features_adopted_at_last_activity
+   * (features adopted as of each paying workspace's last active day of the month),
+   * logo_churn_rate (of {@code kpi_saas_monthly}), and usage churn risk: churn_risk_workspaces
+   * and churn_risk_mrr_usd (paying workspaces without activity in the {@code riskDays} days to
+   * month end). Activity columns are null for months the event history does not cover.
    */
   public static Dataset<Row> segmentMonthly(Dataset<Row> mrrFact, Dataset<Row> activityDaily, Dataset<Row> kpiSaas, int riskDays) {
-    Row coverage = activityDaily.agg(min("activity_date")).first();
-    Date coveredFrom = coverage.isNullAt(0) ? null : coverage.getDate(0);
     Dataset<Row> perMonth = activityDaily.groupBy(col("workspace_id"), trunc(col("activity_date"), "month").as("month"))
         .agg(sum("active_users").as("_user_days"), max("activity_date").as("_last_active"),
             max(org.apache.spark.sql.functions.struct(col("activity_date"), col("features_adopted")))
                 .getField("features_adopted").as("_features"));
     // month_end_date: the last day of the month, or the as-of day of a month-to-date row (the fact's date_key).
-    Dataset<Row> paying = mrrFact.where(col("mrr").gt(0))
+    Dataset<Row> paying = mrrFact.where(col("mrr_usd").gt(0))
         .join(perMonth, MrrTransforms.usingColumns("workspace_id", "month"), "left")
         .withColumn("_last_active", max("_last_active").over(Window.partitionBy("workspace_id").orderBy("month")
-            .rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
+            .rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
+        .crossJoin(ProductTransforms.coveredFrom(activityDaily));
     Column days = dayofmonth(col("month_end_date"));
-    Column monthCovered = coveredFrom == null ? lit(false) : col("month").geq(lit(coveredFrom));
-    Column riskCovered = coveredFrom == null ? lit(false) : date_sub(col("month_end_date"), riskDays - 1).geq(lit(coveredFrom));
+    Column monthCovered = col("month").geq(col("_covered_since"));
+    Column riskCovered = date_sub(col("month_end_date"), riskDays - 1).geq(col("_covered_since"));
     Column atRisk = col("_last_active").isNull().or(col("_last_active").lt(date_sub(col("month_end_date"), riskDays - 1)));
     Dataset<Row> rows = paying
         .withColumn("month_end_date", org.apache.spark.sql.functions.to_date(col("date_key").cast(DataTypes.StringType), "yyyyMMdd"))
         .withColumn("_dau", coalesce(col("_user_days"), lit(0)).divide(days))
         .withColumn("_at_risk", atRisk)
-        .withColumn("_month_covered", monthCovered)
-        .withColumn("_risk_covered", riskCovered);
+        .withColumn("_month_covered", coalesce(monthCovered, lit(false)))
+        .withColumn("_risk_covered", coalesce(riskCovered, lit(false)));
     Dataset<Row> agg = rows.groupBy("month", "segment").agg(
         first("is_complete").as("is_complete"),
         count(lit(1)).as("paying_workspaces"),
-        MrrTransforms.usd(sum("mrr")).as("mrr"),
+        MrrTransforms.usd(sum("mrr_usd")).as("mrr_usd"),
         first("_month_covered").as("_month_covered"), first("_risk_covered").as("_risk_covered"),
         avg("_dau").as("_avg_dau"), avg("_features").as("_avg_features"),
         count(when(col("_at_risk"), 1)).as("_risk_count"),
-        sum(when(col("_at_risk"), col("mrr"))).as("_risk_mrr"));
+        sum(when(col("_at_risk"), col("mrr_usd"))).as("_risk_mrr"));
     Dataset<Row> churn = kpiSaas.where(col("segment").notEqual(SaasKpis.ALL)).select("month", "segment", "logo_churn_rate");
     return agg.join(churn, MrrTransforms.usingColumns("month", "segment"), "left")
-        .select(col("month"), col("segment"), col("is_complete"), col("paying_workspaces"), col("mrr"),
-            MrrTransforms.usd(col("mrr").divide(col("paying_workspaces"))).as("arpa"),
+        .select(col("month"), col("segment"), col("is_complete"), col("paying_workspaces"), col("mrr_usd"),
+            MrrTransforms.usd(col("mrr_usd").divide(col("paying_workspaces"))).as("arpa_usd"),
             when(col("_month_covered"), col("_avg_dau")).cast(DataTypes.createDecimalType(12, 4)).as("avg_dau"),
-            when(col("_month_covered"), col("_avg_features")).cast(DataTypes.createDecimalType(12, 4)).as("avg_features_adopted"),
+            when(col("_month_covered"), col("_avg_features")).cast(DataTypes.createDecimalType(12, 4))
+                .as("avg_features_adopted_at_last_activity"),
             col("logo_churn_rate"),
             when(col("_risk_covered"), col("_risk_count")).as("churn_risk_workspaces"),
-            when(col("_risk_covered"), MrrTransforms.usd(coalesce(col("_risk_mrr"), lit(0)))).as("churn_risk_mrr"))
+            when(col("_risk_covered"), MrrTransforms.usd(coalesce(col("_risk_mrr"), lit(0)))).as("churn_risk_mrr_usd"))
         .orderBy("month", "segment");
   }
 }

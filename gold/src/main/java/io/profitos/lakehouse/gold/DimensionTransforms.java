@@ -34,11 +34,14 @@ public final class DimensionTransforms {
 
   /**
    * One row per day from {@code first} to {@code last}: date_key, date, year, quarter, month
-   * (first day), month_name, week_start (Monday), day_of_week (1 = Monday), is_month_end.
+   * (first day), month_name, week_start (Monday), day_of_week (1 = Monday), is_month_end,
+   * fiscal_year (named by the calendar year it ends in) and fiscal_quarter, for a fiscal year
+   * starting on the first of {@code fiscalStartMonth} (1 = the calendar year).
    */
-  public static Dataset<Row> dates(SparkSession spark, LocalDate first, LocalDate last) {
+  public static Dataset<Row> dates(SparkSession spark, LocalDate first, LocalDate last, int fiscalStartMonth) {
     Dataset<Row> days = spark.sql("SELECT explode(sequence(DATE'" + first + "', DATE'" + last + "', INTERVAL 1 DAY)) AS date");
     Column d = col("date");
+    Column fiscalMonth = org.apache.spark.sql.functions.pmod(org.apache.spark.sql.functions.month(d).minus(fiscalStartMonth), lit(12));
     return days.select(
         dateKey(d).as("date_key"), d,
         year(d).as("year"),
@@ -47,7 +50,9 @@ public final class DimensionTransforms {
         date_format(d, "MMMM").as("month_name"),
         to_date(date_trunc("week", d)).as("week_start"),
         org.apache.spark.sql.functions.pmod(dayofweek(d).plus(5), lit(7)).plus(1).as("day_of_week"),
-        d.equalTo(last_day(d)).as("is_month_end"));
+        d.equalTo(last_day(d)).as("is_month_end"),
+        year(org.apache.spark.sql.functions.add_months(d, (13 - fiscalStartMonth) % 12)).as("fiscal_year"),
+        org.apache.spark.sql.functions.floor(fiscalMonth.divide(3)).plus(1).cast("int").as("fiscal_quarter"));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.profitos.lakehouse.gold;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -13,60 +14,114 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Threshold breaches of the metric contracts as rows for the weekly pre-read ({@code gold.kpi_exceptions}). */
+/**
+ * Threshold breaches of the metric contracts, and publishes a quality gate blocked, as rows for
+ * the weekly pre-read ({@code gold.kpi_exceptions}): a blocked number never just goes quiet.
+ */
 public final class ExceptionTransforms {
   private ExceptionTransforms() {}
 
   static final org.apache.spark.sql.types.StructType SCHEMA = new org.apache.spark.sql.types.StructType()
-      .add("metric", DataTypes.StringType).add("threshold_name", DataTypes.StringType).add("test", DataTypes.StringType)
-      .add("period", DataTypes.DateType).add("segment", DataTypes.StringType).add("value", DataTypes.DoubleType)
-      .add("threshold", DataTypes.DoubleType).add("comparison", DataTypes.StringType).add("severity", DataTypes.StringType)
-      .add("owner", DataTypes.StringType).add("action", DataTypes.StringType).add("status", DataTypes.StringType);
+      .add("metric", DataTypes.StringType).add("table_name", DataTypes.StringType).add("column_name", DataTypes.StringType)
+      .add("threshold_name", DataTypes.StringType).add("test", DataTypes.StringType)
+      .add("period", DataTypes.DateType).add("period_grain", DataTypes.StringType)
+      .add("breakdown", DataTypes.StringType).add("breakdown_value", DataTypes.StringType)
+      .add("value", DataTypes.DoubleType).add("threshold", DataTypes.DoubleType).add("comparison", DataTypes.StringType)
+      .add("severity", DataTypes.StringType).add("owner", DataTypes.StringType).add("action", DataTypes.StringType)
+      .add("status", DataTypes.StringType).add("detail", DataTypes.StringType);
+
+  /** The period column of a KPI table and its grain: month, week_start (week) or quarter. */
+  static String[] period(Dataset<Row> kpis) {
+    List<String> columns = List.of(kpis.columns());
+    for (String[] p : new String[][] {{"month", "month"}, {"week_start", "week"}, {"quarter", "quarter"}}) {
+      if (columns.contains(p[0])) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("a KPI table with thresholds needs a month, week_start or quarter column: "
+        + String.join(", ", kpis.columns()));
+  }
 
   /**
-   * A KPI table with month (and optionally segment) -> one row per breached threshold: metric,
-   * threshold_name, period (the month), segment, value (the metric, or its month-over-month change
-   * for change tests), threshold (the bound crossed), comparison (below | above), severity, owner,
-   * action, status (red for critical and high, amber for warning). Only periods from {@code
-   * fromMonth} on are reported (the run's window; earlier breaches were reported by earlier runs).
+   * A KPI table -> one row per breached threshold of {@code contract}: metric, table_name,
+   * column_name, threshold_name, test, period (its month, week or quarter), period_grain, breakdown
+   * (segment or rep_segment when the table has one) and breakdown_value, value (the metric, or its
+   * change over the previous period for change tests), threshold (the bound crossed), comparison
+   * (below | above), severity, owner, action, status (red for critical and high, amber for
+   * warning), detail. Only periods from {@code from} on are reported (the run's window; earlier
+   * breaches were reported by earlier runs).
    */
-  public static Dataset<Row> breaches(Dataset<Row> kpis, MetricContracts.Contract contract, java.time.LocalDate fromMonth) {
+  public static Dataset<Row> breaches(Dataset<Row> kpis, MetricContracts.Contract contract, String table, java.time.LocalDate from) {
     List<Dataset<Row>> parts = new ArrayList<>();
-    boolean segmented = List.of(kpis.columns()).contains("segment");
-    Column segment = segmented ? col("segment") : lit(SaasKpis.ALL);
-    var bySegment = Window.partitionBy(segment).orderBy("month");
+    List<String> columns = List.of(kpis.columns());
+    String breakdown = columns.contains("segment") ? "segment" : columns.contains("rep_segment") ? "rep_segment" : null;
+    Column value0 = breakdown == null ? lit(SaasKpis.ALL) : col(breakdown);
+    String[] period = period(kpis);
+    var byBreakdown = Window.partitionBy(value0).orderBy(period[0]);
     for (MetricContracts.Threshold t : contract.thresholds()) {
       Column v = col(contract.column()).cast(DataTypes.DoubleType);
-      Column prev = lag(v, 1).over(bySegment);
+      Column prev = lag(v, 1).over(byBreakdown);
       Column value = switch (t.test()) {
         case "mom_change" -> when(prev.isNull().or(prev.equalTo(0)), lit(null)).otherwise(v.minus(prev).divide(prev));
         case "abs_mom_change" -> when(prev.isNull().or(prev.equalTo(0)), lit(null))
             .otherwise(org.apache.spark.sql.functions.abs(v.minus(prev).divide(prev)));
         default -> v;
       };
-      Dataset<Row> evaluated = kpis.select(col("month"), segment.as("segment"),
-          segmented || List.of(kpis.columns()).contains("is_complete") ? col("is_complete") : lit(true).as("is_complete"),
-          value.as("value"));
+      Dataset<Row> evaluated = kpis.select(col(period[0]).as("period"), value0.as("breakdown_value"),
+          columns.contains("is_complete") ? col("is_complete") : lit(true).as("is_complete"), value.as("value"));
       if (t.completeOnly()) {
         evaluated = evaluated.where(col("is_complete"));
       }
       Column below = t.below() == null ? lit(false) : col("value").lt(t.below());
       Column above = t.above() == null ? lit(false) : col("value").gt(t.above());
       parts.add(evaluated.where(col("value").isNotNull().and(below.or(above))
-          .and(col("month").geq(lit(java.sql.Date.valueOf(fromMonth))))).select(
+          .and(col("period").geq(lit(java.sql.Date.valueOf(from))))).select(
           lit(contract.metric()).as("metric"),
+          lit(table).as("table_name"),
+          lit(contract.column()).as("column_name"),
           lit(t.name()).as("threshold_name"),
           lit(t.test()).as("test"),
-          col("month").as("period"),
-          col("segment"),
+          col("period"),
+          lit(period[1]).as("period_grain"),
+          lit(breakdown).cast(DataTypes.StringType).as("breakdown"),
+          col("breakdown_value"),
           col("value"),
           when(below, lit(t.below())).otherwise(lit(t.above())).cast(DataTypes.DoubleType).as("threshold"),
           when(below, lit("below")).otherwise(lit("above")).as("comparison"),
           lit(t.severity()).as("severity"),
           lit(contract.owner()).as("owner"),
           lit(t.action()).as("action"),
-          lit(t.severity().equals("warning") ? "amber" : "red").as("status")));
+          lit(t.severity().equals("warning") ? "amber" : "red").as("status"),
+          lit(null).cast(DataTypes.StringType).as("detail")));
     }
     return parts.stream().reduce(Dataset::unionByName).orElse(null);
+  }
+
+  /**
+   * {@code quality.check_results} -> one exception per blocking expectation of each table's
+   * newest gate run whose output was not published (a critical expectation failed with no
+   * override): metric {@code quality_gate}, table_name, threshold_name (the expectation), period
+   * (the run date), severity critical, status red, and in detail the message and the approved
+   * override that would release the publish.
+   */
+  public static Dataset<Row> blockedPublishes(Dataset<Row> checkResults, String owner) {
+    Dataset<Row> newest = checkResults
+        .withColumn("_n", org.apache.spark.sql.functions.dense_rank().over(Window.partitionBy("table_name")
+            .orderBy(col("checked_at").desc(), col("run_id").desc())))
+        .where(col("_n").equalTo(1));
+    Dataset<Row> blocking = newest.where(col("published").equalTo(false).and(col("success").equalTo(false))
+        .and(col("severity").equalTo("critical")).and(col("overridden").equalTo(false)));
+    return blocking.select(
+        lit("quality_gate").as("metric"), col("table_name"), lit(null).cast(DataTypes.StringType).as("column_name"),
+        col("expectation").as("threshold_name"), col("expectation_type").as("test"), col("run_date").as("period"),
+        lit("day").as("period_grain"), lit(null).cast(DataTypes.StringType).as("breakdown"),
+        lit(null).cast(DataTypes.StringType).as("breakdown_value"),
+        col("unexpected_percent").as("value"), lit(null).cast(DataTypes.DoubleType).as("threshold"),
+        lit(null).cast(DataTypes.StringType).as("comparison"), lit("critical").as("severity"), lit(owner).as("owner"),
+        lit("investigate").as("action"), lit("red").as("status"),
+        concat_ws("", col("table_name"), lit(" was not published: "), col("message"),
+            lit(". Fix the data, or release it with lakehouse.quality.overrides += { table = "), col("table_name"),
+            lit(", expectation = "), col("expectation"), lit(", approved-by = \"...\", reason = \"...\", until = \"YYYY-MM-DD\" }"))
+            .as("detail"));
   }
 }

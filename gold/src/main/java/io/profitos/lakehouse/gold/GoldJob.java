@@ -1,59 +1,75 @@
 package io.profitos.lakehouse.gold;
 
-import io.delta.tables.DeltaTable;
-import io.profitos.lakehouse.core.LakehouseException;
+import io.profitos.lakehouse.core.config.ConfigHash;
 import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobResult;
 import io.profitos.lakehouse.core.job.LakehouseJob;
-import io.profitos.lakehouse.core.job.StepLog;
-import io.profitos.lakehouse.core.table.DeltaTables;
+import io.profitos.lakehouse.core.job.Publish;
 import io.profitos.lakehouse.core.table.TableName;
-import io.profitos.lakehouse.core.table.Watermarks;
-import io.profitos.lakehouse.quality.QualityGate;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * A gold table computed from its input tables by a pure function ({@link #build}) and published
- * whole, or, for month-grained facts, only from the first affected month on ({@link #affectedFrom}).
- * When the table has an expectation suite, the output is staged and checked first, and a failed
- * critical expectation leaves the published table as it was ({@link QualityGate}).
- * A run whose inputs (their Delta versions) and run date are those of the last run writes
- * nothing: re-runs are idempotent.
+ * through {@link JobContext#publish} (so its suite gates it): whole, or, for month-grained facts,
+ * only from the first month a change can affect.
+ *
+ * <p>The job's state (in {@code ops.job_runs}) records the run date, the SHA-256 of the
+ * configuration the output depends on, the schema version of the table and the Delta version of
+ * every input. A run whose state would be the same writes nothing. Otherwise a month-grained
+ * table is rewritten from the earliest month any changed input can affect ({@link #affectedFrom});
+ * a changed configuration, an upgraded schema, or an input whose effect cannot be bounded
+ * rebuilds it whole, so the result always equals {@code --full-refresh}.
  */
 abstract class GoldJob implements LakehouseJob {
-  static final TableName INPUTS = TableName.of("ops", "inputs");
-
   abstract TableName table();
 
   /** The tables {@link #build} reads. */
   abstract List<TableName> reads();
 
   private List<TableName> checkedAgainst = List.of();
+  private List<TableName> waitsFor = List.of();
 
   /**
    * The tables the table's expectation suite checks against (referential integrity): the job
-   * waits for them like for its inputs, and a change in them re-runs the checks.
+   * waits for them like for its inputs, and a change in them re-runs the checks (it changes no row).
    */
   GoldJob checkedAgainst(List<TableName> tables) {
     this.checkedAgainst = tables.stream().filter(t -> !t.equals(table()) && !reads().contains(t)).distinct().toList();
     return this;
   }
 
+  /** Tables whose jobs must have finished before this one starts, although it does not read them. */
+  GoldJob waitsFor(List<TableName> tables) {
+    this.waitsFor = tables.stream().filter(t -> !t.equals(table()) && !reads().contains(t)).distinct().toList();
+    return this;
+  }
+
   @Override
   public final List<TableName> inputs() {
-    List<TableName> all = new java.util.ArrayList<>(reads());
-    all.addAll(checkedAgainst);
+    return reads();
+  }
+
+  @Override
+  public final List<TableName> orderAfter() {
+    List<TableName> all = new ArrayList<>(checkedAgainst);
+    waitsFor.stream().filter(t -> !all.contains(t)).forEach(all::add);
     return List.copyOf(all);
   }
 
-  /** The output for this run; reads inputs through {@code ctx}, no writes. */
+  /** Every table whose version decides the output or its checks. */
+  private List<TableName> watched() {
+    List<TableName> all = new ArrayList<>(reads());
+    orderAfter().stream().filter(t -> !all.contains(t)).forEach(all::add);
+    return all;
+  }
+
+  /** The output for this run; reads inputs through {@code ctx}, writes nothing. */
   abstract Dataset<Row> build(JobContext ctx);
 
   /** The month column for partial rebuilds, or null to publish the whole table. */
@@ -61,24 +77,47 @@ abstract class GoldJob implements LakehouseJob {
     return null;
   }
 
-  /** First month to rebuild, or null for all; only called when {@link #monthColumn()} is set. */
-  LocalDate affectedFrom(JobContext ctx) {
-    return null;
+  /** Configuration sections the output depends on (a change rebuilds the table). */
+  List<String> configPaths() {
+    return List.of();
   }
 
-  /** Configuration the output depends on, as text (a change rebuilds the table). */
-  String configFingerprint(JobContext ctx) {
-    return "";
+  /** Version of the table's columns in this release; a table published with an older one is rebuilt. */
+  int schemaVersion() {
+    return 1;
   }
 
-  static String config(JobContext ctx, String path) {
-    return ctx.settings().config().hasPath(path)
-        ? Integer.toHexString(ctx.settings().config().getValue(path).render(com.typesafe.config.ConfigRenderOptions.concise()).hashCode())
-        : "";
+  /** Whether an empty output is a legitimate result (otherwise it fails the gate when an input has rows). */
+  boolean mayBeEmpty() {
+    return false;
   }
 
-  /** Called after a successful publish (for example to advance a watermark). */
-  void published(JobContext ctx) {}
+  /** What a change of one input between two of its versions means for a month-grained table. */
+  record Effect(boolean whole, LocalDate from) {
+    static final Effect WHOLE = new Effect(true, null);
+    static final Effect NONE = new Effect(false, null);
+
+    static Effect from(LocalDate month) {
+      return month == null ? NONE : new Effect(false, month);
+    }
+  }
+
+  /**
+   * The earliest month a change of {@code input} from {@code oldVersion} to its current version
+   * can affect. The default: the whole table, unless the input is only checked against.
+   */
+  Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
+    return checkedAgainst.contains(input) || waitsFor.contains(input) ? Effect.NONE : Effect.WHOLE;
+  }
+
+  /** The parts of the state that decide whether the output must change; the default is the inputs' versions. */
+  Map<String, String> fingerprint(JobContext ctx) {
+    Map<String, String> fp = new LinkedHashMap<>();
+    for (TableName in : watched()) {
+      fp.put("version:" + in, Long.toString(ctx.version(in)));
+    }
+    return fp;
+  }
 
   @Override public String name() { return table().toString(); }
   @Override public String layer() { return "gold"; }
@@ -86,58 +125,77 @@ abstract class GoldJob implements LakehouseJob {
 
   @Override
   public JobResult run(JobContext ctx) {
-    SparkSession spark = ctx.spark();
-    for (TableName in : inputs()) {
-      if (!DeltaTable.isDeltaTable(spark, ctx.catalog().location(in))) {
-        throw LakehouseException.inputRejected(name() + ": its input " + in + " does not exist yet; run 'lakehouse run "
-            + in.layer() + "' first.");
-      }
+    for (TableName in : reads()) {
+      ctx.read(in); // skipped when an input does not exist yet
     }
-    Watermarks watermarks = new Watermarks(spark, ctx.catalog());
-    String fingerprint = fingerprint(ctx);
-    String path = ctx.catalog().location(table());
-    boolean exists = DeltaTable.isDeltaTable(spark, path);
-    if (!ctx.fullRefresh() && exists && fingerprint.equals(watermarks.latest(name(), INPUTS))) {
-      ctx.step(name(), "check").done("inputs", "unchanged");
+    Map<String, String> fp = new LinkedHashMap<>();
+    fp.put("run_date", ctx.runDate().toString());
+    fp.put("config", configHash(ctx));
+    fp.put("schema:" + table(), Integer.toString(schemaVersion()));
+    fp.putAll(fingerprint(ctx));
+    boolean exists = ctx.exists(table());
+    boolean same = exists && !ctx.fullRefresh() && fp.entrySet().stream().allMatch(e -> e.getValue().equals(ctx.state(e.getKey())));
+    if (same) {
+      ctx.step("check").done("inputs", "unchanged");
       return JobResult.succeeded(0, 0, "up to date", Map.of());
     }
-    LocalDate from = monthColumn() != null && exists && !ctx.fullRefresh() ? affectedFrom(ctx) : null;
-    StepLog build = ctx.step(name(), from == null ? "rebuild" : "rebuild_from");
-    // Write, audit, publish: with a suite, the output is staged and checked before it replaces anything.
-    Dataset<Row> out = QualityGate.of(ctx, table()).audit(build(ctx));
-    long rows;
-    if (from == null) {
-      DeltaTables.ensure(spark, path, out.schema(), List.of(), Map.of());
-      out.to(DeltaTables.nullable(out.schema())).write().format("delta").mode(SaveMode.Overwrite)
-          .option("overwriteSchema", "true").save(path);
-    } else {
-      String where = monthColumn() + " >= DATE'" + from + "'";
-      out.where(where).to(DeltaTables.nullable(out.schema())).write().format("delta").mode(SaveMode.Overwrite)
-          .option("replaceWhere", where).save(path);
-    }
-    rows = metric(spark, path, "numOutputRows");
-    build.done("rows", rows, "from", from == null ? "all" : from.toString());
-    published(ctx);
-    watermarks.advance(name(), INPUTS, fingerprint, ctx.runId(), ctx.clock().instant());
+    LocalDate from = exists && !ctx.fullRefresh() && monthColumn() != null ? partialFrom(ctx, fp) : null;
+    Dataset<Row> out = build(ctx);
+    Publish how = from == null ? Publish.overwrite() : Publish.replaceFrom(monthColumn(), from);
+    long rows = ctx.publish(table(), out, mayBeEmpty() ? how.withEmptyAllowed() : how).rowsWritten();
+    fp.forEach(ctx::record);
     return JobResult.succeeded(rows, rows, rows + " rows written to " + table() + (from == null ? "" : " from " + from), Map.of());
   }
 
-  /** The run date and the current Delta version of every input. */
-  private String fingerprint(JobContext ctx) {
-    StringJoiner j = new StringJoiner(",", ctx.runDate() + ":" + configFingerprint(ctx) + ":", "");
-    for (TableName in : inputs()) {
-      j.add(in + "@" + DeltaTable.forPath(ctx.spark(), ctx.catalog().location(in)).history(1).first().getLong(0));
+  /**
+   * The first month to rewrite, or null to rebuild the whole table: never later than the month
+   * before the run date's (the current month is month-to-date) or the month of the previous run
+   * date (months completed since), and as early as any changed input requires.
+   */
+  private LocalDate partialFrom(JobContext ctx, Map<String, String> fp) {
+    String previousRun = ctx.state("run_date");
+    if (previousRun == null || !fp.get("config").equals(ctx.state("config"))
+        || !fp.get("schema:" + table()).equals(ctx.state("schema:" + table()))) {
+      return null;
     }
-    return j.toString();
+    LocalDate from = ctx.runDate().withDayOfMonth(1).minusMonths(1);
+    LocalDate previous = LocalDate.parse(previousRun).withDayOfMonth(1);
+    if (previous.isBefore(from)) {
+      from = previous;
+    }
+    for (TableName in : watched()) {
+      String before = ctx.state("version:" + in);
+      String now = fp.get("version:" + in);
+      if (before == null) {
+        return null;
+      }
+      if (before.equals(now)) {
+        continue;
+      }
+      Effect e;
+      try {
+        e = affectedFrom(ctx, in, Long.parseLong(before));
+      } catch (RuntimeException unavailable) {
+        // The old version is no longer readable (vacuumed): the change cannot be bounded.
+        org.slf4j.LoggerFactory.getLogger(GoldJob.class).info("{}: cannot compare {} with version {} ({}); rebuilding",
+            name(), in, before, unavailable.getMessage());
+        return null;
+      }
+      if (e.whole()) {
+        return null;
+      }
+      if (e.from() != null && e.from().isBefore(from)) {
+        from = e.from();
+      }
+    }
+    return from;
   }
 
-  Dataset<Row> read(JobContext ctx, TableName t) {
-    return ctx.spark().read().format("delta").load(ctx.catalog().location(t));
-  }
-
-  static long metric(SparkSession spark, String path, String name) {
-    Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first();
-    scala.collection.Map<String, String> metrics = last.getAs(0);
-    return metrics.contains(name) ? Long.parseLong(metrics.apply(name)) : 0L;
+  private String configHash(JobContext ctx) {
+    StringBuilder all = new StringBuilder();
+    for (String path : configPaths()) {
+      all.append(path).append('=').append(ConfigHash.of(ctx.settings().config(), path)).append(';');
+    }
+    return ConfigHash.sha256(all.toString());
   }
 }

@@ -3,6 +3,7 @@ package io.profitos.lakehouse.gold;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.job.JobProvider;
 import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.table.TableName;
 import io.profitos.lakehouse.quality.ExpectationSuite;
 import io.profitos.lakehouse.quality.SuiteCatalog;
 import java.util.List;
@@ -18,19 +19,25 @@ public final class GoldJobProvider implements JobProvider {
   public List<LakehouseJob> jobs(LakehouseSettings settings) {
     MetricContracts.from(settings.config());
     Segments.from(settings.config());
-    List<LakehouseJob> jobs = new java.util.ArrayList<>(List.of(new GoldJobs.DimDate(), new GoldJobs.DimWorkspace(),
-        new GoldJobs.FactMrrMonthly(), new GoldJobs.KpiSaasMonthly(), new GoldJobs.MrrReconciliation(),
-        new GoldJobs.MetricContractsTable(), new GoldJobs.KpiExceptions()));
+    GoldJobs.KpiExceptions exceptions = new GoldJobs.KpiExceptions();
+    List<GoldJob> jobs = new java.util.ArrayList<>(List.of(new GoldJobs.DimDate(), new GoldJobs.DimWorkspace(),
+        new GoldJobs.FactMrrMonthly(), new GoldJobs.KpiSaasMonthly(), new GoldJobs.KpiSaasWeekly(), new GoldJobs.MrrReconciliation(),
+        new GoldJobs.MetricContractsTable()));
     jobs.addAll(GoldJobs.star());
     jobs.addAll(GoldJobs.growth());
     SuiteCatalog suites = SuiteCatalog.from(settings.config());
-    for (LakehouseJob job : jobs) {
-      GoldJob gold = (GoldJob) job;
+    for (GoldJob gold : jobs) {
       ExpectationSuite suite = suites.forTable(gold.table());
       if (suite != null) {
         gold.checkedAgainst(suite.referencedTables());
       }
     }
-    return jobs;
+    // The exceptions job reports on everything else: it waits for every other gold job and reads the gates' results.
+    List<TableName> everything = new java.util.ArrayList<>(jobs.stream().map(GoldJob::table).toList());
+    everything.add(GoldTables.CHECK_RESULTS);
+    exceptions.waitsFor(everything);
+    jobs.add(exceptions);
+    List<LakehouseJob> all = new java.util.ArrayList<>(jobs);
+    return all;
   }
 }

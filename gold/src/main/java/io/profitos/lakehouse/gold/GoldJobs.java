@@ -6,18 +6,21 @@ import static org.apache.spark.sql.functions.min;
 
 import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.table.TableName;
-import io.profitos.lakehouse.core.table.Watermarks;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The gold jobs built so far: each a table, its inputs, and the pure function that builds it. */
+/** The gold jobs: each a table, its inputs, and the pure function that builds it. */
 final class GoldJobs {
   private GoldJobs() {}
 
@@ -26,33 +29,56 @@ final class GoldJobs {
     private final TableName table;
     private final List<TableName> inputs;
     private final String description;
-    private final java.util.function.Function<JobContext, Dataset<Row>> build;
-    private final String configPath;
+    private final Function<JobContext, Dataset<Row>> build;
+    private List<String> configPaths = List.of();
+    private int schemaVersion = 1;
+    private boolean emptyAllowed;
 
-    Table(TableName table, List<TableName> inputs, String description, java.util.function.Function<JobContext, Dataset<Row>> build) {
-      this(table, inputs, null, description, build);
-    }
-
-    /** A table whose output also depends on the configuration at {@code configPath} (a change rebuilds it). */
-    Table(TableName table, List<TableName> inputs, String configPath, String description,
-        java.util.function.Function<JobContext, Dataset<Row>> build) {
+    Table(TableName table, List<TableName> inputs, String description, Function<JobContext, Dataset<Row>> build) {
       this.table = table;
       this.inputs = List.copyOf(inputs);
       this.description = description;
       this.build = build;
-      this.configPath = configPath;
     }
 
-    @Override String configFingerprint(JobContext ctx) { return configPath == null ? "" : config(ctx, configPath); }
+    /** The output also depends on these configuration sections (a change rebuilds it). */
+    Table config(String... paths) {
+      this.configPaths = List.of(paths);
+      return this;
+    }
 
+    /** The version of the table's columns (raised when they change: older tables are rebuilt). */
+    Table schema(int version) {
+      this.schemaVersion = version;
+      return this;
+    }
+
+    Table emptyAllowed() {
+      this.emptyAllowed = true;
+      return this;
+    }
+
+    @Override List<String> configPaths() { return configPaths; }
+    @Override int schemaVersion() { return schemaVersion; }
+    @Override boolean mayBeEmpty() { return emptyAllowed; }
     @Override TableName table() { return table; }
     @Override List<TableName> reads() { return inputs; }
     @Override public String description() { return description; }
     @Override Dataset<Row> build(JobContext ctx) { return build.apply(ctx); }
   }
 
-  static Dataset<Row> load(JobContext ctx, TableName t) {
-    return ctx.spark().read().format("delta").load(ctx.catalog().location(t));
+  private static Dataset<Row> load(JobContext ctx, TableName t) {
+    return ctx.read(t);
+  }
+
+  private static LocalDate utcDate(java.sql.Timestamp t) {
+    return t.toInstant().atZone(ZoneOffset.UTC).toLocalDate();
+  }
+
+  /** The first month of the history: the month of the earliest value of {@code column}, or the run date's. */
+  private static YearMonth firstMonth(JobContext ctx, Dataset<Row> rows, String column) {
+    Row first = rows.agg(min(col(column).cast(DataTypes.DateType))).first();
+    return first.isNullAt(0) ? YearMonth.from(ctx.runDate()) : YearMonth.from(first.getDate(0).toLocalDate());
   }
 
   /** The dimensions and facts built from one or two silver tables each. */
@@ -62,8 +88,9 @@ final class GoldJobs {
             ctx -> StarTransforms.plans(load(ctx, GoldTables.PRICES))),
         new Table(GoldTables.DIM_ACCOUNT, List.of(GoldTables.ACCOUNTS), "Salesforce accounts (account_key; -1 = unknown)",
             ctx -> StarTransforms.accounts(load(ctx, GoldTables.ACCOUNTS))),
-        new Table(GoldTables.DIM_SALES_REP, List.of(GoldTables.SALES_REPS), "Sales reps with segment, region and quota (rep_key; -1 = unknown)",
-            ctx -> StarTransforms.salesReps(load(ctx, GoldTables.SALES_REPS))),
+        new Table(GoldTables.DIM_SALES_REP, List.of(GoldTables.SALES_REPS),
+            "Sales reps with rep segment, region and quarterly quota (rep_key; -1 = unknown)",
+            ctx -> StarTransforms.salesReps(load(ctx, GoldTables.SALES_REPS))).schema(2),
         new Table(GoldTables.DIM_CHANNEL, List.of(GoldTables.LEADS, GoldTables.OPPORTUNITIES, GoldTables.MARKETING_SPEND),
             "Lead sources and marketing channels, one name each (channel_key; -1 = unknown)",
             ctx -> StarTransforms.channels(load(ctx, GoldTables.LEADS), load(ctx, GoldTables.OPPORTUNITIES),
@@ -96,62 +123,150 @@ final class GoldJobs {
   static List<GoldJob> growth() {
     return List.of(
         new Table(GoldTables.FACT_OPPORTUNITY, List.of(GoldTables.OPPORTUNITIES, GoldTables.OPPORTUNITY_STAGE_HISTORY,
-                GoldTables.DIM_ACCOUNT, GoldTables.DIM_SALES_REP, GoldTables.DIM_CHANNEL), "lakehouse.gold.sales",
-            "Opportunity accumulating snapshot: keys, segment (the rep's), amounts in USD, outcome, sales cycle, stage entry dates",
+                GoldTables.DIM_ACCOUNT, GoldTables.DIM_SALES_REP, GoldTables.DIM_CHANNEL),
+            "Opportunity accumulating snapshot: keys, rep segment, amounts in USD, outcome, sales cycle, stage entry dates",
             ctx -> SalesTransforms.opportunities(load(ctx, GoldTables.OPPORTUNITIES), load(ctx, GoldTables.OPPORTUNITY_STAGE_HISTORY),
                 load(ctx, GoldTables.DIM_ACCOUNT), load(ctx, GoldTables.DIM_SALES_REP), load(ctx, GoldTables.DIM_CHANNEL),
-                SalesTransforms.Stages.from(ctx.settings().config()))),
+                SalesTransforms.Stages.from(ctx.settings().config()))).config("lakehouse.gold.sales").schema(2),
         new Table(GoldTables.FACT_PIPELINE_WEEKLY, List.of(GoldTables.OPPORTUNITY_STAGE_HISTORY, GoldTables.FACT_OPPORTUNITY),
-            "lakehouse.gold.sales", "Weekly snapshot of open pipeline: each opportunity open at the week's end with its stage, amount and close date then",
-            ctx -> SalesTransforms.pipelineWeekly(ctx.spark(), load(ctx, GoldTables.OPPORTUNITY_STAGE_HISTORY),
-                load(ctx, GoldTables.FACT_OPPORTUNITY), SalesTransforms.Stages.from(ctx.settings().config()), ctx.runDate())),
-        new Table(GoldTables.KPI_SALES, List.of(GoldTables.FACT_OPPORTUNITY, GoldTables.OPPORTUNITY_STAGE_HISTORY,
-                GoldTables.LEADS, GoldTables.DIM_SALES_REP, GoldTables.FACT_PIPELINE_WEEKLY), "lakehouse.gold.sales",
-            "Month x segment: bookings, win rate, deal size, discount, sales cycle, stage conversion, pipeline coverage, quota attainment, lead conversion",
-            ctx -> SalesTransforms.monthly(ctx.spark(), load(ctx, GoldTables.FACT_OPPORTUNITY), load(ctx, GoldTables.OPPORTUNITY_STAGE_HISTORY),
-                load(ctx, GoldTables.LEADS), load(ctx, GoldTables.DIM_SALES_REP), load(ctx, GoldTables.FACT_PIPELINE_WEEKLY),
-                SalesTransforms.Stages.from(ctx.settings().config()), ctx.runDate())),
+            "Weekly snapshot of open pipeline: each opportunity open at the week's end with its stage, amount and close date then",
+            ctx -> {
+              Dataset<Row> opportunities = load(ctx, GoldTables.FACT_OPPORTUNITY);
+              Row first = opportunities.agg(min("created_at")).first();
+              LocalDate firstWeek = first.isNullAt(0) ? ctx.runDate() : utcDate(first.getTimestamp(0));
+              return SalesTransforms.pipelineWeekly(ctx.spark(), load(ctx, GoldTables.OPPORTUNITY_STAGE_HISTORY), opportunities,
+                  SalesTransforms.Stages.from(ctx.settings().config()), firstWeek, ctx.runDate());
+            }).config("lakehouse.gold.sales").schema(2).emptyAllowed(),
+        new Table(GoldTables.KPI_REP_QUARTERLY, List.of(GoldTables.FACT_OPPORTUNITY, GoldTables.DIM_SALES_REP),
+            "Rep x quarter: bookings, the quarter's quota and quota attainment (reps who left keep their quota where they sold)",
+            ctx -> SalesTransforms.repQuarterly(load(ctx, GoldTables.FACT_OPPORTUNITY), load(ctx, GoldTables.DIM_SALES_REP),
+                ctx.runDate())).emptyAllowed(),
+        new Table(GoldTables.KPI_SALES, List.of(GoldTables.FACT_OPPORTUNITY, GoldTables.LEADS, GoldTables.DIM_SALES_REP,
+                GoldTables.FACT_PIPELINE_WEEKLY, GoldTables.KPI_REP_QUARTERLY),
+            "Month x rep segment: bookings, win rate, deal size, discount, sales cycle, stage conversion, pipeline coverage, quota attainment, lead conversion",
+            ctx -> {
+              Dataset<Row> opportunities = load(ctx, GoldTables.FACT_OPPORTUNITY);
+              return SalesTransforms.monthly(ctx.spark(), opportunities, load(ctx, GoldTables.LEADS), load(ctx, GoldTables.DIM_SALES_REP),
+                  load(ctx, GoldTables.FACT_PIPELINE_WEEKLY), load(ctx, GoldTables.KPI_REP_QUARTERLY),
+                  SalesTransforms.Stages.from(ctx.settings().config()), firstMonth(ctx, opportunities, "created_at"), ctx.runDate());
+            }).config("lakehouse.gold.sales").schema(2),
+        new Table(GoldTables.KPI_SALES_WEEKLY, List.of(GoldTables.FACT_OPPORTUNITY, GoldTables.DIM_SALES_REP),
+            "Week x rep segment: trailing win rate against its baseline, and sales cycle over consecutive windows",
+            ctx -> {
+              Dataset<Row> opportunities = load(ctx, GoldTables.FACT_OPPORTUNITY);
+              Row first = opportunities.agg(min("close_date")).first();
+              LocalDate from = first.isNullAt(0) ? ctx.runDate() : first.getDate(0).toLocalDate();
+              return WeeklyTransforms.salesWeekly(opportunities, MrrTransforms.weeks(ctx.spark(), from, ctx.runDate()),
+                  load(ctx, GoldTables.DIM_SALES_REP).where(col("rep_key").notEqual(DimensionTransforms.UNKNOWN)),
+                  WeeklyTransforms.SalesWindows.from(ctx.settings().config()));
+            }).config("lakehouse.gold.sales").emptyAllowed(),
         new Table(GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY, List.of(GoldTables.EVENTS, GoldTables.DIM_WORKSPACE),
-            "lakehouse.gold.product", "Workspace x day with activity: active users, events, features used and adopted, seat utilisation",
+            "Workspace x day with activity: active users, events, features used and adopted, seat utilisation",
             ctx -> ProductTransforms.workspaceActivityDaily(load(ctx, GoldTables.EVENTS), load(ctx, GoldTables.DIM_WORKSPACE),
-                ctx.settings().config().getInt("lakehouse.gold.product.adoption-days"))),
+                ctx.settings().config().getInt("lakehouse.gold.product.adoption-days"))).config("lakehouse.gold.product").schema(2),
         new Table(GoldTables.KPI_PRODUCT_DAILY, List.of(GoldTables.EVENTS, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY),
             "Day: DAU, active workspaces, MAU and DAU/MAU of the month, feature adoption",
             ctx -> ProductTransforms.productDaily(load(ctx, GoldTables.EVENTS), load(ctx, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY))),
         new Table(GoldTables.KPI_COHORT_RETENTION, List.of(GoldTables.DIM_WORKSPACE, GoldTables.FACT_MRR_MONTHLY,
-                GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY), "lakehouse.gold.product",
+                GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY),
             "Signup cohort x months since: cohort size, logo retention (activity), paying and revenue retention (MRR)",
             ctx -> ProductTransforms.cohortRetention(load(ctx, GoldTables.DIM_WORKSPACE), load(ctx, GoldTables.FACT_MRR_MONTHLY),
                 load(ctx, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY),
-                ctx.settings().config().getStringList("lakehouse.gold.product.cohort-excluded-plans"), ctx.runDate())),
+                ctx.settings().config().getStringList("lakehouse.gold.product.cohort-excluded-plans"), ctx.runDate()))
+            .config("lakehouse.gold.product").schema(2),
         new Table(GoldTables.KPI_UNIT_ECONOMICS_MONTHLY, List.of(GoldTables.KPI_SAAS_MONTHLY,
                 GoldTables.FACT_MARKETING_SPEND_MONTHLY, GoldTables.SALES_COSTS, GoldTables.FACT_INFRA_COST_DAILY,
-                GoldTables.KPI_SUPPORT_MONTHLY, GoldTables.KPI_PRODUCT_DAILY), "lakehouse.gold.unit-economics",
+                GoldTables.KPI_SUPPORT_MONTHLY, GoldTables.KPI_PRODUCT_DAILY),
             "Month: S&M spend, CAC, gross margin, LTV, LTV:CAC, CAC payback, S&M ratio, infrastructure cost per active user",
             ctx -> BusinessTransforms.unitEconomics(load(ctx, GoldTables.KPI_SAAS_MONTHLY), load(ctx, GoldTables.FACT_MARKETING_SPEND_MONTHLY),
                 load(ctx, GoldTables.SALES_COSTS), load(ctx, GoldTables.FACT_INFRA_COST_DAILY), load(ctx, GoldTables.KPI_SUPPORT_MONTHLY),
-                load(ctx, GoldTables.KPI_PRODUCT_DAILY), BusinessTransforms.UnitEconomics.from(ctx.settings().config()))),
+                load(ctx, GoldTables.KPI_PRODUCT_DAILY), BusinessTransforms.UnitEconomics.from(ctx.settings().config())))
+            .config("lakehouse.gold.unit-economics").schema(2),
         new Table(GoldTables.KPI_SEGMENT_MONTHLY, List.of(GoldTables.FACT_MRR_MONTHLY, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY,
-                GoldTables.KPI_SAAS_MONTHLY), "lakehouse.gold.product",
-            "Month x segment: paying workspaces, MRR, average MRR, activity, logo churn, usage churn risk",
+                GoldTables.KPI_SAAS_MONTHLY),
+            "Month x segment: paying workspaces, MRR, ARPA, activity, logo churn, usage churn risk",
             ctx -> BusinessTransforms.segmentMonthly(load(ctx, GoldTables.FACT_MRR_MONTHLY),
                 load(ctx, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY), load(ctx, GoldTables.KPI_SAAS_MONTHLY),
-                ctx.settings().config().getInt("lakehouse.gold.product.usage-churn-risk-days"))));
+                ctx.settings().config().getInt("lakehouse.gold.product.usage-churn-risk-days"))).config("lakehouse.gold.product").schema(2));
   }
 
-  /** {@code gold.dim_date}: the calendar of {@code lakehouse.gold.calendar}. */
+  /**
+   * {@code gold.dim_date}: the calendar. It covers every date the facts carry (the earliest and
+   * latest dates of the silver tables they come from, whichever exist) and at least the
+   * configured first day, whole years, through the end of the year {@code years-ahead} after the
+   * run date; it is rebuilt only when that range or the calendar configuration changes.
+   */
   static final class DimDate extends GoldJob {
+    /** The silver tables and columns facts take their dates from. */
+    static final Map<TableName, List<String>> DATE_SOURCES = dateSources();
+
+    private static Map<TableName, List<String>> dateSources() {
+      Map<TableName, List<String>> m = new LinkedHashMap<>();
+      m.put(GoldTables.SUBSCRIPTION_HISTORY, List.of("valid_from"));
+      m.put(GoldTables.WORKSPACES, List.of("created_at"));
+      m.put(GoldTables.INVOICE_LINES, List.of("invoice_created_at"));
+      m.put(GoldTables.OPPORTUNITIES, List.of("created_at", "close_date"));
+      m.put(GoldTables.LEADS, List.of("created_at"));
+      m.put(GoldTables.TICKETS, List.of("created_at"));
+      m.put(GoldTables.EVENTS, List.of("event_date"));
+      m.put(GoldTables.INFRA_COSTS, List.of("usage_date"));
+      m.put(GoldTables.MARKETING_SPEND, List.of("month"));
+      return m;
+    }
+
+    DimDate() {
+      waitsFor(List.copyOf(DATE_SOURCES.keySet()));
+    }
+
     @Override TableName table() { return GoldTables.DIM_DATE; }
     @Override List<TableName> reads() { return List.of(); }
-    @Override public String description() { return "One row per calendar day (date_key yyyymmdd, month, quarter, week start)"; }
-    @Override String configFingerprint(JobContext ctx) { return config(ctx, "lakehouse.gold.calendar"); }
+    @Override List<String> configPaths() { return List.of("lakehouse.gold.calendar"); }
+    @Override int schemaVersion() { return 2; }
+    @Override public String description() {
+      return "One row per calendar day covering every fact date (date_key yyyymmdd, month, quarter, week start, fiscal year)";
+    }
+
+    @Override
+    Map<String, String> fingerprint(JobContext ctx) {
+      LocalDate[] range = range(ctx);
+      return Map.of("range", range[0] + ".." + range[1]);
+    }
+
+    /** First and last day of the calendar. */
+    LocalDate[] range(JobContext ctx) {
+      var c = ctx.settings().config().getConfig("lakehouse.gold.calendar");
+      List<Dataset<Row>> bounds = new ArrayList<>();
+      for (Map.Entry<TableName, List<String>> s : DATE_SOURCES.entrySet()) {
+        if (!ctx.exists(s.getKey())) {
+          continue;
+        }
+        Dataset<Row> t = ctx.read(s.getKey());
+        for (String column : s.getValue()) {
+          bounds.add(t.agg(min(col(column).cast(DataTypes.DateType)).as("lo"), max(col(column).cast(DataTypes.DateType)).as("hi")));
+        }
+      }
+      LocalDate first = c.getString("first-day").isBlank() ? null : LocalDate.parse(c.getString("first-day"));
+      LocalDate last = ctx.runDate().plusYears(c.getInt("years-ahead")).withMonth(12).withDayOfMonth(31);
+      if (!bounds.isEmpty()) {
+        Row r = bounds.stream().reduce(Dataset::unionByName).orElseThrow().agg(min("lo"), max("hi")).first();
+        if (!r.isNullAt(0) && (first == null || r.getDate(0).toLocalDate().isBefore(first))) {
+          first = r.getDate(0).toLocalDate();
+        }
+        if (!r.isNullAt(1) && r.getDate(1).toLocalDate().isAfter(last)) {
+          last = r.getDate(1).toLocalDate().withMonth(12).withDayOfMonth(31);
+        }
+      }
+      if (first == null) {
+        first = ctx.runDate();
+      }
+      return new LocalDate[] {first.withDayOfYear(1), last};
+    }
 
     @Override
     Dataset<Row> build(JobContext ctx) {
-      var c = ctx.settings().config().getConfig("lakehouse.gold.calendar");
-      LocalDate first = LocalDate.parse(c.getString("first-day"));
-      LocalDate last = ctx.runDate().plusYears(c.getInt("years-ahead")).withMonth(12).withDayOfMonth(31);
-      return DimensionTransforms.dates(ctx.spark(), first, last);
+      LocalDate[] range = range(ctx);
+      return DimensionTransforms.dates(ctx.spark(), range[0], range[1],
+          ctx.settings().config().getInt("lakehouse.gold.calendar.fiscal-year-start-month"));
     }
   }
 
@@ -163,65 +278,73 @@ final class GoldJobs {
 
     @Override
     Dataset<Row> build(JobContext ctx) {
-      return DimensionTransforms.workspaces(read(ctx, GoldTables.WORKSPACE_HISTORY), read(ctx, GoldTables.WORKSPACES));
+      return DimensionTransforms.workspaces(ctx.read(GoldTables.WORKSPACE_HISTORY), ctx.read(GoldTables.WORKSPACES));
     }
   }
 
   /**
-   * {@code gold.fact_mrr_monthly}: workspace x month MRR and its movement. Rebuilt from the
-   * first month a changed subscription version can affect (its valid_from), and always from the
-   * month before the run date's (the current month is month-to-date).
+   * {@code gold.fact_mrr_monthly}: workspace x month MRR and its movement. Rewritten from the
+   * earliest month a change can reach: a subscription version, an FX rate or a workspace version
+   * that differs from the previous run's (both versions compared), and never later than the month
+   * before the run date's. Changed segments rebuild it whole.
    */
   static final class FactMrrMonthly extends GoldJob {
+    /** The subscription history columns MRR depends on (besides the key and validity). */
+    static final List<String> MRR_COLUMNS = List.of("workspace_id", "status", "items", "trial_end_at", "ended_at", "currency",
+        "discount_percent_off", "discount_amount_off", "discount_duration", "discount_start_at", "discount_end_at", "is_deleted");
+
     @Override TableName table() { return GoldTables.FACT_MRR_MONTHLY; }
     @Override List<TableName> reads() {
       return List.of(GoldTables.SUBSCRIPTION_HISTORY, GoldTables.FX_RATES, GoldTables.DIM_WORKSPACE);
     }
     @Override public String description() {
-      return "Workspace x month: mrr, previous_mrr, movement (new, expansion, contraction, churn, reactivation), segment";
+      return "Workspace x month: mrr_usd, previous_mrr_usd, movement (new, expansion, contraction, churn, reactivation), segment";
     }
     @Override String monthColumn() { return "month"; }
-    @Override String configFingerprint(JobContext ctx) { return config(ctx, "lakehouse.gold.segments"); }
+    @Override List<String> configPaths() { return List.of("lakehouse.gold.segments"); }
+    @Override int schemaVersion() { return 2; }
+
+    @Override
+    Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
+      if (input.equals(GoldTables.SUBSCRIPTION_HISTORY)) {
+        return Effect.from(month(Changes.firstChangedDay(ctx.readVersion(input, oldVersion), ctx.read(input), List.of("subscription_id"),
+            "valid_from", "valid_to", MRR_COLUMNS)));
+      }
+      if (input.equals(GoldTables.DIM_WORKSPACE)) {
+        return Effect.from(month(Changes.firstChangedDay(ctx.readVersion(input, oldVersion), ctx.read(input), List.of("workspace_id"),
+            "valid_from", "valid_to", List.of("workspace_key", "is_deleted"))));
+      }
+      if (input.equals(GoldTables.FX_RATES)) {
+        Dataset<Row> before = ctx.readVersion(input, oldVersion);
+        Dataset<Row> after = ctx.read(input);
+        LocalDate changed = Changes.firstChangedDate(before, after, "date", List.of("currency", "usd_per_unit", "is_deleted"));
+        if (changed == null) {
+          return Effect.NONE;
+        }
+        // A currency's first rate also converts every earlier month: a change there reaches back to the start.
+        Row first = before.unionByName(after).agg(min("date")).first();
+        return !changed.isAfter(first.getDate(0).toLocalDate()) ? Effect.WHOLE : Effect.from(changed.withDayOfMonth(1));
+      }
+      return super.affectedFrom(ctx, input, oldVersion);
+    }
+
+    private static LocalDate month(LocalDate day) {
+      return day == null ? null : day.withDayOfMonth(1);
+    }
 
     @Override
     Dataset<Row> build(JobContext ctx) {
-      Dataset<Row> history = read(ctx, GoldTables.SUBSCRIPTION_HISTORY);
-      Row first = history.agg(min("valid_from")).first();
-      YearMonth from = first.isNullAt(0) ? YearMonth.from(ctx.runDate())
-          : YearMonth.from(first.getTimestamp(0).toInstant().atZone(java.time.ZoneOffset.UTC));
-      Dataset<Row> months = MrrTransforms.months(ctx.spark(), from, ctx.runDate());
-      Dataset<Row> subscriptionMrr = MrrTransforms.subscriptionMrr(history, months, read(ctx, GoldTables.FX_RATES));
-      Dataset<Row> fact = MrrTransforms.movements(MrrTransforms.workspaceMrr(subscriptionMrr), months,
+      Dataset<Row> history = ctx.read(GoldTables.SUBSCRIPTION_HISTORY);
+      Dataset<Row> months = MrrTransforms.months(ctx.spark(), firstMonth(ctx, history, "valid_from"), ctx.runDate());
+      Dataset<Row> subscriptionMrr = MrrTransforms.subscriptionMrr(history, MrrTransforms.monthEnds(months),
+          ctx.read(GoldTables.FX_RATES));
+      Dataset<Row> fact = MrrTransforms.movements(MrrTransforms.workspaceMrr(subscriptionMrr, "month"), months,
           Segments.from(ctx.settings().config()));
       Dataset<Row> withEnd = fact.join(months.select("month", "month_end", "month_end_date"), MrrTransforms.usingColumns("month"));
-      return DimensionTransforms.withWorkspaceKey(withEnd, read(ctx, GoldTables.DIM_WORKSPACE), col("month_end"))
+      return DimensionTransforms.withWorkspaceKey(withEnd, ctx.read(GoldTables.DIM_WORKSPACE), col("month_end"))
           .select(col("month"), DimensionTransforms.dateKey(col("month_end_date")).as("date_key"), col("workspace_id"),
-              col("workspace_key"), col("segment"), col("mrr"), col("previous_mrr"), col("movement_type"),
-              col("movement_amount"), col("is_complete"));
-    }
-
-    @Override
-    LocalDate affectedFrom(JobContext ctx) {
-      LocalDate from = ctx.runDate().withDayOfMonth(1).minusMonths(1);
-      String watermark = new Watermarks(ctx.spark(), ctx.catalog()).get(name(), GoldTables.SUBSCRIPTION_HISTORY);
-      if (watermark == null) {
-        return null;
-      }
-      Row changed = read(ctx, GoldTables.SUBSCRIPTION_HISTORY).where(col("_batch_id").gt(watermark)).agg(min("valid_from")).first();
-      if (!changed.isNullAt(0)) {
-        LocalDate earliest = changed.getTimestamp(0).toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
-        from = earliest.isBefore(from) ? earliest : from;
-      }
-      return from;
-    }
-
-    @Override
-    void published(JobContext ctx) {
-      Row newest = read(ctx, GoldTables.SUBSCRIPTION_HISTORY).agg(max("_batch_id")).first();
-      if (!newest.isNullAt(0)) {
-        new Watermarks(ctx.spark(), ctx.catalog()).advance(name(), GoldTables.SUBSCRIPTION_HISTORY, newest.getString(0),
-            ctx.runId(), ctx.clock().instant());
-      }
+              col("workspace_key"), col("segment"), col("previous_segment"), col("mrr_usd"), col("previous_mrr_usd"),
+              col("movement_type"), col("movement_amount_usd"), col("is_complete"));
     }
   }
 
@@ -229,13 +352,36 @@ final class GoldJobs {
   static final class KpiSaasMonthly extends GoldJob {
     @Override TableName table() { return GoldTables.KPI_SAAS_MONTHLY; }
     @Override List<TableName> reads() { return List.of(GoldTables.FACT_MRR_MONTHLY); }
+    @Override int schemaVersion() { return 2; }
     @Override public String description() {
       return "Month x segment: MRR, ARR, movements, paying workspaces, ARPA, logo and MRR churn, NDR and GRR (t12m)";
     }
 
     @Override
     Dataset<Row> build(JobContext ctx) {
-      return SaasKpis.monthly(read(ctx, GoldTables.FACT_MRR_MONTHLY));
+      return SaasKpis.monthly(ctx.read(GoldTables.FACT_MRR_MONTHLY));
+    }
+  }
+
+  /** {@code gold.kpi_saas_weekly}: weekly logo churn, MRR at each week's first and last instant. */
+  static final class KpiSaasWeekly extends GoldJob {
+    @Override TableName table() { return GoldTables.KPI_SAAS_WEEKLY; }
+    @Override List<TableName> reads() { return List.of(GoldTables.SUBSCRIPTION_HISTORY, GoldTables.FX_RATES); }
+    @Override List<String> configPaths() { return List.of("lakehouse.gold.segments"); }
+    @Override public String description() {
+      return "Week x segment (at the week's start): paying workspaces at its start, those not paying at its end, weekly logo churn";
+    }
+
+    @Override
+    Dataset<Row> build(JobContext ctx) {
+      Dataset<Row> history = ctx.read(GoldTables.SUBSCRIPTION_HISTORY);
+      Dataset<Row> fx = ctx.read(GoldTables.FX_RATES);
+      Dataset<Row> weeks = MrrTransforms.weeks(ctx.spark(), firstMonth(ctx, history, "valid_from").atDay(1), ctx.runDate());
+      Dataset<Row> start = MrrTransforms.workspaceMrr(MrrTransforms.subscriptionMrr(history, weeks.select(col("week_start"),
+          col("start_at").as("at"), col("start_at").cast(DataTypes.DateType).as("at_date")), fx), "week_start");
+      Dataset<Row> end = MrrTransforms.workspaceMrr(MrrTransforms.subscriptionMrr(history, weeks.select(col("week_start"),
+          col("end_at").as("at"), col("end_date").as("at_date")), fx), "week_start");
+      return WeeklyTransforms.saasWeekly(start, end, weeks, Segments.from(ctx.settings().config()));
     }
   }
 
@@ -245,24 +391,29 @@ final class GoldJobs {
     @Override List<TableName> reads() {
       return List.of(GoldTables.KPI_SAAS_MONTHLY, GoldTables.INVOICE_LINES, GoldTables.REPORTED_ARR, GoldTables.FX_RATES);
     }
+    @Override int schemaVersion() { return 2; }
     @Override public String description() { return "Month: MRR vs invoice MRR and ARR vs reported ARR, with the gaps"; }
 
     @Override
     Dataset<Row> build(JobContext ctx) {
-      Dataset<Row> kpis = read(ctx, GoldTables.KPI_SAAS_MONTHLY);
-      Row first = kpis.agg(min("month")).first();
-      YearMonth from = first.isNullAt(0) ? YearMonth.from(ctx.runDate()) : YearMonth.from(first.getDate(0).toLocalDate());
-      Dataset<Row> months = MrrTransforms.months(ctx.spark(), from, ctx.runDate());
-      Dataset<Row> invoiceMrr = ReconciliationTransforms.invoiceMrr(read(ctx, GoldTables.INVOICE_LINES), months,
-          read(ctx, GoldTables.FX_RATES));
-      return ReconciliationTransforms.reconciliation(kpis, invoiceMrr, read(ctx, GoldTables.REPORTED_ARR));
+      Dataset<Row> kpis = ctx.read(GoldTables.KPI_SAAS_MONTHLY);
+      Dataset<Row> months = MrrTransforms.months(ctx.spark(), firstMonth(ctx, kpis, "month"), ctx.runDate());
+      Dataset<Row> invoiceMrr = ReconciliationTransforms.invoiceMrr(ctx.read(GoldTables.INVOICE_LINES), months,
+          ctx.read(GoldTables.FX_RATES));
+      return ReconciliationTransforms.reconciliation(kpis, invoiceMrr, ctx.read(GoldTables.REPORTED_ARR));
     }
   }
 
-  /** {@code gold.metric_contracts}: every metric contract of the configuration, readable beside the numbers. */
+  /**
+   * {@code gold.metric_contracts}: every metric contract of the configuration, one row per table
+   * that publishes it, readable beside the numbers. Before any job runs, the contracts are checked
+   * against the ones last published: a definition may change only with a new version.
+   */
   static final class MetricContractsTable extends GoldJob {
     static final StructType SCHEMA = new StructType()
-        .add("metric", DataTypes.StringType, false).add("title", DataTypes.StringType).add("definition", DataTypes.StringType)
+        .add("metric", DataTypes.StringType, false).add("version", DataTypes.IntegerType).add("approved_by", DataTypes.StringType)
+        .add("effective_date", DataTypes.DateType).add("definition_hash", DataTypes.StringType)
+        .add("title", DataTypes.StringType).add("definition", DataTypes.StringType)
         .add("table_name", DataTypes.StringType).add("column_name", DataTypes.StringType).add("grain", DataTypes.StringType)
         .add("sources", DataTypes.createArrayType(DataTypes.StringType)).add("inclusions", DataTypes.StringType)
         .add("exclusions", DataTypes.StringType).add("owner", DataTypes.StringType).add("steward", DataTypes.StringType)
@@ -273,8 +424,27 @@ final class GoldJobs {
 
     @Override TableName table() { return GoldTables.METRIC_CONTRACTS; }
     @Override List<TableName> reads() { return List.of(); }
-    @Override public String description() { return "The metric contracts (definition, grain, sources, owner, thresholds) of conf/metrics.conf"; }
-    @Override String configFingerprint(JobContext ctx) { return config(ctx, "lakehouse.gold.metrics"); }
+    @Override int schemaVersion() { return 2; }
+    @Override public String description() {
+      return "The metric contracts (definition, version, approver, grain, sources, owner, thresholds) of conf/metrics.conf";
+    }
+    @Override List<String> configPaths() { return List.of("lakehouse.gold.metrics"); }
+
+    @Override
+    public void preflight(JobContext ctx) {
+      if (!ctx.exists(table())) {
+        return;
+      }
+      Dataset<Row> published = ctx.read(table());
+      if (!List.of(published.columns()).contains("definition_hash")) {
+        return; // published by a version without contract versions: nothing to compare with
+      }
+      Map<String, Map.Entry<Integer, String>> before = new LinkedHashMap<>();
+      for (Row r : published.select("metric", "version", "definition_hash").distinct().collectAsList()) {
+        before.put(r.getString(0), Map.entry(r.getInt(1), r.getString(2)));
+      }
+      MetricContracts.from(ctx.settings().config()).checkAgainst(before);
+    }
 
     @Override
     Dataset<Row> build(JobContext ctx) {
@@ -282,39 +452,53 @@ final class GoldJobs {
       for (MetricContracts.Contract c : MetricContracts.from(ctx.settings().config()).contracts()) {
         List<Row> thresholds = c.thresholds().stream()
             .map(t -> RowFactory.create(t.name(), t.test(), t.below(), t.above(), t.severity(), t.action())).toList();
-        rows.add(RowFactory.create(c.metric(), c.title(), c.definition(), c.table().toString(), c.column(), c.grain(),
-            scala.collection.JavaConverters.asScalaBuffer(c.sources()).toSeq(), c.inclusions(), c.exclusions(), c.owner(),
-            c.steward(), c.refresh(), c.confidence(), c.unit(), scala.collection.JavaConverters.asScalaBuffer(thresholds).toSeq()));
+        for (TableName t : c.tables()) {
+          rows.add(RowFactory.create(c.metric(), c.version(), c.approvedBy(), java.sql.Date.valueOf(c.effectiveDate()),
+              c.definitionHash(), c.title(), c.definition(), t.toString(), c.column(), t.equals(c.table()) ? c.grain() : t + " grain",
+              scala.collection.JavaConverters.asScalaBuffer(c.sources()).toSeq(), c.inclusions(), c.exclusions(), c.owner(),
+              c.steward(), c.refresh(), c.confidence(), c.unit(),
+              scala.collection.JavaConverters.asScalaBuffer(t.equals(c.table()) ? thresholds : List.<Row>of()).toSeq()));
+        }
       }
       return ctx.spark().createDataFrame(rows, SCHEMA);
     }
   }
 
-  /** {@code gold.kpi_exceptions}: every threshold breach of the contracts, red or amber, for the weekly pre-read. */
+  /**
+   * {@code gold.kpi_exceptions}: every threshold breach of the contracts, red or amber, and every
+   * publish a quality gate blocked, for the weekly pre-read. It runs after every other gold job,
+   * on what is published (a blocked table's last published version), and on whichever KPI
+   * tables exist.
+   */
   static final class KpiExceptions extends GoldJob {
     @Override TableName table() { return GoldTables.KPI_EXCEPTIONS; }
-    @Override List<TableName> reads() {
-      return List.of(GoldTables.KPI_SAAS_MONTHLY, GoldTables.MRR_RECONCILIATION, GoldTables.KPI_SUPPORT_MONTHLY,
-          GoldTables.KPI_SALES, GoldTables.KPI_UNIT_ECONOMICS_MONTHLY);
+    @Override List<TableName> reads() { return List.of(); }
+    @Override int schemaVersion() { return 2; }
+    @Override boolean mayBeEmpty() { return true; }
+    @Override public boolean runsOnPublished() { return true; }
+    @Override public String description() {
+      return "Threshold breaches of the metric contracts and blocked publishes: metric, period, breakdown, value, severity, action";
     }
-    @Override public String description() { return "Threshold breaches of the metric contracts: metric, period, segment, value, severity, action"; }
-    @Override String configFingerprint(JobContext ctx) {
-      return config(ctx, "lakehouse.gold.metrics") + config(ctx, "lakehouse.gold.exceptions");
-    }
+    @Override List<String> configPaths() { return List.of("lakehouse.gold.metrics", "lakehouse.gold.exceptions"); }
 
     @Override
     Dataset<Row> build(JobContext ctx) {
       List<Dataset<Row>> parts = new ArrayList<>();
+      LocalDate from = ctx.runDate().withDayOfMonth(1)
+          .minusMonths(ctx.settings().config().getInt("lakehouse.gold.exceptions.lookback-months"));
       for (MetricContracts.Contract c : MetricContracts.from(ctx.settings().config()).contracts()) {
-        if (c.thresholds().isEmpty() || !reads().contains(c.table())) {
+        if (c.thresholds().isEmpty() || !ctx.exists(c.table())) {
           continue;
         }
-        parts.add(ExceptionTransforms.breaches(read(ctx, c.table()), c, ctx.runDate().withDayOfMonth(1)
-            .minusMonths(ctx.settings().config().getInt("lakehouse.gold.exceptions.lookback-months"))));
+        parts.add(ExceptionTransforms.breaches(ctx.read(c.table()), c, c.table().toString(), from));
+      }
+      if (ctx.exists(GoldTables.CHECK_RESULTS)) {
+        parts.add(ExceptionTransforms.blockedPublishes(ctx.read(GoldTables.CHECK_RESULTS),
+            ctx.settings().config().getString("lakehouse.gold.exceptions.gate-owner")));
       }
       return parts.stream().reduce(Dataset::unionByName)
           .orElseGet(() -> ctx.spark().createDataFrame(List.of(), ExceptionTransforms.SCHEMA))
-          .orderBy("period", "metric", "segment");
+          .orderBy("period", "metric", "breakdown_value");
     }
   }
 }

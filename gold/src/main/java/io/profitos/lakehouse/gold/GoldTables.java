@@ -52,4 +52,9 @@ final class GoldTables {
   static final TableName MRR_RECONCILIATION = TableName.of("gold", "mrr_reconciliation");
   static final TableName METRIC_CONTRACTS = TableName.of("gold", "metric_contracts");
   static final TableName KPI_EXCEPTIONS = TableName.of("gold", "kpi_exceptions");
+  static final TableName KPI_SAAS_WEEKLY = TableName.of("gold", "kpi_saas_weekly");
+  static final TableName KPI_SALES_WEEKLY = TableName.of("gold", "kpi_sales_weekly");
+  static final TableName KPI_REP_QUARTERLY = TableName.of("gold", "kpi_rep_quarterly");
+
+  static final TableName CHECK_RESULTS = TableName.of("quality", "check_results");
 }

@@ -52,9 +52,9 @@ public final class ProductTransforms {
    * {@code silver.events} + {@code gold.dim_workspace} -> {@code gold.fact_workspace_activity_daily},
    * one row per workspace and day with activity: activity_date, date_key, workspace_id,
    * workspace_key (the version valid that day), active_users, activity_events, features_used
-   * (that day), active_users_30d and features_adopted (distinct users / features in the
-   * {@code windowDays} days to the day), adopted_features (their names), seats,
-   * seat_utilisation (active_users_30d / seats).
+   * (that day), active_users_trailing and features_adopted (distinct users / features in the
+   * {@code windowDays} days to the day, lakehouse.gold.product.adoption-days), adopted_features
+   * (their names), seats, seat_utilisation (active_users_trailing / seats).
    */
   public static Dataset<Row> workspaceActivityDaily(Dataset<Row> events, Dataset<Row> dimWorkspace, int windowDays) {
     Dataset<Row> daily = activity(events).groupBy("workspace_id", "activity_date").agg(
@@ -66,7 +66,7 @@ public final class ProductTransforms {
         .rangeBetween(-(windowDays - 1), 0);
     Dataset<Row> rolling = daily
         .withColumn("features_used", size(col("_features")))
-        .withColumn("active_users_30d", size(array_distinct(flatten(collect_list("_users").over(trailing)))))
+        .withColumn("active_users_trailing", size(array_distinct(flatten(collect_list("_users").over(trailing)))))
         .withColumn("adopted_features", org.apache.spark.sql.functions.array_sort(
             array_distinct(flatten(collect_list("_features").over(trailing)))))
         .withColumn("features_adopted", size(col("adopted_features")))
@@ -78,9 +78,9 @@ public final class ProductTransforms {
     Dataset<Row> withSeats = keyed.join(seats, keyed.col("workspace_key").equalTo(seats.col("_key")), "left").drop("_key");
     return withSeats.select(col("activity_date"), DimensionTransforms.dateKey(col("activity_date")).as("date_key"),
         col("workspace_id"), col("workspace_key"), col("active_users"), col("activity_events"), col("features_used"),
-        col("active_users_30d"), col("features_adopted"), col("adopted_features"), col("seats"),
+        col("active_users_trailing"), col("features_adopted"), col("adopted_features"), col("seats"),
         when(col("seats").isNull().or(col("seats").leq(0)), lit(null))
-            .otherwise(col("active_users_30d").cast(DataTypes.createDecimalType(12, 6)).divide(col("seats")).cast(SaasKpis.RATE))
+            .otherwise(col("active_users_trailing").cast(DataTypes.createDecimalType(12, 6)).divide(col("seats")).cast(SaasKpis.RATE))
             .as("seat_utilisation"));
   }
 
@@ -120,10 +120,10 @@ public final class ProductTransforms {
   /**
    * Signup cohorts -> {@code gold.kpi_cohort_retention}: cohort_month (month the workspace was
    * created, UTC; workspaces that were ever on a plan outside {@code excludedPlans}), months_since,
-   * month, cohort_size, active_workspaces and logo_retention (workspaces of the cohort with activity
-   * in the month / cohort size; null for months the event history does not fully cover),
-   * paying_workspaces and paying_retention (MRR > 0), cohort_mrr, initial_mrr (sum of each
-   * workspace's first positive monthly MRR), revenue_retention (cohort_mrr / initial_mrr).
+   * month, cohort_size, cohort_active_workspaces and logo_retention (workspaces of the cohort with
+   * activity in the month / cohort size; null for months the event history does not fully cover),
+   * cohort_paying_workspaces and paying_retention (MRR > 0), cohort_mrr_usd, initial_mrr_usd (sum
+   * of each workspace's first positive monthly MRR), revenue_retention (cohort_mrr_usd / initial_mrr_usd).
    */
   public static Dataset<Row> cohortRetention(Dataset<Row> dimWorkspace, Dataset<Row> mrrFact, Dataset<Row> activityDaily,
       List<String> excludedPlans, LocalDate runDate) {
@@ -138,32 +138,40 @@ public final class ProductTransforms {
         org.apache.spark.sql.functions.expr("INTERVAL 1 MONTH"))));
     Dataset<Row> activeMonths = activityDaily.select(col("workspace_id"), trunc(col("activity_date"), "month").as("month"))
         .distinct().withColumn("_active", lit(true));
-    Row coverage = activityDaily.agg(min("activity_date")).first();
-    Column covered = coverage.isNullAt(0) ? lit(false)
-        : col("month").geq(lit(Date.valueOf(coverage.getDate(0).toLocalDate().minusDays(1).withDayOfMonth(1).plusMonths(1))));
-    Dataset<Row> mrr = mrrFact.select(col("workspace_id"), col("month"), col("mrr"));
-    Dataset<Row> initial = mrrFact.where(col("mrr").gt(0))
+    Dataset<Row> mrr = mrrFact.select(col("workspace_id"), col("month"), col("mrr_usd"));
+    Dataset<Row> initial = mrrFact.where(col("mrr_usd").gt(0))
         .withColumn("_first", org.apache.spark.sql.functions.row_number().over(Window.partitionBy("workspace_id").orderBy("month")))
-        .where(col("_first").equalTo(1)).select(col("workspace_id"), col("mrr").as("_initial_mrr"));
+        .where(col("_first").equalTo(1)).select(col("workspace_id"), col("mrr_usd").as("_initial_mrr"));
     Dataset<Row> joined = grid.join(activeMonths, MrrTransforms.usingColumns("workspace_id", "month"), "left")
         .join(mrr, MrrTransforms.usingColumns("workspace_id", "month"), "left")
         .join(initial, MrrTransforms.usingColumns("workspace_id"), "left");
     Dataset<Row> agg = joined.groupBy("cohort_month", "month").agg(
         count(lit(1)).as("cohort_size"),
         count(when(col("_active"), 1)).as("_active_count"),
-        count(when(col("mrr").gt(0), 1)).as("paying_workspaces"),
-        MrrTransforms.usd(org.apache.spark.sql.functions.coalesce(sum("mrr"), lit(0))).as("cohort_mrr"),
-        MrrTransforms.usd(org.apache.spark.sql.functions.coalesce(sum("_initial_mrr"), lit(0))).as("initial_mrr"));
-    return agg.select(col("cohort_month"),
+        count(when(col("mrr_usd").gt(0), 1)).as("cohort_paying_workspaces"),
+        MrrTransforms.usd(org.apache.spark.sql.functions.coalesce(sum("mrr_usd"), lit(0))).as("cohort_mrr_usd"),
+        MrrTransforms.usd(org.apache.spark.sql.functions.coalesce(sum("_initial_mrr"), lit(0))).as("initial_mrr_usd"));
+    Column covered = col("month").geq(col("_covered_from"));
+    return agg.crossJoin(coveredFrom(activityDaily)).select(col("cohort_month"),
             months_between(col("month"), col("cohort_month")).cast(DataTypes.IntegerType).as("months_since"),
             col("month"), col("cohort_size"),
-            when(covered, col("_active_count")).as("active_workspaces"),
+            when(covered, col("_active_count")).as("cohort_active_workspaces"),
             when(covered, ratio(col("_active_count"), col("cohort_size"))).as("logo_retention"),
-            col("paying_workspaces"),
-            ratio(col("paying_workspaces"), col("cohort_size")).as("paying_retention"),
-            col("cohort_mrr"), col("initial_mrr"),
-            ratio(col("cohort_mrr"), col("initial_mrr")).as("revenue_retention"))
+            col("cohort_paying_workspaces"),
+            ratio(col("cohort_paying_workspaces"), col("cohort_size")).as("paying_retention"),
+            col("cohort_mrr_usd"), col("initial_mrr_usd"),
+            ratio(col("cohort_mrr_usd"), col("initial_mrr_usd")).as("revenue_retention"))
         .orderBy("cohort_month", "months_since");
+  }
+
+  /**
+   * One row, {@code _covered_from}: the first day of the first month the activity history covers
+   * whole (null without activity), and {@code _covered_since}: its first day with activity.
+   */
+  static Dataset<Row> coveredFrom(Dataset<Row> activityDaily) {
+    Column first = min("activity_date");
+    return activityDaily.agg(org.apache.spark.sql.functions.add_months(trunc(org.apache.spark.sql.functions.date_sub(first, 1),
+        "month"), 1).as("_covered_from"), first.as("_covered_since"));
   }
 
   /** num / den as a published rate, null when den is 0. */

@@ -20,7 +20,7 @@ public final class ReconciliationTransforms {
   private ReconciliationTransforms() {}
 
   /**
-   * {@code silver.invoice_lines} x months -> month, invoice_mrr: lines of paid invoices billed
+   * {@code silver.invoice_lines} x months -> month, invoice_mrr_usd: lines of paid invoices billed
    * for a subscription cycle or creation, prorations excluded, each line's net amount (amount less
    * its discounts) spread evenly over its service period and the part falling in the month
    * counted, in USD at the month-end rate.
@@ -46,23 +46,24 @@ public final class ReconciliationTransforms {
             .divide(col("_end").minus(col("_start")).cast(DataTypes.createDecimalType(12, 0))).cast(MrrTransforms.EXACT));
     return Money.withRate(spread, fxRates, "currency", col("month_end_date"))
         .groupBy("month")
-        .agg(MrrTransforms.usd(sum(col("_part").multiply(col("usd_per_unit")))).as("invoice_mrr"));
+        .agg(MrrTransforms.usd(sum(col("_part").multiply(col("usd_per_unit")))).as("invoice_mrr_usd"));
   }
 
   /**
    * {@code gold.kpi_saas_monthly} (segment All) + invoice MRR + {@code silver.reported_arr} ->
-   * month, is_complete, mrr, invoice_mrr, reconciliation_gap = |mrr - invoice_mrr| / invoice_mrr,
-   * arr, reported_arr, arr_vs_finance_gap = |arr - reported_arr| / reported_arr (null where the
-   * comparison number is missing).
+   * month, is_complete, mrr_usd, invoice_mrr_usd, reconciliation_gap = |mrr - invoice MRR| / invoice
+   * MRR, arr_usd, reported_arr_usd, arr_vs_finance_gap = |arr - reported ARR| / reported ARR (null
+   * where the comparison number is missing).
    */
   public static Dataset<Row> reconciliation(Dataset<Row> kpis, Dataset<Row> invoiceMrr, Dataset<Row> reportedArr) {
-    Dataset<Row> all = kpis.where(col("segment").equalTo(SaasKpis.ALL)).select("month", "is_complete", "mrr", "arr");
-    Dataset<Row> finance = reportedArr.where(col("is_deleted").equalTo(false)).select(col("month"), col("arr_usd").as("reported_arr"));
+    Dataset<Row> all = kpis.where(col("segment").equalTo(SaasKpis.ALL)).select("month", "is_complete", "mrr_usd", "arr_usd");
+    Dataset<Row> finance = reportedArr.where(col("is_deleted").equalTo(false)).select(col("month"), col("arr_usd").as("reported_arr_usd"));
     return all.join(invoiceMrr, MrrTransforms.usingColumns("month"), "left")
         .join(finance, MrrTransforms.usingColumns("month"), "left")
-        .withColumn("reconciliation_gap", gap(col("mrr"), col("invoice_mrr")))
-        .withColumn("arr_vs_finance_gap", gap(col("arr"), col("reported_arr")))
-        .select("month", "is_complete", "mrr", "invoice_mrr", "reconciliation_gap", "arr", "reported_arr", "arr_vs_finance_gap")
+        .withColumn("reconciliation_gap", gap(col("mrr_usd"), col("invoice_mrr_usd")))
+        .withColumn("arr_vs_finance_gap", gap(col("arr_usd"), col("reported_arr_usd")))
+        .select("month", "is_complete", "mrr_usd", "invoice_mrr_usd", "reconciliation_gap", "arr_usd", "reported_arr_usd",
+            "arr_vs_finance_gap")
         .orderBy("month");
   }
 

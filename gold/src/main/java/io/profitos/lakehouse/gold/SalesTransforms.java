@@ -9,6 +9,9 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_from_entries;
@@ -71,7 +74,7 @@ public final class SalesTransforms {
   /**
    * {@code silver.opportunities} + {@code silver.opportunity_stage_history} + dimensions ->
    * {@code gold.fact_opportunity} (accumulating snapshot): opportunity_id, created_date_key,
-   * close_date_key, account_key, rep_key, channel_key, segment, opportunity_type, stage_name,
+   * close_date_key, account_key, rep_key, channel_key, rep_segment, opportunity_type, stage_name,
    * forecast_category, probability, currency, amount, usd_per_unit, amount_usd, discount_percent,
    * created_at, close_date, is_closed, is_won, sales_cycle_days (created -> close, closed ones),
    * and one {@code <stage>_at} column per configured stage (when it was first entered).
@@ -88,12 +91,12 @@ public final class SalesTransforms {
     Dataset<Row> keyed = StarTransforms.lookup(StarTransforms.lookup(StarTransforms.lookup(opps,
         "account_id", dimAccount, "account_id", "account_key"), "owner_id", dimSalesRep, "rep_id", "rep_key"),
         "lead_source", dimChannel, "channel", "channel_key");
-    Dataset<Row> repSegment = dimSalesRep.select(col("rep_key").as("_rep_key"), col("segment").as("_segment"));
+    Dataset<Row> repSegment = dimSalesRep.select(col("rep_key").as("_rep_key"), col("rep_segment").as("_rep_segment"));
     Dataset<Row> withSegment = keyed.join(broadcast(repSegment), keyed.col("rep_key").equalTo(repSegment.col("_rep_key")), "left");
     List<Column> columns = new ArrayList<>(List.of(col("opportunity_id"),
         DimensionTransforms.dateKey(to_date(col("created_at"))).as("created_date_key"),
         DimensionTransforms.dateKey(col("close_date")).as("close_date_key"),
-        col("account_key"), col("rep_key"), col("channel_key"), coalesce(col("_segment"), lit("unknown")).as("segment"),
+        col("account_key"), col("rep_key"), col("channel_key"), coalesce(col("_rep_segment"), lit("unknown")).as("rep_segment"),
         col("opportunity_type"), col("stage_name"), col("forecast_category"), col("probability"), col("currency"),
         col("amount"), col("usd_per_unit"), col("amount_usd"), col("discount_percent"), col("created_at"), col("close_date"),
         col("is_closed"), col("is_won"),
@@ -104,21 +107,16 @@ public final class SalesTransforms {
 
   /**
    * {@code silver.opportunity_stage_history} + {@code gold.fact_opportunity} ->
-   * {@code gold.fact_pipeline_weekly}: for each week (Monday) from the first opportunity to the
-   * run date's week, every opportunity open at the end of the week (the run date's end for the
-   * current week) with the stage, amount and close date it had then: week_start, date_key,
-   * opportunity_id, account_key, rep_key, segment, stage_name, amount, amount_usd, close_date,
-   * days_open.
+   * {@code gold.fact_pipeline_weekly}: for each week (Monday) from {@code firstWeek} to the run
+   * date's week, every opportunity open at the end of the week (the run date's end for the current
+   * week) with the stage, amount and close date it had then: week_start, date_key, opportunity_id,
+   * account_key, rep_key, rep_segment, stage_name, currency, amount, amount_usd (at the
+   * opportunity's rate; null without one, never converted at 1), close_date, days_open.
    */
   public static Dataset<Row> pipelineWeekly(SparkSession spark, Dataset<Row> stageHistory, Dataset<Row> factOpportunity,
-      Stages stages, LocalDate runDate) {
-    Row first = factOpportunity.agg(min("created_at")).first();
-    if (first.isNullAt(0)) {
-      return spark.createDataFrame(List.of(), PIPELINE_SCHEMA);
-    }
-    LocalDate firstWeek = first.getTimestamp(0).toLocalDateTime().toLocalDate().with(DayOfWeek.MONDAY);
-    Dataset<Row> weeks = spark.sql("SELECT explode(sequence(DATE'" + firstWeek + "', DATE'" + runDate.with(DayOfWeek.MONDAY)
-            + "', INTERVAL 7 DAYS)) AS week_start")
+      Stages stages, LocalDate firstWeek, LocalDate runDate) {
+    Dataset<Row> weeks = spark.sql("SELECT explode(sequence(DATE'" + firstWeek.with(DayOfWeek.MONDAY) + "', DATE'"
+            + runDate.with(DayOfWeek.MONDAY) + "', INTERVAL 7 DAYS)) AS week_start")
         .withColumn("snapshot_end", least(date_add(col("week_start"), 7), lit(Date.valueOf(runDate.plusDays(1))))
             .cast(DataTypes.TimestampType));
     List<Object> closed = List.of(stages.won(), stages.lost());
@@ -132,46 +130,73 @@ public final class SalesTransforms {
         .withColumn("_pick", row_number().over(Window.partitionBy("opportunity_id", "week_start")
             .orderBy(col("_entered_at").desc())))
         .where(col("_pick").equalTo(1).and(col("stage_name").isin(closed.toArray()).unary_$bang()));
-    Dataset<Row> opp = factOpportunity.select(col("opportunity_id"), col("account_key"), col("rep_key"), col("segment"),
-        col("amount").as("_current_amount"), col("usd_per_unit"), col("close_date").as("_current_close"), col("created_at"));
+    Dataset<Row> opp = factOpportunity.select(col("opportunity_id"), col("account_key"), col("rep_key"), col("rep_segment"),
+        col("currency"), col("amount").as("_current_amount"), col("usd_per_unit"), col("close_date").as("_current_close"),
+        col("created_at"));
     Column amount = coalesce(col("_amount"), col("_current_amount"));
     return snapshots.join(opp, MrrTransforms.usingColumns("opportunity_id"))
         .select(col("week_start"), DimensionTransforms.dateKey(col("week_start")).as("date_key"), col("opportunity_id"),
-            col("account_key"), col("rep_key"), col("segment"), col("stage_name"), amount.cast(Money.MONEY).as("amount"),
-            amount.multiply(coalesce(col("usd_per_unit"), lit(1))).cast(Money.MONEY).as("amount_usd"),
+            col("account_key"), col("rep_key"), col("rep_segment"), col("stage_name"), col("currency"),
+            amount.cast(Money.MONEY).as("amount"), amount.multiply(col("usd_per_unit")).cast(Money.MONEY).as("amount_usd"),
             coalesce(col("_close_date"), col("_current_close")).as("close_date"),
             datediff(to_date(col("snapshot_end")), to_date(col("created_at"))).as("days_open"));
   }
 
-  static final org.apache.spark.sql.types.StructType PIPELINE_SCHEMA = new org.apache.spark.sql.types.StructType()
-      .add("week_start", DataTypes.DateType).add("date_key", DataTypes.IntegerType).add("opportunity_id", DataTypes.StringType)
-      .add("account_key", DataTypes.LongType).add("rep_key", DataTypes.LongType).add("segment", DataTypes.StringType)
-      .add("stage_name", DataTypes.StringType).add("amount", Money.MONEY).add("amount_usd", Money.MONEY)
-      .add("close_date", DataTypes.DateType).add("days_open", DataTypes.IntegerType);
+  /**
+   * {@code gold.fact_opportunity} + {@code gold.dim_sales_rep} -> {@code gold.kpi_rep_quarterly},
+   * one row per rep and quarter the rep carried a quota in: quarter (its first day), rep_key,
+   * rep_id, rep_segment, is_complete, bookings_usd (won, close date in the quarter),
+   * quarterly_quota_usd, quota_attainment (bookings / quota; null without a quota). A rep carries
+   * a quota from the quarter of their start date: while active, through the quarter after the run
+   * date's (the next quarter's coverage needs it); after leaving, through the last quarter they
+   * booked in, so reps who left keep their quota in the quarters they sold in.
+   */
+  public static Dataset<Row> repQuarterly(Dataset<Row> factOpportunity, Dataset<Row> dimSalesRep, LocalDate runDate) {
+    Date nextQuarter = Date.valueOf(runDate.withDayOfMonth(1).minusMonths((runDate.getMonthValue() - 1) % 3).plusMonths(3));
+    Dataset<Row> won = factOpportunity.where(col("is_won").and(col("close_date").isNotNull()))
+        .withColumn("quarter", trunc(col("close_date"), "quarter"));
+    Dataset<Row> bookings = won.groupBy("rep_key", "quarter").agg(sum("amount_usd").cast(Money.MONEY).as("_bookings"));
+    Dataset<Row> lastBooked = won.groupBy("rep_key").agg(max("quarter").as("_last_booked"));
+    Dataset<Row> reps = dimSalesRep.where(col("rep_key").notEqual(DimensionTransforms.UNKNOWN))
+        .join(lastBooked, MrrTransforms.usingColumns("rep_key"), "left");
+    Dataset<Row> firstBooked = won.groupBy("rep_key").agg(min("quarter").as("_first_booked"));
+    Column first = coalesce(trunc(col("start_date"), "quarter"), col("_first_booked"), lit(nextQuarter));
+    Column last = when(col("is_active"), lit(nextQuarter)).otherwise(col("_last_booked"));
+    Dataset<Row> grid = reps.join(firstBooked, MrrTransforms.usingColumns("rep_key"), "left")
+        .where(last.isNotNull().and(first.leq(last)))
+        .withColumn("quarter", explode(sequence(first, last, expr("INTERVAL 3 MONTHS"))));
+    Column quarterEnd = add_months(col("quarter"), 3);
+    return grid.join(bookings, MrrTransforms.usingColumns("rep_key", "quarter"), "left")
+        .select(col("quarter"), col("rep_key"), col("rep_id"), col("rep_segment"),
+            quarterEnd.leq(lit(Date.valueOf(runDate.plusDays(1)))).as("is_complete"),
+            coalesce(col("_bookings"), lit(0)).cast(Money.MONEY).as("bookings_usd"),
+            col("quarterly_quota_usd"),
+            ProductTransforms.ratio(coalesce(col("_bookings"), lit(0)), col("quarterly_quota_usd")).as("quota_attainment"))
+        .orderBy("quarter", "rep_id");
+  }
 
   /**
-   * -> {@code gold.kpi_sales}, month x segment ({@value SaasKpis#ALL} and each rep segment):
-   * is_complete; of the opportunities closed in the month: won_opportunities, lost_opportunities,
-   * bookings_usd, win_rate (count), win_rate_amount, avg_deal_size_usd, avg_discount_percent,
-   * sales_cycle_days (won); stage_conversion (s -> s+1: share of the opportunities that first
-   * reached s in the month and later reached s+1); at the month's last weekly snapshot:
-   * open_pipeline_next_quarter_usd (close date in the next quarter), quota_next_quarter_usd (active
-   * reps' quarterly quota), pipeline_coverage_next_quarter; bookings_qtd_usd and quota_attainment
-   * (quarter-to-date bookings / quarterly quota); leads_created, leads_converted and
-   * lead_conversion_rate (leads created in the month, by their owner's segment).
+   * -> {@code gold.kpi_sales}, month x rep_segment ({@value SaasKpis#ALL} and each rep segment),
+   * months from {@code from} to the run date's: is_complete; of the opportunities closed in the
+   * month: won_opportunities, lost_opportunities, bookings_usd, win_rate (count), win_rate_amount,
+   * avg_deal_size_usd, avg_discount_percent, sales_cycle_days (won); stage_conversion (s -> s+1:
+   * share of the opportunities that first reached s in the month and later reached s+1); at the
+   * month's last weekly snapshot: open_pipeline_next_quarter_usd (close date in the next quarter),
+   * quota_next_quarter_usd (the quotas reps carry in the next quarter, {@code gold.kpi_rep_quarterly}),
+   * pipeline_coverage_next_quarter; bookings_qtd_usd and quota_attainment_qtd (quarter-to-date
+   * bookings / the quotas of the month's quarter); leads_created, leads_converted and
+   * lead_conversion_rate (leads created in the month, by their owner's rep segment).
    */
-  public static Dataset<Row> monthly(SparkSession spark, Dataset<Row> factOpportunity, Dataset<Row> stageHistory,
-      Dataset<Row> leads, Dataset<Row> dimSalesRep, Dataset<Row> pipelineWeekly, Stages stages, LocalDate runDate) {
-    Row first = factOpportunity.agg(min("created_at")).first();
-    java.time.YearMonth from = first.isNullAt(0) ? java.time.YearMonth.from(runDate)
-        : java.time.YearMonth.from(first.getTimestamp(0).toLocalDateTime());
-    Dataset<Row> segments = dimSalesRep.select("segment").distinct().union(spark.sql("SELECT '" + SaasKpis.ALL + "' AS segment"));
+  public static Dataset<Row> monthly(SparkSession spark, Dataset<Row> factOpportunity, Dataset<Row> leads, Dataset<Row> dimSalesRep,
+      Dataset<Row> pipelineWeekly, Dataset<Row> repQuarterly, Stages stages, java.time.YearMonth from, LocalDate runDate) {
+    Dataset<Row> segments = dimSalesRep.select("rep_segment").distinct()
+        .union(spark.sql("SELECT '" + SaasKpis.ALL + "' AS rep_segment"));
     Dataset<Row> grid = MrrTransforms.months(spark, from, runDate).select("month", "is_complete").crossJoin(segments);
 
     Dataset<Row> closed = bothLevels(factOpportunity.where(col("is_closed").and(col("close_date").isNotNull()))
         .withColumn("month", trunc(col("close_date"), "month")));
     Column won = col("is_won");
-    Dataset<Row> outcomes = closed.groupBy("month", "segment").agg(
+    Dataset<Row> outcomes = closed.groupBy("month", "rep_segment").agg(
         count(when(won, 1)).as("won_opportunities"),
         count(when(won.unary_$bang(), 1)).as("lost_opportunities"),
         sum(when(won, col("amount_usd"))).as("_won_amount"),
@@ -186,36 +211,41 @@ public final class SalesTransforms {
             coalesce(col("_won_amount"), lit(0)).plus(coalesce(col("_lost_amount"), lit(0)))))
         .drop("_won_amount", "_lost_amount");
 
-    Dataset<Row> conversion = stageConversion(stageHistory, factOpportunity, stages);
+    Dataset<Row> conversion = stageConversion(factOpportunity, stages);
 
-    Dataset<Row> quota = bothLevels(dimSalesRep.where(col("is_active").and(col("rep_key").notEqual(DimensionTransforms.UNKNOWN))))
-        .groupBy("segment").agg(sum("quarterly_quota").cast(Money.MONEY).as("quota_next_quarter_usd"));
+    Dataset<Row> quota = bothLevels(repQuarterly).groupBy("quarter", "rep_segment")
+        .agg(sum("quarterly_quota_usd").cast(Money.MONEY).as("_quota"));
+    Dataset<Row> quotaNext = quota.select(col("quarter").as("_next_quarter"), col("rep_segment"), col("_quota").as("quota_next_quarter_usd"));
+    Dataset<Row> quotaNow = quota.select(col("quarter").as("_quarter"), col("rep_segment"), col("_quota").as("_quota_now"));
     Dataset<Row> lastSnapshot = pipelineWeekly.groupBy(trunc(col("week_start"), "month").as("month"))
         .agg(max("week_start").as("week_start"));
     Column nextQuarter = add_months(trunc(col("month"), "quarter"), 3);
     Dataset<Row> pipeline = bothLevels(pipelineWeekly.join(lastSnapshot, MrrTransforms.usingColumns("week_start")))
         .where(col("close_date").geq(nextQuarter).and(col("close_date").lt(add_months(nextQuarter, 3))))
-        .groupBy("month", "segment").agg(sum("amount_usd").cast(Money.MONEY).as("open_pipeline_next_quarter_usd"));
+        .groupBy("month", "rep_segment").agg(sum("amount_usd").cast(Money.MONEY).as("open_pipeline_next_quarter_usd"));
 
-    Dataset<Row> repSegment = dimSalesRep.select(col("rep_id").as("owner_id"), col("segment"));
+    Dataset<Row> repSegment = dimSalesRep.select(col("rep_id").as("owner_id"), col("rep_segment"));
     Dataset<Row> leadRows = bothLevels(leads.where(col("is_deleted").equalTo(false))
         .join(broadcast(repSegment), MrrTransforms.usingColumns("owner_id"), "left")
-        .withColumn("segment", coalesce(col("segment"), lit("unknown")))
+        .withColumn("rep_segment", coalesce(col("rep_segment"), lit("unknown")))
         .withColumn("month", trunc(col("created_at"), "month")));
-    Dataset<Row> leadKpis = leadRows.groupBy("month", "segment").agg(count(lit(1)).as("leads_created"),
+    Dataset<Row> leadKpis = leadRows.groupBy("month", "rep_segment").agg(count(lit(1)).as("leads_created"),
         count(when(col("is_converted"), 1)).as("leads_converted"));
 
-    Dataset<Row> joined = grid.join(outcomes, MrrTransforms.usingColumns("month", "segment"), "left")
-        .join(conversion, MrrTransforms.usingColumns("month", "segment"), "left")
-        .join(pipeline, MrrTransforms.usingColumns("month", "segment"), "left")
-        .join(quota, MrrTransforms.usingColumns("segment"), "left")
-        .join(leadKpis, MrrTransforms.usingColumns("month", "segment"), "left");
+    Dataset<Row> joined = grid.join(outcomes, MrrTransforms.usingColumns("month", "rep_segment"), "left")
+        .join(conversion, MrrTransforms.usingColumns("month", "rep_segment"), "left")
+        .join(pipeline, MrrTransforms.usingColumns("month", "rep_segment"), "left")
+        .withColumn("_next_quarter", add_months(trunc(col("month"), "quarter"), 3))
+        .withColumn("_quarter", trunc(col("month"), "quarter"))
+        .join(quotaNext, MrrTransforms.usingColumns("_next_quarter", "rep_segment"), "left")
+        .join(quotaNow, MrrTransforms.usingColumns("_quarter", "rep_segment"), "left")
+        .join(leadKpis, MrrTransforms.usingColumns("month", "rep_segment"), "left");
     Column bookings = coalesce(col("bookings_usd"), lit(0));
     return joined
         .withColumn("bookings_usd", bookings.cast(Money.MONEY))
-        .withColumn("bookings_qtd_usd", sum(bookings).over(Window.partitionBy(col("segment"), trunc(col("month"), "quarter"))
+        .withColumn("bookings_qtd_usd", sum(bookings).over(Window.partitionBy(col("rep_segment"), trunc(col("month"), "quarter"))
             .orderBy("month").rowsBetween(Window.unboundedPreceding(), Window.currentRow())).cast(Money.MONEY))
-        .select(col("month"), col("segment"), col("is_complete"),
+        .select(col("month"), col("rep_segment"), col("is_complete"),
             coalesce(col("won_opportunities"), lit(0L)).as("won_opportunities"),
             coalesce(col("lost_opportunities"), lit(0L)).as("lost_opportunities"),
             col("bookings_usd"), col("win_rate"), col("win_rate_amount"), col("avg_deal_size_usd"), col("avg_discount_percent"),
@@ -225,39 +255,37 @@ public final class SalesTransforms {
             ProductTransforms.ratio(coalesce(col("open_pipeline_next_quarter_usd"), lit(0)), col("quota_next_quarter_usd"))
                 .as("pipeline_coverage_next_quarter"),
             col("bookings_qtd_usd"),
-            ProductTransforms.ratio(col("bookings_qtd_usd"), col("quota_next_quarter_usd")).as("quota_attainment"),
+            ProductTransforms.ratio(col("bookings_qtd_usd"), col("_quota_now")).as("quota_attainment_qtd"),
             coalesce(col("leads_created"), lit(0L)).as("leads_created"),
             coalesce(col("leads_converted"), lit(0L)).as("leads_converted"),
             ProductTransforms.ratio(col("leads_converted"), col("leads_created")).as("lead_conversion_rate"))
-        .orderBy("month", "segment");
+        .orderBy("month", "rep_segment");
   }
 
   /**
-   * month, segment, stage_conversion: for each stage s with a next stage (the open stages in
+   * month, rep_segment, stage_conversion: for each stage s with a next stage (the open stages in
    * order, then won), among the opportunities that first reached s in the month, the share that
    * later reached the next stage.
    */
-  static Dataset<Row> stageConversion(Dataset<Row> stageHistory, Dataset<Row> factOpportunity, Stages stages) {
+  static Dataset<Row> stageConversion(Dataset<Row> factOpportunity, Stages stages) {
     List<String> funnel = new ArrayList<>(stages.open());
     funnel.add(stages.won());
     List<Dataset<Row>> pairs = new ArrayList<>();
-    Dataset<Row> opp = factOpportunity.select("opportunity_id", "segment");
     for (int i = 0; i + 1 < funnel.size(); i++) {
       String s = Stages.column(funnel.get(i));
       String next = Stages.column(funnel.get(i + 1));
-      pairs.add(factOpportunity.where(col(s).isNotNull()).select(col("opportunity_id"),
+      pairs.add(factOpportunity.where(col(s).isNotNull()).select(col("opportunity_id"), col("rep_segment"),
           trunc(col(s), "month").as("month"), lit(funnel.get(i) + " -> " + funnel.get(i + 1)).as("step"),
           col(next).isNotNull().and(col(next).geq(col(s))).as("_converted")));
     }
-    Dataset<Row> reached = bothLevels(pairs.stream().reduce(Dataset::unionByName).orElseThrow()
-        .join(opp, MrrTransforms.usingColumns("opportunity_id")));
-    return reached.groupBy("month", "segment", "step")
+    Dataset<Row> reached = bothLevels(pairs.stream().reduce(Dataset::unionByName).orElseThrow());
+    return reached.groupBy("month", "rep_segment", "step")
         .agg(ProductTransforms.ratio(count(when(col("_converted"), 1)), count(lit(1))).as("_share"))
-        .groupBy("month", "segment").agg(map_from_entries(collect_list(struct(col("step"), col("_share")))).as("stage_conversion"));
+        .groupBy("month", "rep_segment").agg(map_from_entries(collect_list(struct(col("step"), col("_share")))).as("stage_conversion"));
   }
 
-  /** The rows twice: in their own segment, and in {@value SaasKpis#ALL}. */
+  /** The rows twice: in their own rep segment, and in {@value SaasKpis#ALL}. */
   static Dataset<Row> bothLevels(Dataset<Row> rows) {
-    return rows.unionByName(rows.withColumn("segment", lit(SaasKpis.ALL)));
+    return rows.unionByName(rows.withColumn("rep_segment", lit(SaasKpis.ALL)));
   }
 }

@@ -82,10 +82,10 @@ public final class StarTransforms {
         col("is_deleted")), "account_key");
   }
 
-  /** {@code silver.sales_reps} -> rep_key, rep_id, name, title, segment, region, quarterly_quota, is_active, start_date. */
+  /** {@code silver.sales_reps} -> rep_key, rep_id, name, title, rep_segment, region, quarterly_quota_usd, is_active, start_date. */
   public static Dataset<Row> salesReps(Dataset<Row> reps) {
     return withUnknown(reps.where(col("is_deleted").equalTo(false)).select(key(col("rep_id")).as("rep_key"), col("rep_id"),
-        col("name"), col("title"), col("segment"), col("region"), col("quarterly_quota"), col("is_active"), col("start_date")), "rep_key");
+        col("name"), col("title"), col("rep_segment"), col("region"), col("quarterly_quota_usd"), col("is_active"), col("start_date")), "rep_key");
   }
 
   /** Lead sources and marketing channels -> channel_key, channel (one name each: a lead source is the channel it came through). */
@@ -130,11 +130,14 @@ public final class StarTransforms {
         col("solved_at").isNotNull().as("is_solved"));
   }
 
-  /** {@code silver.infra_costs} -> date_key, service_key, region, usage_type, record_type, is_usage, cost_usd (summed per day). */
+  /**
+   * {@code silver.infra_costs} -> date_key, service_key, region, usage_type, record_type, is_usage,
+   * cost_usd (summed per day; silver quarantines a currency without a rate, so nothing converts at 1).
+   */
   public static Dataset<Row> infraCostDaily(Dataset<Row> costs, Dataset<Row> dimService) {
     return lookup(costs, "service", dimService, "service", "service_key")
         .groupBy(col("usage_date"), col("service_key"), col("region"), col("usage_type"), col("record_type"))
-        .agg(sum(coalesce(col("cost_usd"), col("cost"))).cast(Money.MONEY).as("cost_usd"))
+        .agg(sum(col("cost_usd")).cast(Money.MONEY).as("cost_usd"))
         .select(DimensionTransforms.dateKey(col("usage_date")).as("date_key"), col("usage_date"), col("service_key"), col("region"),
             col("usage_type"), col("record_type"), col("record_type").equalTo("Usage").as("is_usage"), col("cost_usd"));
   }

@@ -44,7 +44,9 @@ public final class ExpectationTypes {
       spec("expect_column_sum_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
       spec("expect_column_proportion_of_unique_values_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
       // Custom expectations: checks GE has no built-in type for.
-      spec("expect_column_values_to_exist_in_table", Kind.CUSTOM, Set.of("column", "table"), Set.of("table_column", "mostly")),
+      spec("expect_column_values_to_exist_in_table", Kind.MAP, Set.of("column", "table"), Set.of("table_column", "mostly")),
+      spec("expect_column_values_to_equal_previous_period_value", Kind.MAP, Set.of("column", "previous_column", "order_by"),
+          Set.of("partition_by", "period", "first_value", "tolerance", "mostly")),
       spec("expect_column_values_to_equal_expression", Kind.MAP, Set.of("column", "expression"), Set.of("tolerance", "mostly")),
       spec("expect_column_pct_change_to_be_between", Kind.CUSTOM, Set.of("column", "order_by"),
           Set.of("partition_by", "min_value", "max_value", "last_periods")),
@@ -55,6 +57,7 @@ public final class ExpectationTypes {
 
   /** The custom types (not in GE's registry). */
   public static final Set<String> CUSTOM = Set.of("expect_column_values_to_exist_in_table", "expect_column_values_to_equal_expression",
+      "expect_column_values_to_equal_previous_period_value",
       "expect_column_pct_change_to_be_between", "expect_column_max_age_to_be_less_than", "expect_metric_to_not_be_anomalous");
 
   /** Spark type names {@code expect_column_values_to_be_of_type} accepts (GE's Spark engine: PySpark class names). */
@@ -107,13 +110,16 @@ public final class ExpectationTypes {
         throw bad(where, "unknown kwarg '" + k + "'; " + type + " takes " + new TreeSet<>(union(spec.required(), spec.optional())));
       }
     }
-    for (String column : List.of("column", "column_A", "column_B", "table_column", "order_by")) {
+    if (kwargs.get("period") != null && !List.of("month", "week", "day", "row").contains(String.valueOf(kwargs.get("period")))) {
+      throw bad(where, "'period' must be one of month, week, day, row");
+    }
+    for (String column : List.of("column", "column_A", "column_B", "table_column", "order_by", "previous_column")) {
       if (kwargs.containsKey(column) && !(kwargs.get(column) instanceof String)) {
         throw bad(where, "'" + column + "' must be a column name (a string)");
       }
     }
     for (String n : List.of("min_value", "max_value", "mostly", "tolerance", "max_age_hours", "max_rate_decrease", "max_rate_increase",
-        "max_decrease", "max_increase", "lower_deviation_factor", "upper_deviation_factor")) {
+        "max_decrease", "max_increase", "lower_deviation_factor", "upper_deviation_factor", "first_value")) {
       if (kwargs.get(n) != null && !(kwargs.get(n) instanceof Number)) {
         throw bad(where, "'" + n + "' must be a number, not " + kwargs.get(n));
       }

@@ -3,8 +3,10 @@ package io.profitos.lakehouse.quality;
 import io.delta.tables.DeltaTable;
 import io.profitos.lakehouse.core.LakehouseException;
 import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.PublishGate;
 import io.profitos.lakehouse.core.job.StepLog;
 import io.profitos.lakehouse.core.table.DeltaTables;
+import io.profitos.lakehouse.core.table.TableCatalog;
 import io.profitos.lakehouse.core.table.TableName;
 import io.profitos.lakehouse.quality.ValidationResult.ExpectationResult;
 import java.util.ArrayList;
@@ -14,91 +16,95 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * Write, audit, publish. A job whose table has a suite writes its output to a staging Delta table
- * ({@code <warehouse>/quality/staging/<layer>/<table>}), checks that, records every result, and
- * publishes the staged rows only if no critical expectation failed (or an approved override in
- * force covers the failure). Otherwise the published table is left exactly as it was, the failed
- * output stays in staging for inspection, and the job exits with code 3. A warning publishes and
- * is recorded.
+ * Audit, then publish: the gate of every {@link JobContext#publish}. When the table has a suite,
+ * the rows about to be published are cached, checked by the suite (one Deequ pass per row
+ * condition), and published only if no critical expectation failed (or an approved override in
+ * force covers the failure). Otherwise nothing is written to the table: the checked rows are
+ * kept at {@code <warehouse>/quality/staging/<layer>/<table>} for inspection, the results are
+ * recorded, and the job exits with code 3. Results of a published output are recorded against
+ * the table version the publish made. A warning publishes and is recorded.
  */
-public final class QualityGate {
-  private final JobContext ctx;
-  private final TableName table;
-  private final ExpectationSuite suite;
+public final class QualityGate implements PublishGate {
+  /** The service loader's constructor. */
+  public QualityGate() {}
 
-  private QualityGate(JobContext ctx, TableName table, ExpectationSuite suite) {
-    this.ctx = ctx;
-    this.table = table;
-    this.suite = suite;
-  }
-
-  /** The gate of a table: active when gates are on and the table has a suite. */
-  public static QualityGate of(JobContext ctx, TableName table) {
-    boolean on = ctx.settings().config().getBoolean("lakehouse.quality.gates");
-    return new QualityGate(ctx, table, on ? SuiteCatalog.from(ctx.settings().config()).forTable(table) : null);
-  }
-
-  public boolean active() {
-    return suite != null;
-  }
-
-  /** Where a table's output waits for its checks. */
-  public static String stagingLocation(io.profitos.lakehouse.core.table.TableCatalog catalog, TableName table) {
-    return catalog.warehouse() + "/quality/staging/" + table.layer() + "/" + table.table();
-  }
-
-  /** Deequ's metrics history of a table (for anomaly expectations). */
-  public static String metricsRepository(io.profitos.lakehouse.core.table.TableCatalog catalog, TableName table) {
-    return catalog.warehouse() + "/quality/metrics/" + table.layer() + "." + table.table() + ".json";
-  }
-
-  /**
-   * Stages {@code output}, checks it, records the results and returns the staged rows to publish.
-   * Throws a quality-gate error (exit 3) when a critical expectation failed without an override.
-   */
-  public Dataset<Row> audit(Dataset<Row> output) {
+  @Override
+  public Audit audit(JobContext ctx, TableName table, Dataset<Row> rows) {
+    ExpectationSuite suite = ctx.settings().config().getBoolean("lakehouse.quality.gates")
+        ? SuiteCatalog.from(ctx.settings().config()).forTable(table) : null;
     if (suite == null) {
-      return output;
+      return PublishGate.unchecked(rows);
     }
-    String staging = stagingLocation(ctx.catalog(), table);
-    StepLog stage = ctx.step(table.toString(), "stage");
-    output.to(DeltaTables.nullable(output.schema())).write().format("delta").mode(SaveMode.Overwrite)
-        .option("overwriteSchema", "true").save(staging);
-    long version = DeltaTable.forPath(ctx.spark(), staging).history(1).first().getLong(0);
-    stage.done("staging", staging, "version", version);
+    Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      StepLog audit = ctx.step(table.toString(), "audit");
+      long count = cached.count();
+      SuiteValidator.Context vctx = new SuiteValidator.Context(ctx.spark(), ctx.catalog(), ctx.runDate(),
+          metricsRepository(ctx.catalog(), table));
+      Overrides overrides = Overrides.from(ctx.settings().config());
+      List<ExpectationResult> results = new ArrayList<>();
+      for (ExpectationResult r : SuiteValidator.validate(cached, suite, vctx)) {
+        Overrides.Override o = r.success() ? null : overrides.find(table.toString(), r.expectation().name(), ctx.runDate());
+        results.add(o == null ? r : r.withOverride(o));
+      }
+      List<ExpectationResult> blocking = results.stream().filter(ExpectationResult::blocks).toList();
+      audit.done("rows", count, "expectations", results.size(), "failed", results.stream().filter(r -> !r.success()).count(),
+          "blocking", blocking.size());
+      if (!blocking.isEmpty()) {
+        String staging = stagingLocation(ctx.catalog(), table);
+        cached.to(DeltaTables.nullable(cached.schema())).write().format("delta").mode(SaveMode.Overwrite)
+            .option("overwriteSchema", "true").save(staging);
+        long version = DeltaTable.forPath(ctx.spark(), staging).history(1).first().getLong(0);
+        String file = record(ctx, table, suite, results, version, staging, false);
+        ExpectationResult first = blocking.get(0);
+        Object fix = first.expectation().meta().get("fix");
+        throw LakehouseException.qualityGate(table + " was not published: " + blocking.size() + " critical expectation(s) of suite "
+            + suite.name() + " failed, first " + first.expectation().name() + ": " + first.message() + "."
+            + (fix == null ? "" : " Fix: " + fix + ".") + " The table is unchanged; the checked output is kept at " + staging
+            + " (version " + version + "), the results in " + file + " and quality.check_results. Fix the data, or record an "
+            + "approved override: lakehouse.quality.overrides += { table = " + table + ", expectation = " + first.expectation().name()
+            + ", approved-by = \"...\", reason = \"...\", until = \"YYYY-MM-DD\" }.");
+      }
+      return new Audit() {
+        @Override public Dataset<Row> rows() { return cached; }
+        @Override public Long rowCount() { return count; }
+        @Override public void published(long version) {
+          record(ctx, table, suite, results, version, ctx.catalog().location(table), true);
+        }
+        @Override public void release() { cached.unpersist(); }
+      };
+    } catch (RuntimeException e) {
+      cached.unpersist();
+      throw e;
+    }
+  }
 
-    StepLog audit = ctx.step(table.toString(), "audit");
-    Dataset<Row> staged = ctx.spark().read().format("delta").option("versionAsOf", version).load(staging);
-    SuiteValidator.Context vctx = new SuiteValidator.Context(ctx.spark(), ctx.catalog(), ctx.runDate(),
-        metricsRepository(ctx.catalog(), table));
-    Overrides overrides = Overrides.from(ctx.settings().config());
-    List<ExpectationResult> results = new ArrayList<>();
-    for (ExpectationResult r : SuiteValidator.validate(staged, suite, vctx)) {
-      Overrides.Override o = r.success() ? null : overrides.find(table.toString(), r.expectation().name(), ctx.runDate());
-      results.add(o == null ? r : r.withOverride(o));
-    }
+  private static String record(JobContext ctx, TableName table, ExpectationSuite suite, List<ExpectationResult> results,
+      long version, String checked, boolean published) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("engine", "deequ 2.1.0 (Profit OS Lakehouse)");
     meta.put("run_id", ctx.runId());
     meta.put("run_date", ctx.runDate().toString());
     meta.put("table", table.toString());
-    meta.put("staging", staging);
+    meta.put("checked", checked);
     meta.put("table_version", version);
-    ValidationResult result = new ValidationResult(suite, results, meta);
-    List<ExpectationResult> blocking = result.blocking();
+    meta.put("published", published);
     String file = CheckResults.record(ctx.spark(), ctx.catalog(), table, version, ctx.runId(), ctx.runDate(), ctx.clock().instant(),
-        result, blocking.isEmpty());
-    long failed = results.stream().filter(r -> !r.success()).count();
-    audit.done("expectations", results.size(), "failed", failed, "blocking", blocking.size(), "results", file);
-    if (!blocking.isEmpty()) {
-      ExpectationResult first = blocking.get(0);
-      throw LakehouseException.qualityGate(table + " was not published: " + blocking.size() + " critical expectation(s) of suite "
-          + suite.name() + " failed, first " + first.expectation().name() + ": " + first.message() + ". The table is unchanged; "
-          + "the checked output is kept at " + staging + " (version " + version + "), the results in " + file
-          + " and quality.check_results. Fix the data, or record an approved override under lakehouse.quality.overrides.");
-    }
-    return staged;
+        new ValidationResult(suite, results, meta), published);
+    ctx.committed(CheckResults.TABLE.toString());
+    return file;
+  }
+
+  /** Where a table's output is kept when its gate blocked it. */
+  public static String stagingLocation(TableCatalog catalog, TableName table) {
+    return catalog.warehouse() + "/quality/staging/" + table.layer() + "/" + table.table();
+  }
+
+  /** Deequ's metrics history of a table (for anomaly expectations). */
+  public static String metricsRepository(TableCatalog catalog, TableName table) {
+    return catalog.warehouse() + "/quality/metrics/" + table.layer() + "." + table.table() + ".json";
   }
 }

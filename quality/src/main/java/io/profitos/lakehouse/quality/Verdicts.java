@@ -84,7 +84,7 @@ final class Verdicts {
         List<Object> sample = unexpected == 0 ? List.of() : rows.where(col(column).isNotNull()
                 .and(expr(SuiteValidator.predicate(e)).unary_$bang())).select(col(column)).limit(SuiteValidator.SAMPLE)
             .collectAsList().stream().map(r -> r.get(0)).toList();
-        return mapResult(e, n, n - nonNull, unexpected, sample, " fail " + SuiteValidator.predicate(e));
+        return mapResult(e, n, n - nonNull, unexpected, sample, failing(e));
       }
     }
   }
@@ -108,6 +108,15 @@ final class Verdicts {
     result.put("unexpected_percent_nonmissing", nonMissing == 0 ? null : 100.0 * unexpected / nonMissing);
     String message = String.format(Locale.ROOT, "%d of %d non-null values%s%s", unexpected, nonMissing, what, mostly(e));
     return new ExpectationResult(e, ok, result, message, null);
+  }
+
+  private static String failing(Expectation e) {
+    return switch (e.type()) {
+      case "expect_column_values_to_exist_in_table" -> " not in " + e.kwarg("table", "") + "." + e.kwarg("table_column", e.kwarg("column", ""));
+      case "expect_column_values_to_equal_previous_period_value" -> " differ from the previous " + e.kwarg("period", "month") + "'s "
+          + e.kwarg("previous_column", "") + " (or have no previous " + e.kwarg("period", "month") + " row)";
+      default -> " fail " + SuiteValidator.predicate(e);
+    };
   }
 
   private static ExpectationResult aggregate(Expectation e, boolean ok, Object observed, String message) {

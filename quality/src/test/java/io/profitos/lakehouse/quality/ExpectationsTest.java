@@ -208,9 +208,42 @@ class ExpectationsTest {
     ExpectationResult r = run("expect_column_values_to_exist_in_table", "{\"column\": \"id\", \"table\": \"gold.dim_ids\"}");
     assertThat(r.success()).isFalse();
     assertThat(unexpected(r)).isEqualTo(2);
-    assertThat(r.result().get("partial_unexpected_list")).isEqualTo(List.of(9));
+    // GE lists one entry per unexpected row, repeated values included.
+    assertThat(r.result().get("partial_unexpected_list")).isEqualTo(List.of(9, 9));
     assertThat(run("expect_column_values_to_exist_in_table", "{\"column\": \"k1\", \"table\": \"gold.dim_ids\", \"table_column\": \"id\"}")
         .success()).isTrue();
+  }
+
+  @Test
+  void referentialIntegrityAgainstATableNotBuiltYetFailsWithoutTouchingSpark() {
+    ExpectationResult r = run("expect_column_values_to_exist_in_table", "{\"column\": \"id\", \"table\": \"gold.dim_not_yet\"}");
+    assertThat(r.success()).isFalse();
+    assertThat(r.message()).isEqualTo("gold.dim_not_yet does not exist yet: the values of id cannot be checked against it");
+  }
+
+  /**
+   * Workspace w1: months Jan..Apr with mrr 10, 20, 20, 0 and previous 0, 10, 20, 20: every row holds.
+   * w2: Jan mrr 5 (previous 0), Feb previous 7 (its Jan mrr is 5: broken), Apr previous 5 with no March
+   * row (a gap: broken). w3 starts in March with previous 4 (not 0: broken). 3 of 8 rows unexpected.
+   */
+  @Test
+  void previousPeriodValueChecksAcrossRows() {
+    Dataset<Row> fact = spark.sql("""
+        SELECT workspace_id, CAST(month AS DATE) AS month, CAST(mrr AS DECIMAL(18,6)) AS mrr,
+               CAST(previous_mrr AS DECIMAL(18,6)) AS previous_mrr FROM VALUES
+          ('w1', '2026-01-01', 10, 0), ('w1', '2026-02-01', 20, 10), ('w1', '2026-03-01', 20, 20), ('w1', '2026-04-01', 0, 20),
+          ('w2', '2026-01-01', 5, 0), ('w2', '2026-02-01', 5, 7), ('w2', '2026-04-01', 9, 5),
+          ('w3', '2026-03-01', 8, 4)
+        AS t(workspace_id, month, mrr, previous_mrr)""");
+    String kwargs = "{\"column\": \"previous_mrr\", \"previous_column\": \"mrr\", \"partition_by\": [\"workspace_id\"], "
+        + "\"order_by\": \"month\", \"period\": \"month\", \"first_value\": 0}";
+    ExpectationResult broken = run(fact, "expect_column_values_to_equal_previous_period_value", kwargs, null);
+    assertThat(broken.success()).isFalse();
+    assertThat(unexpected(broken)).isEqualTo(3);
+    assertThat(broken.message()).contains("3 of 8 non-null values differ from the previous month's mrr");
+    ExpectationResult whole = run(fact.where("workspace_id = 'w1'"), "expect_column_values_to_equal_previous_period_value", kwargs, null);
+    assertThat(whole.success()).isTrue();
+    assertThat(unexpected(whole)).isZero();
   }
 
   @Test

@@ -127,8 +127,8 @@ public final class CrmTransforms {
   }
 
   /**
-   * {@code bronze.salesforce_user} -> rep_id, name, email, title, is_active, segment, region,
-   * quarterly_quota, start_date, created_at, is_deleted, updated_at, _cursor, lineage.
+   * {@code bronze.salesforce_user} -> rep_id, name, email, title, is_active, rep_segment (the rep's
+   * Segment__c: not the MRR segment), region, quarterly_quota_usd, start_date, created_at, is_deleted, updated_at, _cursor, lineage.
    */
   public static Dataset<Row> salesReps(Dataset<Row> b) {
     Column updated = ts(b, "SystemModstamp");
@@ -138,9 +138,9 @@ public final class CrmTransforms {
         str(b, "Email").as("email"),
         str(b, "Title").as("title"),
         coalesce(Columns.optional(b, "IsActive", DataTypes.BooleanType), lit(true)).as("is_active"),
-        str(b, "Segment__c").as("segment"),
+        str(b, "Segment__c").as("rep_segment"),
         str(b, "Region__c").as("region"),
-        Columns.rescuedNumber(b, "Quarterly_Quota__c", Money.MONEY).as("quarterly_quota"),
+        Columns.rescuedNumber(b, "Quarterly_Quota__c", Money.MONEY).as("quarterly_quota_usd"),
         to_date(str(b, "StartDate")).as("start_date"),
         ts(b, "CreatedDate").as("created_at"),
         deleted(b),

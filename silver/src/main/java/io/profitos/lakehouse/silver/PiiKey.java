@@ -16,7 +16,7 @@ final class PiiKey {
     if (config.hasPath("lakehouse.silver.pii-hash-key") && !config.getString("lakehouse.silver.pii-hash-key").isEmpty()) {
       return config.getString("lakehouse.silver.pii-hash-key");
     }
-    if (settings.env().equals("local") || settings.env().equals("test")) {
+    if (settings.env().equals(LakehouseSettings.LOCAL)) {
       return config.getString("lakehouse.silver.local-demo-pii-hash-key");
     }
     throw LakehouseException.usage("Configuration error: no PII hash key. Set the environment variable LAKEHOUSE_PII_HASH_KEY "

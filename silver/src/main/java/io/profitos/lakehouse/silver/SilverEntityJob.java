@@ -15,10 +15,18 @@ public final class SilverEntityJob extends SilverJob {
   private final boolean latestExtractOnly;
   private final String description;
   private final SilverTableConfig config;
+  private final int schemaVersion;
 
   public SilverEntityJob(String table, String source, List<String> key, UnaryOperator<Dataset<Row>> conform,
       boolean latestExtractOnly, String description, SilverTableConfig config) {
+    this(table, source, key, conform, latestExtractOnly, description, config, 1);
+  }
+
+  /** @param schemaVersion the version of the table's columns in this release (a higher one rebuilds older tables) */
+  public SilverEntityJob(String table, String source, List<String> key, UnaryOperator<Dataset<Row>> conform,
+      boolean latestExtractOnly, String description, SilverTableConfig config, int schemaVersion) {
     this.config = config;
+    this.schemaVersion = schemaVersion;
     this.table = TableName.parse(table);
     this.source = TableName.parse(source);
     this.key = List.copyOf(key);
@@ -34,4 +42,5 @@ public final class SilverEntityJob extends SilverJob {
   @Override protected boolean latestExtractOnly() { return latestExtractOnly; }
   @Override public String description() { return description; }
   @Override public SilverTableConfig tableConfig() { return config; }
+  @Override protected int schemaVersion() { return schemaVersion; }
 }

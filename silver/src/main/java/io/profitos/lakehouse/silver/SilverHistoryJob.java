@@ -5,15 +5,12 @@ import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.max;
 
-import io.delta.tables.DeltaTable;
-import io.profitos.lakehouse.core.LakehouseException;
 import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobResult;
 import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.job.Publish;
 import io.profitos.lakehouse.core.job.StepLog;
-import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableName;
-import io.profitos.lakehouse.core.table.Watermarks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +18,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
@@ -93,24 +88,17 @@ public final class SilverHistoryJob implements LakehouseJob {
 
   @Override
   public JobResult run(JobContext ctx) {
-    SparkSession spark = ctx.spark();
     TableName source = entity.source();
-    String sourcePath = ctx.catalog().location(source);
-    if (!DeltaTable.isDeltaTable(spark, sourcePath)) {
-      throw LakehouseException.inputRejected(name() + ": its input " + source + " does not exist yet; run 'lakehouse run bronze' first.");
-    }
-    String path = ctx.catalog().location(table);
-    Watermarks watermarks = new Watermarks(spark, ctx.catalog());
-    String watermark = ctx.fullRefresh() ? null : watermarks.get(name(), source);
-    boolean rebuild = watermark == null || !DeltaTable.isDeltaTable(spark, path);
-    Dataset<Row> bronze = spark.read().format("delta").load(sourcePath);
+    Dataset<Row> bronze = ctx.read(source);
+    String watermark = ctx.fullRefresh() ? null : ctx.watermark(source);
+    boolean rebuild = watermark == null || !ctx.exists(table);
     Dataset<Row> fresh = rebuild ? bronze : bronze.where(col("_batch_id").gt(watermark));
     Row newest = fresh.agg(max("_batch_id")).first();
     if (newest.isNullAt(0)) {
       return JobResult.succeeded(0, 0, "up to date", Map.of());
     }
     List<String> key = entity.key();
-    StepLog derive = ctx.step(name(), "derive");
+    StepLog derive = ctx.step("derive");
     Dataset<Row> versions = SilverJob.localTimes(entity.conform(bronze), entity.tableConfig());
     List<String> touched = List.of();
     if (!rebuild) {
@@ -123,29 +111,11 @@ public final class SilverHistoryJob implements LakehouseJob {
     Dataset<Row> history = history(versions, key, tracked);
     derive.done("keys", rebuild ? "all" : touched.size());
 
-    StepLog write = ctx.step(name(), rebuild ? "rebuild" : "merge");
-    long written;
-    if (rebuild) {
-      DeltaTables.ensure(spark, path, history.schema(), List.of(), SilverJob.tableProperties());
-      history.to(DeltaTables.nullable(history.schema())).write().format("delta").mode(SaveMode.Overwrite)
-          .option("overwriteSchema", "true").save(path);
-      written = SilverJob.metric(spark, path, "numOutputRows");
-    } else {
-      StringBuilder on = new StringBuilder();
-      for (String k : key) {
-        on.append("t.").append(k).append(" = s.").append(k).append(" AND ");
-      }
-      on.append("t.valid_from = s.valid_from");
-      DeltaTable.forPath(spark, path).as("t")
-          .merge(history.as("s"), on.toString())
-          .whenMatched().updateAll()
-          .whenNotMatched().insertAll()
-          .whenNotMatchedBySource(col("t." + key.get(0)).isin(touched.toArray())).delete()
-          .execute();
-      written = SilverJob.metric(spark, path, "numTargetRowsInserted") + SilverJob.metric(spark, path, "numTargetRowsUpdated");
-    }
-    write.done("rows", written);
-    watermarks.advance(name(), source, newest.getString(0), ctx.runId(), ctx.clock().instant());
+    List<String> matchOn = new ArrayList<>(key);
+    matchOn.add("valid_from");
+    long written = ctx.publish(table, history, rebuild ? Publish.overwrite().withProperties(SilverJob.tableProperties())
+        : Publish.mergeVersions(matchOn, key.get(0), touched)).rowsWritten();
+    ctx.advance(source, newest.getString(0));
     return JobResult.succeeded(written, written, written + " history rows written to " + table, Map.of());
   }
 }

@@ -3,19 +3,15 @@ package io.profitos.lakehouse.silver;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.struct;
 
 import io.profitos.lakehouse.core.money.Money;
-import io.delta.tables.DeltaTable;
 import io.profitos.lakehouse.core.LakehouseException;
 import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobResult;
 import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.job.Publish;
 import io.profitos.lakehouse.core.job.StepLog;
-import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableName;
-import io.profitos.lakehouse.core.table.Watermarks;
-import io.profitos.lakehouse.quality.QualityGate;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +23,6 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -94,33 +87,46 @@ public abstract class SilverJob implements LakehouseJob {
     return List.of(table(), QUARANTINE);
   }
 
+  private List<TableName> checkedAgainst = List.of();
+
+  /** Tables the table's suite checks against: the job runs after their jobs (never held back by them). */
+  public SilverJob checkedAgainst(List<TableName> tables) {
+    this.checkedAgainst = tables.stream().filter(t -> !t.equals(table())).distinct().toList();
+    return this;
+  }
+
+  @Override
+  public List<TableName> orderAfter() {
+    return checkedAgainst;
+  }
+
+  /**
+   * Version of the table's columns in this release; a table built with an older one is rebuilt
+   * by the next run ({@link JobContext#schemaOutdated}).
+   */
+  protected int schemaVersion() {
+    return 1;
+  }
+
   @Override
   public JobResult run(JobContext ctx) {
-    SparkSession spark = ctx.spark();
-    String sourcePath = ctx.catalog().location(source());
-    if (!DeltaTable.isDeltaTable(spark, sourcePath)) {
-      throw LakehouseException.inputRejected(name() + ": its input " + source() + " does not exist yet; run 'lakehouse run bronze' first.");
-    }
     SilverTableConfig conf = tableConfig();
-    if (conf.usd() != null && !DeltaTable.isDeltaTable(spark, ctx.catalog().location(FX_RATES))) {
-      throw LakehouseException.inputRejected(name() + ": converts to USD with " + FX_RATES + ", which does not exist yet; run 'lakehouse run silver.fx_rates' first.");
-    }
-    Watermarks watermarks = new Watermarks(spark, ctx.catalog());
-    String path = ctx.catalog().location(table());
-    boolean rebuild = ctx.fullRefresh() || !DeltaTable.isDeltaTable(spark, path) || latestExtractOnly();
+    Dataset<Row> bronze = ctx.read(source());
+    Dataset<Row> fx = conf.usd() == null ? null : ctx.read(FX_RATES);
+    String watermark = ctx.fullRefresh() ? null : ctx.watermark(source());
+    // No recorded watermark means no complete run: rebuild (a half-made table is never merged into).
+    boolean forced = !ctx.exists(table()) || ctx.schemaOutdated(table(), schemaVersion());
+    boolean rebuild = watermark == null || forced || latestExtractOnly();
 
-    StepLog read = ctx.step(name(), "read");
-    Dataset<Row> bronze = spark.read().format("delta").load(sourcePath);
-    String watermark = watermarks.get(name(), source());
-    Row newest = (watermark == null || ctx.fullRefresh() ? bronze : bronze.where(col("_batch_id").gt(watermark)))
-        .agg(max("_batch_id")).first();
-    if (newest.isNullAt(0)) {
+    StepLog read = ctx.step("read");
+    Row newest = (watermark == null ? bronze : bronze.where(col("_batch_id").gt(watermark))).agg(max("_batch_id")).first();
+    if (newest.isNullAt(0) && (watermark == null || !forced)) {
       read.done("new_rows", 0, "watermark", watermark);
-      long restated = rebuild ? 0 : restateFx(ctx, conf, path);
+      long restated = rebuild ? 0 : restateFx(ctx, conf, fx);
       return JobResult.succeeded(restated, restated, restated == 0 ? "up to date" : restated + " rows restated at newly published FX rates",
           Map.of());
     }
-    String newestBatch = newest.getString(0);
+    String newestBatch = newest.isNullAt(0) ? watermark : newest.getString(0);
     Dataset<Row> input;
     if (latestExtractOnly()) {
       // The newest extract of the whole stream, not of the new rows: a late older extract changes nothing.
@@ -130,48 +136,34 @@ public abstract class SilverJob implements LakehouseJob {
     }
     read.done("watermark", watermark, "newest_batch", newestBatch, "rebuild", rebuild);
 
-    Dataset<Row> conformed = usd(privacy(localTimes(conform(input), conf), conf, ctx), conf, ctx)
+    Dataset<Row> conformed = usd(privacy(localTimes(conform(input), conf), conf, ctx), conf, fx)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return write(ctx, conf, conformed, rebuild, path, watermarks, newestBatch);
+      return write(ctx, conf, conformed, rebuild, fx, newestBatch);
     } finally {
       conformed.unpersist();
     }
   }
 
-  private JobResult write(JobContext ctx, SilverTableConfig conf, Dataset<Row> conformed, boolean rebuild, String path,
-      Watermarks watermarks, String newestBatch) {
-    SparkSession spark = ctx.spark();
+  private JobResult write(JobContext ctx, SilverTableConfig conf, Dataset<Row> conformed, boolean rebuild, Dataset<Row> fx,
+      String newestBatch) {
     Instant latestAllowed = ctx.runDate().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)
         .plus(Duration.ofMillis(ctx.settings().config().getDuration("lakehouse.silver.future-tolerance").toMillis()));
     List<RowRules.Rule> rules = rules(conf, Timestamp.from(latestAllowed));
     List<RowRules.Flag> flags = flags(conf);
-    // Write, audit, publish: with a suite, the rows to publish are staged and checked before the MERGE.
-    Dataset<Row> latest = QualityGate.of(ctx, table()).audit(RowRules.passing(conformed, rules, flags)
-        .transform(ConformTransforms.dedupeLatest(key(), List.of("_cursor"))::apply));
-
-    StepLog write = ctx.step(name(), rebuild ? "rebuild" : "merge");
-    long written;
-    if (rebuild) {
-      DeltaTables.ensure(spark, path, latest.schema(), conf.partitionBy(), tableProperties());
-      latest.to(DeltaTables.nullable(latest.schema())).write().format("delta").mode(SaveMode.Overwrite)
-          .option("overwriteSchema", "true").partitionBy(conf.partitionBy().toArray(String[]::new)).save(path);
-      written = metric(spark, path, "numOutputRows");
-    } else {
-      DeltaTable.forPath(spark, path).as("t")
-          .merge(latest.as("s"), keyCondition(latest, conf.partitionBy()))
-          .whenMatched(newer()).updateAll()
-          .whenNotMatched().insertAll()
-          .execute();
-      written = metric(spark, path, "numTargetRowsInserted") + metric(spark, path, "numTargetRowsUpdated");
-    }
-    write.done("rows", written, "table", table());
-    if (!rebuild) {
-      written += restateFx(ctx, conf, path);
-    }
-
+    // Quarantine first: a run stopped after it redoes both (the quarantine write is idempotent).
     long quarantined = SilverQuarantine.write(ctx, table(), RowRules.failing(conformed, rules, table().toString(), key()), rebuild);
-    watermarks.advance(name(), source(), newestBatch, ctx.runId(), ctx.clock().instant());
+    Dataset<Row> latest = RowRules.passing(conformed, rules, flags)
+        .transform(ConformTransforms.dedupeLatest(key(), List.of("_cursor"))::apply);
+    JobContext.Published published = ctx.publish(table(), latest, rebuild
+        ? Publish.overwrite().withPartitionBy(conf.partitionBy()).withProperties(tableProperties())
+        : Publish.merge(key()).withNewerBy(VERSION_ORDER).withPrunedPartitions(conf.partitionBy()));
+    long written = published.rowsWritten();
+    if (!rebuild) {
+      written += restateFx(ctx, conf, fx);
+    }
+    ctx.advance(source(), newestBatch);
+    ctx.recordSchema(table(), schemaVersion());
     Map<String, Long> details = new LinkedHashMap<>();
     details.put("quarantined", quarantined);
     return JobResult.succeeded(written, written, written + " rows written to " + table() + ", " + quarantined + " quarantined", details);
@@ -227,50 +219,28 @@ public abstract class SilverJob implements LakehouseJob {
   }
 
   /**
-   * Key equality; on a partitioned table also the partition columns, with the partition values
-   * present in the source as literals, so the MERGE rewrites only the partitions the run touches
-   * (a day of events, not the whole history).
-   */
-  private Column keyCondition(Dataset<Row> source, List<String> partitionBy) {
-    Column cond = null;
-    for (String k : key()) {
-      Column eq = col("t." + k).equalTo(col("s." + k));
-      cond = cond == null ? eq : cond.and(eq);
-    }
-    for (String p : partitionBy) {
-      Object[] values = source.select(p).distinct().collectAsList().stream().map(r -> r.get(0)).toArray();
-      cond = cond.and(col("t." + p).equalTo(col("s." + p))).and(col("t." + p).isin(values));
-    }
-    return cond;
-  }
-
-  /**
    * Rows converted with a rate older than their date because the newer one was not published yet
    * (finance's extract lags) get the rate a rebuild would give them, once it is published; rows
    * whose rate is unchanged are not touched, so a re-run writes nothing.
    */
-  private long restateFx(JobContext ctx, SilverTableConfig conf, String path) {
+  private long restateFx(JobContext ctx, SilverTableConfig conf, Dataset<Row> fx) {
     SilverTableConfig.Usd usd = conf.usd();
     if (usd == null) {
       return 0;
     }
-    SparkSession spark = ctx.spark();
-    StepLog step = ctx.step(name(), "restate_fx");
-    Dataset<Row> table = spark.read().format("delta").load(path);
-    Dataset<Row> stale = table.where(col("fx_rate_date").lt(col(usd.date()).cast("date")).and(col(usd.currency()).notEqual("USD")));
+    StepLog step = ctx.step("restate_fx");
+    Dataset<Row> stale = ctx.read(table()).where(col("fx_rate_date").lt(col(usd.date()).cast("date"))
+        .and(col(usd.currency()).notEqual("USD")));
     List<String> derived = new ArrayList<>(List.of("usd_per_unit", "fx_rate_date"));
     usd.amounts().forEach(a -> derived.add(a + "_usd"));
     Dataset<Row> recomputed = usd(stale.withColumnRenamed("fx_rate_date", "_old_fx_rate_date")
-        .drop(derived.stream().filter(c -> !c.equals("fx_rate_date")).toArray(String[]::new)), conf, ctx)
+        .drop(derived.stream().filter(c -> !c.equals("fx_rate_date")).toArray(String[]::new)), conf, fx)
         .where(col("fx_rate_date").isNotNull().and(col("fx_rate_date").notEqual(col("_old_fx_rate_date"))))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long changed = recomputed.count();
       if (changed > 0) {
-        Map<String, Column> set = new LinkedHashMap<>();
-        derived.forEach(c -> set.put(c, col("s." + c)));
-        DeltaTable.forPath(spark, path).as("t").merge(recomputed.as("s"), keyCondition(recomputed, List.of()))
-            .whenMatched().update(set).execute();
+        ctx.publish(table(), recomputed, Publish.update(key(), derived));
       }
       step.done("rows", changed);
       return changed;
@@ -284,14 +254,13 @@ public abstract class SilverJob implements LakehouseJob {
    * at the newest {@code silver.fx_rates} rate on or before the configured date. A currency
    * without any rate fails the {@code fx_rate_missing} rule (quarantined, never a null amount).
    */
-  static Dataset<Row> usd(Dataset<Row> rows, SilverTableConfig conf, JobContext ctx) {
+  static Dataset<Row> usd(Dataset<Row> rows, SilverTableConfig conf, Dataset<Row> fx) {
     SilverTableConfig.Usd usd = conf.usd();
     if (usd == null) {
       return rows;
     }
     requireColumn(rows, usd.currency(), "usd.currency");
     requireColumn(rows, usd.date(), "usd.date");
-    Dataset<Row> fx = ctx.spark().read().format("delta").load(ctx.catalog().location(FX_RATES));
     Dataset<Row> out = Money.withRate(rows, fx, usd.currency(), col(usd.date()));
     for (String amount : usd.amounts()) {
       requireColumn(rows, amount, "usd.amounts");
@@ -300,20 +269,8 @@ public abstract class SilverJob implements LakehouseJob {
     return out;
   }
 
-  /** The source version is newer than the stored one: by cursor, then by bronze lineage. */
-  private static Column newer() {
-    return struct(VERSION_ORDER.stream().map(c -> col("s." + c)).toArray(Column[]::new))
-        .gt(struct(VERSION_ORDER.stream().map(c -> col("t." + c)).toArray(Column[]::new)));
-  }
-
   static Map<String, String> tableProperties() {
     return Map.of("delta.enableChangeDataFeed", "true");
-  }
-
-  static long metric(SparkSession spark, String path, String name) {
-    Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first();
-    scala.collection.Map<String, String> metrics = last.getAs(0);
-    return metrics.contains(name) ? Long.parseLong(metrics.apply(name)) : 0L;
   }
 
   static void requireColumn(Dataset<Row> rows, String column, String setting) {

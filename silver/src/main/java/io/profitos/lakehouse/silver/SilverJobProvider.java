@@ -19,6 +19,13 @@ import org.apache.spark.sql.Row;
  * {@code lakehouse.silver.histories}.
  */
 public final class SilverJobProvider implements JobProvider {
+  /**
+   * Schema versions of tables whose columns changed since the first release (absent: 1): a table
+   * built with an older version is rebuilt by the next run. subscriptions 2: monthly amounts of
+   * weekly and daily prices; sales_reps 2: segment renamed rep_segment, quarterly_quota quarterly_quota_usd.
+   */
+  static final Map<String, Integer> SCHEMA_VERSIONS = Map.of("subscriptions", 2, "sales_reps", 2);
+
   @Override
   public String layer() {
     return "silver";
@@ -30,10 +37,10 @@ public final class SilverJobProvider implements JobProvider {
     Map<String, SilverJob> entities = new LinkedHashMap<>();
     Entity e = (table, source, key, conform, description) ->
         entities.put(table, new SilverEntityJob("silver." + table, source, key, conform, false, description,
-            SilverTableConfig.read(config, table)));
+            SilverTableConfig.read(config, table), SCHEMA_VERSIONS.getOrDefault(table, 1)));
     Entity full = (table, source, key, conform, description) ->
         entities.put(table, new SilverEntityJob("silver." + table, source, key, conform, true, description,
-            SilverTableConfig.read(config, table)));
+            SilverTableConfig.read(config, table), SCHEMA_VERSIONS.getOrDefault(table, 1)));
 
     full.add("fx_rates", "bronze.finance_fx_rates", List.of("date", "currency"), EntityTransforms::fxRates,
         "Daily USD rates per currency from finance's newest full extract");
@@ -75,6 +82,13 @@ public final class SilverJobProvider implements JobProvider {
     full.add("reported_arr", "bronze.finance_reported_arr", List.of("month"), OperationsTransforms::reportedArr,
         "Monthly ARR as finance reports it (the board number) from finance's newest full extract");
 
+    io.profitos.lakehouse.quality.SuiteCatalog suites = io.profitos.lakehouse.quality.SuiteCatalog.from(config);
+    for (SilverJob job : entities.values()) {
+      io.profitos.lakehouse.quality.ExpectationSuite suite = suites.forTable(job.table());
+      if (suite != null) {
+        job.checkedAgainst(suite.referencedTables());
+      }
+    }
     List<LakehouseJob> jobs = new ArrayList<>(entities.values());
     jobs.add(new SilverSubscriptionHistoryJob());
     String histories = "lakehouse.silver.histories";

@@ -5,21 +5,16 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
-import io.delta.tables.DeltaTable;
-import io.profitos.lakehouse.core.LakehouseException;
 import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobResult;
 import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.job.Publish;
 import io.profitos.lakehouse.core.job.StepLog;
-import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableName;
-import io.profitos.lakehouse.core.table.Watermarks;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -35,6 +30,8 @@ public final class SilverSubscriptionHistoryJob implements LakehouseJob {
   static final TableName TABLE = TableName.of("silver", "subscription_history");
   static final TableName SOURCE = TableName.of("bronze", "stripe_subscriptions");
   static final TableName FX = TableName.of("silver", "fx_rates");
+  /** 2: monthly amounts of every billing interval (week, day) and amount_off per billing period. */
+  static final int SCHEMA_VERSION = 2;
 
   @Override public String name() { return TABLE.toString(); }
   @Override public String layer() { return "silver"; }
@@ -55,28 +52,20 @@ public final class SilverSubscriptionHistoryJob implements LakehouseJob {
 
   @Override
   public JobResult run(JobContext ctx) {
-    SparkSession spark = ctx.spark();
-    String sourcePath = ctx.catalog().location(SOURCE);
-    String fxPath = ctx.catalog().location(FX);
-    if (!DeltaTable.isDeltaTable(spark, sourcePath) || !DeltaTable.isDeltaTable(spark, fxPath)) {
-      throw LakehouseException.inputRejected(name() + ": needs " + SOURCE + " and " + FX + "; run 'lakehouse run bronze' and 'lakehouse run silver.fx_rates' first.");
-    }
-    String path = ctx.catalog().location(TABLE);
-    Watermarks watermarks = new Watermarks(spark, ctx.catalog());
-    String watermark = ctx.fullRefresh() ? null : watermarks.get(name(), SOURCE);
-    boolean rebuild = watermark == null || !DeltaTable.isDeltaTable(spark, path);
-    Dataset<Row> bronze = spark.read().format("delta").load(sourcePath);
+    Dataset<Row> bronze = ctx.read(SOURCE);
+    Dataset<Row> fx = ctx.read(FX);
+    String watermark = ctx.fullRefresh() ? null : ctx.watermark(SOURCE);
+    boolean rebuild = watermark == null || !ctx.exists(TABLE) || ctx.schemaOutdated(TABLE, SCHEMA_VERSION);
     Dataset<Row> fresh = rebuild ? bronze : bronze.where(col("_batch_id").gt(watermark));
     Row newest = fresh.agg(max("_batch_id")).first();
-    Dataset<Row> fx = spark.read().format("delta").load(fxPath);
     // Versions converted before their date's rate was published get it once finance's extract brings it.
-    List<String> restate = rebuild ? List.of() : staleRates(spark.read().format("delta").load(path), fx);
+    List<String> restate = rebuild ? List.of() : staleRates(ctx.read(TABLE), fx);
     if (newest.isNullAt(0) && restate.isEmpty()) {
       return JobResult.succeeded(0, 0, "up to date", Map.of());
     }
     String newestBatch = newest.isNullAt(0) ? watermark : newest.getString(0);
 
-    StepLog derive = ctx.step(name(), "derive");
+    StepLog derive = ctx.step("derive");
     Dataset<Row> versions;
     List<String> touched = List.of();
     if (rebuild) {
@@ -96,23 +85,6 @@ public final class SilverSubscriptionHistoryJob implements LakehouseJob {
       Dataset<Row> priced = history.where(col("usd_per_unit").isNotNull());
       Dataset<Row> unpriced = history.where(col("usd_per_unit").isNull());
       derive.done("subscriptions", rebuild ? "all" : touched.size());
-
-      StepLog write = ctx.step(name(), rebuild ? "rebuild" : "merge");
-      long written;
-      if (rebuild) {
-        DeltaTables.ensure(spark, path, priced.schema(), List.of(), SilverJob.tableProperties());
-        priced.to(DeltaTables.nullable(priced.schema())).write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path);
-        written = SilverJob.metric(spark, path, "numOutputRows");
-      } else {
-        DeltaTable.forPath(spark, path).as("t")
-            .merge(priced.as("s"), "t.subscription_id = s.subscription_id AND t.valid_from = s.valid_from")
-            .whenMatched().updateAll()
-            .whenNotMatched().insertAll()
-            .whenNotMatchedBySource(col("t.subscription_id").isin(touched.toArray())).delete()
-            .execute();
-        written = SilverJob.metric(spark, path, "numTargetRowsInserted") + SilverJob.metric(spark, path, "numTargetRowsUpdated");
-      }
-      write.done("rows", written);
       Dataset<Row> failed = unpriced.select(lit(TABLE.toString()).as("table"),
           concat_ws("|", col("subscription_id"), col("valid_from").cast("string")).as("key"),
           concat_ws(":", lit("fx_rate_missing"), col("currency")).as("rule"),
@@ -122,7 +94,10 @@ public final class SilverSubscriptionHistoryJob implements LakehouseJob {
               col("subscription_id"), col("valid_from"), col("currency"), col("monthly_amount"))).as("record"),
           col("_record_hash"), col("_batch_id"));
       long quarantined = SilverQuarantine.write(ctx, TABLE, failed, rebuild);
-      watermarks.advance(name(), SOURCE, newestBatch, ctx.runId(), ctx.clock().instant());
+      long written = ctx.publish(TABLE, priced, rebuild ? Publish.overwrite().withProperties(SilverJob.tableProperties())
+          : Publish.mergeVersions(List.of("subscription_id", "valid_from"), "subscription_id", touched)).rowsWritten();
+      ctx.advance(SOURCE, newestBatch);
+      ctx.recordSchema(TABLE, SCHEMA_VERSION);
       return JobResult.succeeded(written, written, written + " versions written, " + quarantined + " without an FX rate quarantined",
           Map.of("quarantined", quarantined));
     } finally {

@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import io.profitos.lakehouse.core.money.BillingPeriod;
 import io.profitos.lakehouse.core.money.Money;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -79,16 +80,10 @@ public final class SubscriptionTransforms {
     return typed.withColumn("monthly_amount", monthlyAmount(col("items")));
   }
 
-  /** Sum of unit_amount x quantity per month: yearly prices / 12, weekly x 52 / 12, daily x 365 / 12, each / interval_count. */
+  /** Sum of unit_amount x quantity per month, each item normalised by its own billing period ({@link BillingPeriod}). */
   static Column monthlyAmount(Column items) {
-    return aggregate(items, lit(0).cast(MONEY), (acc, x) -> acc.plus(
-        x.getField("unit_amount").multiply(x.getField("quantity")).multiply(perMonth(x.getField("interval")))
-            .divide(x.getField("interval_count"))).cast(MONEY));
-  }
-
-  private static Column perMonth(Column interval) {
-    return when(interval.equalTo("year"), lit(1.0 / 12)).when(interval.equalTo("week"), lit(52.0 / 12))
-        .when(interval.equalTo("day"), lit(365.0 / 12)).otherwise(lit(1.0)).cast(DataTypes.createDecimalType(20, 12));
+    return aggregate(items, lit(0).cast(MONEY), (acc, x) -> acc.plus(BillingPeriod.monthly(
+        x.getField("unit_amount").multiply(x.getField("quantity")), x.getField("interval"), x.getField("interval_count"))).cast(MONEY));
   }
 
   /**
@@ -96,7 +91,7 @@ public final class SubscriptionTransforms {
    * delivered twice counts once, the last delivery wins), valid_to = the next version's
    * valid_from (null for the current one), is_current, and monthly_amount_net = monthly_amount
    * less the discount in force at valid_from (a {@code once} coupon never reduces it; an
-   * amount_off is spread over the first item's billing period).
+   * amount_off is per billing period of the first item, normalised like a price).
    */
   public static Dataset<Row> history(Dataset<Row> versions) {
     Dataset<Row> unique = versions.transform(ConformTransforms.dedupeLatest(
@@ -107,11 +102,10 @@ public final class SubscriptionTransforms {
         .and(col("discount_start_at").isNull().or(col("discount_start_at").leq(from)))
         .and(col("discount_end_at").isNull().or(col("discount_end_at").gt(from)));
     Column firstItem = element_at(col("items"), 1);
-    Column periodMonths = when(firstItem.getField("interval").equalTo("year"), lit(12)).otherwise(lit(1))
-        .multiply(coalesce(firstItem.getField("interval_count"), lit(1)));
     Column discount = when(inForce.and(col("discount_percent_off").isNotNull()),
             col("monthly_amount").multiply(col("discount_percent_off").cast(DataTypes.createDecimalType(9, 4))).divide(100))
-        .when(inForce.and(col("discount_amount_off").isNotNull()), col("discount_amount_off").divide(periodMonths))
+        .when(inForce.and(col("discount_amount_off").isNotNull()), BillingPeriod.monthly(col("discount_amount_off"),
+            firstItem.getField("interval"), firstItem.getField("interval_count")))
         .otherwise(lit(0));
     return unique
         .withColumn("valid_from", from)

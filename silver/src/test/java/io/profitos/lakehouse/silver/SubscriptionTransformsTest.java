@@ -43,11 +43,15 @@ class SubscriptionTransformsTest {
             sub("monthly", 1, item(1400, "month", 1, 3), NONE, "usd"),                                  // 14.00 x 3 = 42.00
             sub("annual", 1, item(120000, "year", 1, 1), NONE, "usd"),                                  // 1200.00 / 12 = 100.00
             sub("quarterly", 1, item(3000, "month", 3, 1), NONE, "usd"),                                // 30.00 / 3 = 10.00
-            sub("two_items", 1, item(1000, "month", 1, 2) + "," + item(6000, "year", 1, 1), NONE, "eur"))) // 20.00 + 5.00
+            sub("two_items", 1, item(1000, "month", 1, 2) + "," + item(6000, "year", 1, 1), NONE, "eur"), // 20.00 + 5.00
+            sub("weekly", 1, item(300, "week", 1, 2), NONE, "usd"),                                     // 3.00 x 2 x 52 / 12 = 26.00
+            sub("daily", 1, item(45, "day", 1, 4), NONE, "usd"),                                        // 0.45 x 4 x 365 / 12 = 54.75
+            sub("biweekly", 1, item(1200, "week", 2, 1), NONE, "usd")))                                 // 12.00 x 52 / 24 = 26.00
         .orderBy("subscription_id").collectAsList();
     assertThat(rows).extracting(r -> r.<String>getAs("subscription_id") + "=" + r.getDecimal(r.fieldIndex("monthly_amount")).toPlainString())
-        .containsExactly("annual=100.000000", "monthly=42.000000", "quarterly=10.000000", "two_items=25.000000");
-    assertThat(rows.get(3).<String>getAs("currency")).isEqualTo("EUR");
+        .containsExactly("annual=100.000000", "biweekly=26.000000", "daily=54.750000", "monthly=42.000000", "quarterly=10.000000",
+            "two_items=25.000000", "weekly=26.000000");
+    assertThat(rows.get(5).<String>getAs("currency")).isEqualTo("EUR");
   }
 
   @Test
@@ -71,12 +75,16 @@ class SubscriptionTransformsTest {
         sub("forever20", t, item(10000, "month", 1, 1), "{\"coupon\":{\"percent_off\":20,\"duration\":\"forever\"},\"start\":" + (t - 10) + ",\"end\":null}", "usd"),
         sub("once50", t, item(10000, "month", 1, 1), "{\"coupon\":{\"percent_off\":50,\"duration\":\"once\"},\"start\":" + (t - 10) + ",\"end\":null}", "usd"),
         sub("repeating_over", t, item(10000, "month", 1, 1), "{\"coupon\":{\"percent_off\":25,\"duration\":\"repeating\",\"duration_in_months\":3},\"start\":" + (t - 1000) + ",\"end\":" + (t - 1) + "}", "usd"),
-        sub("annual_amount_off", t, item(120000, "year", 1, 1), "{\"coupon\":{\"amount_off\":12000,\"duration\":\"forever\"},\"start\":" + (t - 10) + ",\"end\":null}", "usd")));
+        sub("annual_amount_off", t, item(120000, "year", 1, 1), "{\"coupon\":{\"amount_off\":12000,\"duration\":\"forever\"},\"start\":" + (t - 10) + ",\"end\":null}", "usd"),
+        sub("weekly_amount_off", t, item(1200, "week", 1, 1), "{\"coupon\":{\"amount_off\":300,\"duration\":\"forever\"},\"start\":" + (t - 10) + ",\"end\":null}", "usd"),
+        sub("daily_amount_off", t, item(100, "day", 1, 1), "{\"coupon\":{\"amount_off\":200,\"duration\":\"forever\"},\"start\":" + (t - 10) + ",\"end\":null}", "usd")));
     List<Row> h = SubscriptionTransforms.history(versions).orderBy("subscription_id").collectAsList();
     // 100.00 less 20%; a once coupon never reduces MRR; an expired repeating coupon no longer does;
-    // 100.00/month annual less 120.00/year = 10.00/month.
+    // 100.00/month annual less 120.00/year = 10.00/month; weekly 12.00 x 52/12 = 52.00 less 3.00 per week x 52/12 = 13.00: 39.00;
+    // daily 1.00 x 365/12 = 30.416667 less 2.00 per day: never below 0.
     assertThat(h).extracting(r -> r.<String>getAs("subscription_id") + "=" + r.getDecimal(r.fieldIndex("monthly_amount_net")).toPlainString())
-        .containsExactly("annual_amount_off=90.000000", "forever20=80.000000", "once50=100.000000", "repeating_over=100.000000");
+        .containsExactly("annual_amount_off=90.000000", "daily_amount_off=0.000000", "forever20=80.000000", "once50=100.000000",
+            "repeating_over=100.000000", "weekly_amount_off=39.000000");
   }
 
   @Test

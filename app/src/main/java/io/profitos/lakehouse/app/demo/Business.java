@@ -48,6 +48,10 @@ final class Business {
   long nUser;
   long nTicket;
   long workspaces;
+  /** New subscriptions billed weekly and daily, and annual ones with an amount-off coupon, so far. */
+  int weeklySubs;
+  int dailySubs;
+  int annualAmountOff;
 
   Business(DemoSpec spec, DemoCalendar cal, JsonLanding sink) {
     this.spec = spec;

@@ -1,6 +1,7 @@
 package io.profitos.lakehouse.app.demo;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.profitos.lakehouse.core.money.BillingPeriod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -32,9 +33,24 @@ final class Catalog {
   /** A Stripe price, valid from {@code createdSec} until {@code inactiveSec} (exclusive). */
   record Price(String id, Plan plan, String nickname, long unitAmount, String currency, String interval,
                int intervalCount, long createdSec, long inactiveSec) {
-    /** Months one billing period lasts. */
-    int months() {
-      return ("year".equals(interval) ? 12 : 1) * intervalCount;
+    /** Whether the price bills every month (the cadence upgrades to annual start from). */
+    boolean isMonthly() {
+      return "month".equals(interval) && intervalCount == 1;
+    }
+
+    /** The list price per month in major units, approximately (for sizing seats; MRR uses {@link BillingPeriod}). */
+    double monthlyMajor() {
+      return BillingPeriod.monthly(java.math.BigDecimal.valueOf(unitAmount), interval, intervalCount).doubleValue() / 100;
+    }
+
+    /** The end of the billing period that starts at {@code startSec}. */
+    long periodEnd(long startSec) {
+      return switch (interval) {
+        case "day" -> startSec + DemoCalendar.DAY * intervalCount;
+        case "week" -> startSec + 7 * DemoCalendar.DAY * intervalCount;
+        case "year" -> DemoCalendar.plusMonths(startSec, 12L * intervalCount);
+        default -> DemoCalendar.plusMonths(startSec, intervalCount);
+      };
     }
   }
 
@@ -105,6 +121,10 @@ final class Catalog {
   final Coupon partner15 = coupon("PARTNER15", "Partner 15% forever", 15, null, null, "forever", null);
   final Coupon ramp30 = coupon("RAMP30", "Ramp deal 30% for 12 months", 30, null, null, "repeating", 12);
 
+  /** Team seat prices per week and per day (minor units), usd/eur/gbp. */
+  static final long[] WEEKLY_TEAM = {300, 275, 250};
+  static final long[] DAILY_TEAM = {45, 40, 35};
+
   /** The first price change (USD Team) and the second (EUR Business, inside the daily window). */
   final long priceChange1;
   final long priceChange2;
@@ -116,6 +136,7 @@ final class Catalog {
     this.priceChange2 = DemoCalendar.daySec(cal.backfillDate.plusDays(mid)) + 16 * 3600 + 7 * 60;
     long[][] amounts = {
         // month, year, quarter (enterprise and add-on only) per plan, per currency usd/eur/gbp
+        // (Team also bills weekly and daily: see WEEKLY_TEAM and DAILY_TEAM)
         {1200, 12000, 0, 1100, 11000, 0, 1000, 9600, 0},
         {2500, 24000, 0, 2300, 22800, 0, 2000, 19200, 0},
         {6000, 60000, 17100, 5500, 55200, 15600, 4800, 48000, 13500},
@@ -142,6 +163,14 @@ final class Catalog {
         }
       }
     }
+    // Self-serve Team seats billed every week and every day (small teams that pay as they go).
+    for (int c = 0; c < 3; c++) {
+      String cur = CURRENCIES[c];
+      prices.add(new Price(Ids.stripe("price", seed, 0x70, n++), Plan.TEAM, nickname(Plan.TEAM, "week", 1, cur),
+          WEEKLY_TEAM[c], cur, "week", 1, created + n * 60L, Long.MAX_VALUE));
+      prices.add(new Price(Ids.stripe("price", seed, 0x70, n++), Plan.TEAM, nickname(Plan.TEAM, "day", 1, cur),
+          DAILY_TEAM[c], cur, "day", 1, created + n * 60L, Long.MAX_VALUE));
+    }
     prices.add(new Price(Ids.stripe("price", seed, 0x70, n++), Plan.TEAM, nickname(Plan.TEAM, "month", 1, "usd")
         + " 2025", 1400, "usd", "month", 1, priceChange1, Long.MAX_VALUE));
     prices.add(new Price(Ids.stripe("price", seed, 0x70, n++), Plan.TEAM, nickname(Plan.TEAM, "year", 1, "usd")
@@ -152,7 +181,12 @@ final class Catalog {
   }
 
   private static String nickname(Plan p, String interval, int count, String cur) {
-    String cadence = "year".equals(interval) ? "annual" : count == 3 ? "quarterly" : "monthly";
+    String cadence = switch (interval) {
+      case "year" -> "annual";
+      case "week" -> "weekly";
+      case "day" -> "daily";
+      default -> count == 3 ? "quarterly" : "monthly";
+    };
     return Character.toUpperCase(p.label.charAt(0)) + p.label.substring(1).replace('_', ' ') + " " + cadence + " ("
         + cur.toUpperCase(java.util.Locale.ROOT) + ")";
   }
@@ -162,7 +196,7 @@ final class Catalog {
     return new Coupon(id, name, pct > 0 ? BigDecimal.valueOf(pct).setScale(1) : null, amountOff, cur, duration, months);
   }
 
-  /** An amount-off coupon in a currency (monthly subscriptions only, so the MRR reading is unambiguous). */
+  /** An amount-off coupon in a currency: the amount comes off every invoice (METRICS.md: per billing period). */
   Coupon amountOff(long cents, String currency, String duration, Integer months) {
     String id = "OFF" + cents / 100 + "_" + currency.toUpperCase(java.util.Locale.ROOT)
         + ("forever".equals(duration) ? "_FOREVER" : "_" + months + "M");

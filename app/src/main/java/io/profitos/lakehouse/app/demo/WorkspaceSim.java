@@ -2,6 +2,7 @@ package io.profitos.lakehouse.app.demo;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.profitos.lakehouse.app.demo.Catalog.Coupon;
+import io.profitos.lakehouse.core.money.BillingPeriod;
 import io.profitos.lakehouse.app.demo.Catalog.Plan;
 import io.profitos.lakehouse.app.demo.Catalog.Price;
 import java.io.IOException;
@@ -45,6 +46,9 @@ final class WorkspaceSim {
   private static final int MANUAL_INVOICE = 18;
 
   private static final long DAY = DemoCalendar.DAY;
+  /** Shares of new self-serve subscriptions billed weekly and daily. */
+  private static final double WEEKLY_SHARE = 0.05;
+  private static final double DAILY_SHARE = 0.03;
   private static final long WEEK_SEC = 7 * DAY;
   private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
   private static final MathContext MC = MathContext.DECIMAL128;
@@ -126,8 +130,12 @@ final class WorkspaceSim {
       return items.get(0);
     }
 
-    int months() {
-      return main().price.months();
+    boolean isMonthly() {
+      return main().price.isMonthly();
+    }
+
+    long periodEnd(long start) {
+      return main().price.periodEnd(start);
     }
 
     boolean paidState() {
@@ -445,7 +453,7 @@ final class WorkspaceSim {
       } else if (current == Plan.BUSINESS && engagement < 0.3 && u2 < 0.004 && !p.anchor()) {
         sub.pendingPlan = Plan.TEAM;
       }
-      if (sub.months() == 1 && engagement > 0.6 && u3 < 0.002) {
+      if (sub.isMonthly() && engagement > 0.6 && u3 < 0.002) {
         sub.pendingAnnual = true;
       }
       if (!p.anchor() && t - paidSince > 30 * DAY) {
@@ -453,7 +461,7 @@ final class WorkspaceSim {
             * painMultiplier(t) * CHURN_CALIBRATION;
         if (u4 < hazard) {
           schedule(DemoCalendar.safe(t + (long) (r.nextDouble() * WEEK_SEC)), CANCEL, sub.serial, 0, 0);
-        } else if (sub.months() == 1 && u4 > 1 - 0.0005) {
+        } else if (sub.isMonthly() && u4 > 1 - 0.0005) {
           schedule(DemoCalendar.safe(at + 7200), PAUSE, sub.serial, 0, 0);
         }
       }
@@ -530,6 +538,14 @@ final class WorkspaceSim {
         interval = "year";
       } else if (u < tier.yearly + tier.quarterly) {
         count = 3;
+      } else if (tier == Tier.SELF_SERVE && (b.weeklySubs == 0 || u >= 1 - WEEKLY_SHARE)) {
+        // Some self-serve teams pay by the week or by the day; the first new ones always do, so
+        // every scale has both cadences (the truth test covers every billing interval).
+        interval = "week";
+        b.weeklySubs++;
+      } else if (tier == Tier.SELF_SERVE && (b.dailySubs == 0 || u >= 1 - WEEKLY_SHARE - DAILY_SHARE)) {
+        interval = "day";
+        b.dailySubs++;
       }
     }
     Price price = b.catalog.price(planChoice, currency, interval, count, t);
@@ -539,10 +555,10 @@ final class WorkspaceSim {
     boolean addon = !reactivation && !trialFail && (tier == Tier.ENTERPRISE && r.nextDouble() < 0.4
         || tier == Tier.MID_MARKET && r.nextDouble() < 0.1);
     Price addonPrice = addon ? b.catalog.price(Plan.SSO_ADDON, currency, interval, count, t) : null;
-    double perSeat = price.unitAmount() / 100.0 / price.months();
+    double perSeat = price.monthlyMajor();
     double factor = coupon != null && coupon.percentOff() != null && !coupon.once()
         ? 1 - coupon.percentOff().doubleValue() / 100 : 1;
-    double addonMonthly = addon ? addonPrice.unitAmount() / 100.0 / addonPrice.months() : 0;
+    double addonMonthly = addon ? addonPrice.monthlyMajor() : 0;
     if (addon && target / factor < 3 * addonMonthly) {
       addon = false;
       addonMonthly = 0;
@@ -609,7 +625,7 @@ final class WorkspaceSim {
     } else {
       boolean incomplete = tier == Tier.SELF_SERVE && !reactivation && r.nextDouble() < 0.08;
       s.periodStart = t;
-      s.periodEnd = DemoCalendar.plusMonths(t, s.months());
+      s.periodEnd = s.periodEnd(t);
       if (incomplete) {
         s.status = "incomplete";
         subVersion(t, true);
@@ -644,19 +660,26 @@ final class WorkspaceSim {
 
   private Coupon chooseCoupon(Tier tier, boolean trialFail, Price price) {
     double u = r.nextDouble();
-    boolean monthly = price.months() == 1;
+    boolean monthly = price.isMonthly();
     if (trialFail) {
       return u < 0.08 ? b.catalog.welcome50 : null;
     }
     return switch (tier) {
       case SELF_SERVE -> u < 0.08 ? b.catalog.welcome50 : u < 0.16 ? b.catalog.launch20
           : u < 0.20 && monthly ? b.catalog.amountOff(1000, currency, "repeating", 6) : null;
-      case SMB -> u < 0.08 ? b.catalog.launch20 : u < 0.13 ? b.catalog.partner15
-          : u < 0.15 && monthly ? b.catalog.amountOff(2000, currency, "forever", null)
+      case SMB -> !monthly && b.annualAmountOff == 0 ? annualAmountOff()
+          : u < 0.08 ? b.catalog.launch20 : u < 0.13 ? b.catalog.partner15
+          : u < 0.15 ? (monthly ? b.catalog.amountOff(2000, currency, "forever", null) : annualAmountOff())
           : u < 0.18 ? b.catalog.welcome50 : null;
       case MID_MARKET -> u < 0.30 ? b.catalog.deal(5 * (1 + r.nextInt(4))) : u < 0.36 ? b.catalog.ramp30 : null;
       case ENTERPRISE -> u < 0.55 ? b.catalog.deal(5 * (1 + r.nextInt(5))) : u < 0.65 ? b.catalog.ramp30 : null;
     };
+  }
+
+  /** 200 off every annual invoice, forever (the first annual SMB subscription always gets one). */
+  private Coupon annualAmountOff() {
+    b.annualAmountOff++;
+    return b.catalog.amountOff(20_000, currency, "forever", null);
   }
 
   private Discount newDiscount(Sub s, Coupon c, long t) {
@@ -681,7 +704,7 @@ final class WorkspaceSim {
     }
     sub.status = "active";
     sub.periodStart = t;
-    sub.periodEnd = DemoCalendar.plusMonths(t, sub.months());
+    sub.periodEnd = sub.periodEnd(t);
     subVersion(t, true);
     paidSince = Math.min(paidSince, t);
     firstInvoice(sub, t + 2, "subscription_cycle");
@@ -722,7 +745,7 @@ final class WorkspaceSim {
       plan = s.pendingPlan.label;
       changed = true;
     }
-    if (s.pendingAnnual && s.months() == 1) {
+    if (s.pendingAnnual && s.isMonthly()) {
       for (Item it : s.items) {
         it.price = b.catalog.price(it.price.plan(), currency, "year", 1, t);
       }
@@ -740,7 +763,7 @@ final class WorkspaceSim {
     s.pendingAnnual = false;
     s.pendingSeats = -1;
     s.periodStart = t;
-    s.periodEnd = DemoCalendar.plusMonths(t, s.months());
+    s.periodEnd = s.periodEnd(t);
     subVersion(t, changed);
     if (changed) {
       wsVersion(t + 1);
@@ -804,7 +827,7 @@ final class WorkspaceSim {
       engagement = Math.min(0.98, engagement + 0.1);
       return;
     }
-    boolean immediate = "past_due".equals(s.status) || s.months() == 1 && r.nextDouble() < 0.3;
+    boolean immediate = "past_due".equals(s.status) || s.isMonthly() && r.nextDouble() < 0.3;
     if (immediate) {
       s.canceledAt = t;
       endSubscription(t);
@@ -919,7 +942,7 @@ final class WorkspaceSim {
   private void resume(long t) {
     sub.status = "active";
     sub.periodStart = t;
-    sub.periodEnd = DemoCalendar.plusMonths(t, sub.months());
+    sub.periodEnd = sub.periodEnd(t);
     subVersion(t, true);
     invoice(sub, t + 2, "subscription_cycle", false, sub.periodStart, sub.periodEnd, true);
     schedule(sub.periodEnd, RENEWAL, sub.serial, sub.token, 0);
@@ -967,15 +990,17 @@ final class WorkspaceSim {
   private static BigDecimal grossThenDiscount(Sub s, long t) {
     BigDecimal sum = BigDecimal.ZERO;
     for (Item it : s.items) {
-      sum = sum.add(BigDecimal.valueOf(it.price.unitAmount() * it.quantity)
-          .divide(BigDecimal.valueOf(it.price.months()), MC));
+      sum = sum.add(BillingPeriod.monthly(BigDecimal.valueOf(it.price.unitAmount() * it.quantity), it.price.interval(),
+          it.price.intervalCount()));
     }
     Discount d = s.discount;
     if (d != null && !d.coupon.once() && t >= d.start && (d.end == null || t < d.end)) {
       if (d.coupon.percentOff() != null) {
         sum = sum.multiply(HUNDRED.subtract(d.coupon.percentOff())).divide(HUNDRED, MC);
       } else if (d.coupon.amountOff() != null) {
-        sum = sum.subtract(BigDecimal.valueOf(d.coupon.amountOff())).max(BigDecimal.ZERO);
+        // An amount_off comes off every invoice: per billing period of the main item, normalised like a price.
+        sum = sum.subtract(BillingPeriod.monthly(BigDecimal.valueOf(d.coupon.amountOff()), s.main().price.interval(),
+            s.main().price.intervalCount())).max(BigDecimal.ZERO);
       }
     }
     return sum;

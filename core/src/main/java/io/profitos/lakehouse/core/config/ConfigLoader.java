@@ -77,6 +77,8 @@ public final class ConfigLoader {
           .withFallback(application)
           .withFallback(reference)
           .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(false));
+      // The environment is the file that was loaded: a copied env file cannot pass itself off as another one.
+      merged = ConfigFactory.parseMap(Map.of("lakehouse.env", env), "--env " + env).withFallback(merged);
       ConfigValidator.validate(merged, reference);
       if (merged.getString("lakehouse.quality.suites").isBlank()) {
         // Expectation suites sit beside the configuration: conf/quality, or inside the jar.

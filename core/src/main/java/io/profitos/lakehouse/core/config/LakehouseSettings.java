@@ -30,6 +30,9 @@ public record LakehouseSettings(
     String env, String landing, String warehouse, String sparkMaster, Map<String, String> sparkConf,
     List<StreamSpec> streams, Config config) {
 
+  /** The embedded local environment, the only one that may hash PII with the documented demo key. */
+  public static final String LOCAL = "local";
+
   private static final Set<String> STREAM_KEYS = Set.of("format", "sync", "primary-key", "cursor", "table", "enabled");
 
   public LakehouseSettings {
@@ -40,6 +43,11 @@ public record LakehouseSettings(
   /** Reads and validates settings; relative local paths resolve against {@code home}. */
   public static LakehouseSettings from(Config config, Path home) {
     String env = config.getString("lakehouse.env");
+    if (!env.equals(LOCAL) && config.getString("lakehouse.silver.pii-hash-key").isEmpty()) {
+      throw LakehouseException.usage("Configuration error: the '" + env + "' environment has no PII hash key. Set the environment "
+          + "variable LAKEHOUSE_PII_HASH_KEY to a long random secret (for example: openssl rand -hex 32); only the local demo "
+          + "environment hashes with the documented demo key.");
+    }
     String landing = toUri(config.getString("lakehouse.landing"), home);
     String warehouse = toUri(config.getString("lakehouse.warehouse"), home);
     Map<String, String> sparkConf = new LinkedHashMap<>();

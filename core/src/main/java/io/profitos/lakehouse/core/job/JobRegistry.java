@@ -38,7 +38,16 @@ public final class JobRegistry {
     for (JobProvider provider : providers) {
       all.addAll(provider.jobs(settings));
     }
-    return new JobRegistry(all);
+    JobRegistry registry = new JobRegistry(all);
+    ServiceLoader.load(RegistryCheck.class, JobRegistry.class.getClassLoader()).forEach(c -> c.check(registry, settings));
+    return registry;
+  }
+
+  /** Every table some job writes. */
+  public Set<TableName> outputs() {
+    Set<TableName> out = new java.util.TreeSet<>(Comparator.comparing(TableName::toString));
+    jobs.values().forEach(j -> out.addAll(j.outputs()));
+    return out;
   }
 
   /** Every job, layer by layer, each layer in dependency order. */
@@ -108,7 +117,9 @@ public final class JobRegistry {
     if (!visiting.add(job.name())) {
       throw new IllegalStateException("Job dependency cycle through " + job.name());
     }
-    for (TableName in : job.inputs()) {
+    List<TableName> before = new ArrayList<>(job.inputs());
+    before.addAll(job.orderAfter());
+    for (TableName in : before) {
       LakehouseJob upstream = writer.get(in);
       if (upstream != null && upstream != job) {
         visit(upstream, writer, done, visiting, ordered);

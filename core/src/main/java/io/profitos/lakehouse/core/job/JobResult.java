@@ -15,6 +15,10 @@ public record JobResult(String status, long rowsRead, long rowsWritten, String m
   public static final String REJECTED = "rejected";
   public static final String FAILED = "failed";
   public static final String QUALITY_FAILED = "quality_failed";
+  /** An input does not exist yet (its source has never delivered): nothing to do, the run succeeds. */
+  public static final String SKIPPED = "skipped";
+  /** Not run because an upstream publish was blocked by a quality gate. */
+  public static final String NOT_RUN = "not_run";
 
   public JobResult {
     Objects.requireNonNull(status, "status");

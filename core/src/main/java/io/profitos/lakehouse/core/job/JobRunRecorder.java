@@ -1,5 +1,9 @@
 package io.profitos.lakehouse.core.job;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import io.delta.tables.DeltaTable;
 import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableCatalog;
 import io.profitos.lakehouse.core.table.TableName;
@@ -7,15 +11,25 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Appends one row per job run to {@code ops.job_runs}. */
+/**
+ * {@code ops.job_runs}: one row per job run, appended in one commit after the job's own data
+ * commits. The row carries the job's {@code state} (watermarks per source, the fingerprint of
+ * its inputs and configuration, the schema version of its tables), so the state a job reads
+ * next time is the state of its newest recorded run: it never runs ahead of the data.
+ */
 public final class JobRunRecorder {
   public static final TableName JOB_RUNS = TableName.of("ops", "job_runs");
   public static final StructType SCHEMA = new StructType()
@@ -29,7 +43,8 @@ public final class JobRunRecorder {
       .add("status", DataTypes.StringType, false)
       .add("rows_read", DataTypes.LongType, false)
       .add("rows_written", DataTypes.LongType, false)
-      .add("error", DataTypes.StringType, true);
+      .add("error", DataTypes.StringType, true)
+      .add("state", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), true);
 
   private final SparkSession spark;
   private final TableCatalog catalog;
@@ -39,19 +54,52 @@ public final class JobRunRecorder {
     this.catalog = catalog;
   }
 
-  /** One finished run. */
+  /** One finished run and the state it leaves for the job's next run. */
   public record JobRun(String runId, String job, String layer, LocalDate runDate, String env, Instant startedAt,
-      Instant endedAt, String status, long rowsRead, long rowsWritten, String error) {}
+      Instant endedAt, String status, long rowsRead, long rowsWritten, String error, Map<String, String> state) {}
 
-  /** Creates {@code ops.job_runs} before jobs run concurrently, so no two jobs race to create it. */
+  /**
+   * Creates {@code ops.job_runs} before jobs run concurrently (so no two jobs race to create it),
+   * and adds the {@code state} column to a table written by an earlier version.
+   */
   public void ensureTable() {
-    DeltaTables.ensure(spark, catalog.location(JOB_RUNS), SCHEMA, java.util.List.of(), java.util.Map.of());
+    String location = catalog.location(JOB_RUNS);
+    DeltaTables.ensure(spark, location, SCHEMA, List.of(), Map.of());
+    if (!List.of(spark.read().format("delta").load(location).columns()).contains("state")) {
+      spark.sql("ALTER TABLE delta.`" + location + "` ADD COLUMNS (state MAP<STRING, STRING>)");
+    }
+  }
+
+  /** The state of every job's newest recorded run (empty for jobs never run). */
+  public Map<String, Map<String, String>> states() {
+    String location = catalog.location(JOB_RUNS);
+    Map<String, Map<String, String>> out = new HashMap<>();
+    if (!DeltaTable.isDeltaTable(spark, location)) {
+      return out;
+    }
+    Dataset<Row> runs = spark.read().format("delta").load(location);
+    if (!List.of(runs.columns()).contains("state")) {
+      return out;
+    }
+    Dataset<Row> newest = runs.withColumn("_n", row_number().over(Window.partitionBy("job")
+            .orderBy(col("ended_at").desc(), col("started_at").desc())))
+        .where(col("_n").equalTo(1)).select("job", "state");
+    for (Row r : newest.collectAsList()) {
+      Map<String, String> state = new LinkedHashMap<>();
+      if (!r.isNullAt(1)) {
+        scala.collection.Map<String, String> m = r.getMap(1);
+        state.putAll(scala.collection.JavaConverters.mapAsJavaMap(m));
+      }
+      out.put(r.getString(0), state);
+    }
+    return out;
   }
 
   public void record(JobRun run) {
     Row row = RowFactory.create(run.runId(), run.job(), run.layer(), Date.valueOf(run.runDate()), run.env(),
         Timestamp.from(run.startedAt()), Timestamp.from(run.endedAt()), run.status(), run.rowsRead(),
-        run.rowsWritten(), run.error());
+        run.rowsWritten(), run.error(), scala.collection.JavaConverters.mapAsScalaMap(new LinkedHashMap<>(run.state()))
+            .toMap(scala.Predef.$conforms()));
     spark.createDataFrame(List.of(row), SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append)
         .save(catalog.location(JOB_RUNS));
   }

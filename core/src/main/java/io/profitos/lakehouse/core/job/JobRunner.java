@@ -1,6 +1,7 @@
 package io.profitos.lakehouse.core.job;
 
 import io.profitos.lakehouse.core.LakehouseException;
+import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableName;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,17 +16,26 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs jobs and records each in {@code ops.job_runs}. Jobs run concurrently, up to
- * {@code lakehouse.runner.parallelism} at a time (one SparkSession; Spark interleaves their
- * tasks), but a job starts only after every job before it in the list that writes one of its
- * inputs has succeeded. A job that rejects part of its input (status {@code rejected}) does not
- * stop the others; a job that fails stops new jobs from starting, since later jobs may depend on
- * it. The outcome's exit code is the most severe one.
+ * Runs jobs and records each in {@code ops.job_runs}, with the state it leaves for its next run.
+ * Jobs run concurrently, up to {@code lakehouse.runner.parallelism} at a time (one SparkContext;
+ * each job has its own session), but a job starts only after every job before it in the list
+ * that writes one of its inputs has finished. Then:
+ *
+ * <ul>
+ *   <li>an upstream job that was skipped (its input does not exist yet) skips the job too, with
+ *       the upstream's reason: the run still succeeds;
+ *   <li>an upstream job whose publish a quality gate blocked (exit 3) keeps the job from running,
+ *       unless the job {@link LakehouseJob#runsOnPublished() runs on what is published} (the
+ *       exceptions job, which reports the blocked publish);
+ *   <li>a job that fails (exit 1 or 2) stops new jobs from starting.
+ * </ul>
+ *
+ * A job that rejects part of its input (status {@code rejected}, exit 4) does not stop the others.
+ * The outcome's exit code is the most severe one.
  */
 public final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -34,6 +44,8 @@ public final class JobRunner {
   private final JobContext ctx;
   private final JobRunRecorder recorder;
   private final int parallelism;
+  /** Why a skipped job was skipped, at the root: the input that does not exist yet. */
+  private final Map<String, String> skipRoots = new java.util.concurrent.ConcurrentHashMap<>();
 
   public JobRunner(JobContext ctx) {
     this(ctx, ctx.settings().config().getInt("lakehouse.runner.parallelism"));
@@ -59,6 +71,10 @@ public final class JobRunner {
   public Outcome run(List<LakehouseJob> jobs) {
     long t0 = System.nanoTime();
     recorder.ensureTable();
+    for (LakehouseJob job : jobs) {
+      job.preflight(ctx);
+    }
+    Map<String, Map<String, String>> states = recorder.states();
     Map<Integer, Attempt> done = new LinkedHashMap<>();
     Set<Integer> started = new HashSet<>();
     boolean stop = false;
@@ -73,12 +89,20 @@ public final class JobRunner {
       while (true) {
         if (!stop) {
           for (int i = 0; i < jobs.size() && running < parallelism; i++) {
-            if (!started.contains(i) && ready(i, jobs, done)) {
-              started.add(i);
-              running++;
-              int index = i;
-              completion.submit(() -> attempt(index, jobs.get(index)));
+            if (started.contains(i) || !ready(i, jobs, done)) {
+              continue;
             }
+            started.add(i);
+            Attempt held = heldBack(i, jobs, done);
+            if (held != null) {
+              done.put(i, held);
+              i = -1; // a held-back job may make others ready: look again from the start
+              continue;
+            }
+            running++;
+            int index = i;
+            Map<String, String> previous = states.getOrDefault(jobs.get(i).name(), Map.of());
+            completion.submit(() -> attempt(index, jobs.get(index), previous));
           }
         }
         if (running == 0) {
@@ -87,7 +111,7 @@ public final class JobRunner {
         Attempt a = take(completion);
         running--;
         done.put(a.index(), a);
-        if (a.exitCode() != LakehouseException.EXIT_OK && a.exitCode() != LakehouseException.EXIT_INPUT_REJECTED) {
+        if (a.exitCode() == LakehouseException.EXIT_FAILURE || a.exitCode() == LakehouseException.EXIT_USAGE) {
           stop = true;
         }
       }
@@ -112,30 +136,80 @@ public final class JobRunner {
     return new Outcome(finished, exitCode, firstError, (System.nanoTime() - t0) / 1e9);
   }
 
-  /** Once per run: every job appends to ops.job_runs and ops.watermarks; keep them few files. */
+  /** Once per run: every job appends to ops.job_runs; keep it few files. */
   private void compactBookkeeping() {
     try {
-      for (TableName t : List.of(JobRunRecorder.JOB_RUNS, io.profitos.lakehouse.core.table.Watermarks.TABLE)) {
-        io.profitos.lakehouse.core.table.DeltaTables.compactIfFragmented(ctx.spark(), ctx.catalog().location(t), 100);
-      }
+      DeltaTables.compactIfFragmented(ctx.spark(), ctx.catalog().location(JobRunRecorder.JOB_RUNS), 100);
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(JobRunner.class).warn("Compacting the ops tables failed (the next run retries): {}", e.toString());
+      LOG.warn("Compacting ops.job_runs failed (the next run retries): {}", e.toString());
     }
   }
 
-  /** Every earlier job writing one of this job's inputs has finished without failing. */
+  /** Every earlier job writing one of this job's inputs has finished. */
   private static boolean ready(int index, List<LakehouseJob> jobs, Map<Integer, Attempt> done) {
-    Set<TableName> inputs = new HashSet<>(jobs.get(index).inputs());
-    for (int j = 0; j < index; j++) {
-      if (jobs.get(j).outputs().stream().anyMatch(inputs::contains)) {
-        Attempt upstream = done.get(j);
-        if (upstream == null || (upstream.exitCode() != LakehouseException.EXIT_OK
-            && upstream.exitCode() != LakehouseException.EXIT_INPUT_REJECTED)) {
-          return false;
-        }
+    for (int j : upstream(index, jobs)) {
+      if (!done.containsKey(j)) {
+        return false;
       }
     }
     return true;
+  }
+
+  /** Earlier jobs writing one of the job's inputs or tables it runs after. */
+  private static List<Integer> upstream(int index, List<LakehouseJob> jobs) {
+    Set<TableName> inputs = new HashSet<>(jobs.get(index).inputs());
+    inputs.addAll(jobs.get(index).orderAfter());
+    return writers(index, jobs, inputs);
+  }
+
+  /** Earlier jobs writing one of the job's inputs (the tables it cannot run without). */
+  private static List<Integer> hardUpstream(int index, List<LakehouseJob> jobs) {
+    return writers(index, jobs, new HashSet<>(jobs.get(index).inputs()));
+  }
+
+  private static List<Integer> writers(int index, List<LakehouseJob> jobs, Set<TableName> inputs) {
+    List<Integer> out = new ArrayList<>();
+    for (int j = 0; j < index; j++) {
+      if (jobs.get(j).outputs().stream().anyMatch(inputs::contains)) {
+        out.add(j);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Null when the job may run; else the attempt recorded instead of running it: skipped after a
+   * skipped upstream job, not run after an upstream publish a gate blocked.
+   */
+  private Attempt heldBack(int index, List<LakehouseJob> jobs, Map<Integer, Attempt> done) {
+    LakehouseJob job = jobs.get(index);
+    if (job.runsOnPublished()) {
+      return null;
+    }
+    for (int j : hardUpstream(index, jobs)) {
+      Attempt up = done.get(j);
+      String upStatus = up.finished().result().status();
+      String reason = null;
+      String status = null;
+      if (JobResult.SKIPPED.equals(upStatus)) {
+        status = JobResult.SKIPPED;
+        String root = skipRoots.getOrDefault(up.finished().job().name(), up.finished().result().message());
+        skipRoots.put(job.name(), root);
+        reason = job.name() + " skipped: it needs " + up.finished().job().name() + ", which was skipped: " + root;
+      } else if (up.exitCode() == LakehouseException.EXIT_QUALITY_GATE && !job.runsOnPublished()) {
+        status = JobResult.NOT_RUN;
+        reason = job.name() + " not run: its input " + up.finished().job().name() + " was not published (quality gate)";
+      }
+      if (status != null) {
+        Instant now = ctx.clock().instant();
+        JobResult result = new JobResult(status, 0, 0, reason, Map.of());
+        recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(), ctx.settings().env(),
+            now, now, status, 0, 0, reason, Map.of()));
+        LOG.info("job={} status={} reason=\"{}\"", job.name(), status, reason);
+        return new Attempt(index, new Finished(job, result, 0), LakehouseException.EXIT_OK, null);
+      }
+    }
+    return null;
   }
 
   private static Attempt take(CompletionService<Attempt> completion) {
@@ -145,29 +219,41 @@ public final class JobRunner {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for jobs", e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
       throw new IllegalStateException("job runner failed", e.getCause());
     }
   }
 
-  private Attempt attempt(int index, LakehouseJob job) {
+  private Attempt attempt(int index, LakehouseJob job, Map<String, String> previous) {
     Instant started = ctx.clock().instant();
     long t0 = System.nanoTime();
+    JobContext jobCtx = ctx.forJob(job, previous);
     JobResult result;
     String error = null;
     int code;
+    Map<String, String> state = previous;
     try {
-      result = job.run(ctx);
+      result = job.run(jobCtx);
       code = JobResult.REJECTED.equals(result.status()) ? LakehouseException.EXIT_INPUT_REJECTED : LakehouseException.EXIT_OK;
       if (code != 0) {
         error = result.message();
       }
+      state = jobCtx.nextState();
     } catch (LakehouseException e) {
-      ERRORS.error("job {} failed: {}", job.name(), e.getMessage(), e);
-      code = e.exitCode();
-      error = e.getMessage();
-      String status = code == LakehouseException.EXIT_QUALITY_GATE ? JobResult.QUALITY_FAILED
-          : code == LakehouseException.EXIT_INPUT_REJECTED ? JobResult.REJECTED : JobResult.FAILED;
-      result = new JobResult(status, 0, 0, e.getMessage(), Map.of());
+      if (e.isInputMissing()) {
+        LOG.info("{}", e.getMessage());
+        code = LakehouseException.EXIT_OK;
+        result = new JobResult(JobResult.SKIPPED, 0, 0, e.getMessage(), Map.of());
+      } else {
+        ERRORS.error("job {} failed: {}", job.name(), e.getMessage(), e);
+        code = e.exitCode();
+        error = e.getMessage();
+        String status = code == LakehouseException.EXIT_QUALITY_GATE ? JobResult.QUALITY_FAILED
+            : code == LakehouseException.EXIT_INPUT_REJECTED ? JobResult.REJECTED : JobResult.FAILED;
+        result = new JobResult(status, 0, 0, e.getMessage(), Map.of());
+      }
     } catch (RuntimeException e) {
       ERRORS.error("job {} failed", job.name(), e);
       code = LakehouseException.EXIT_FAILURE;
@@ -177,7 +263,8 @@ public final class JobRunner {
     double seconds = (System.nanoTime() - t0) / 1e9;
     recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(),
         ctx.settings().env(), started, ctx.clock().instant(), result.status(), result.rowsRead(),
-        result.rowsWritten(), error));
+        result.rowsWritten(), error, state));
+    jobCtx.committed("ops.job_runs");
     LOG.info("job={} status={} rows_read={} rows_written={} seconds={}", job.name(), result.status(),
         result.rowsRead(), result.rowsWritten(), String.format(Locale.ROOT, "%.2f", seconds));
     return new Attempt(index, new Finished(job, result, seconds), code, error);

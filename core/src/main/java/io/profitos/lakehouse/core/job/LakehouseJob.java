@@ -18,11 +18,34 @@ public interface LakehouseJob {
   /** One line for {@code lakehouse jobs}. */
   String description();
 
-  /** Tables read; used to order the jobs of a layer. */
+  /** Tables read; used to order the jobs of a layer. A skipped or blocked writer of one holds the job back. */
   List<TableName> inputs();
+
+  /**
+   * Tables whose writers must finish before this job starts although the job can run without
+   * them (tables its quality gate checks against, jobs it reports on): they order the run but
+   * never skip or block the job.
+   */
+  default List<TableName> orderAfter() {
+    return List.of();
+  }
 
   /** Tables written. */
   List<TableName> outputs();
+
+  /**
+   * Whether the job runs even when a quality gate blocked the publish of one of its inputs, on
+   * the version last published (the exceptions job: a blocked number must not go quiet).
+   */
+  default boolean runsOnPublished() {
+    return false;
+  }
+
+  /**
+   * Checks made before any job of the run starts (configuration against the warehouse, for
+   * example); throws a usage error to stop the run. {@code ctx} is the run's context.
+   */
+  default void preflight(JobContext ctx) {}
 
   /** Runs the job once for {@code ctx.runDate()}; must be idempotent for that run date. */
   JobResult run(JobContext ctx);

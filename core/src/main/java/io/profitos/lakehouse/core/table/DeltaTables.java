@@ -80,4 +80,38 @@ public final class DeltaTables {
       }
     }
   }
+
+  /** The current version of the Delta table at {@code location}, or -1 when there is none. */
+  public static long version(SparkSession spark, String location) {
+    if (!DeltaTable.isDeltaTable(spark, location)) {
+      return -1;
+    }
+    return DeltaTable.forPath(spark, location).history(1).select("version").first().getLong(0);
+  }
+
+  /** A commit: its version and operation metrics. */
+  public record Commit(long version, Map<String, String> metrics) {}
+
+  /**
+   * The newest commit of the table made with {@code userMetadata} (a job's tag; null: the newest
+   * commit). Other writers may have committed since (tables shared by several jobs), so the tag
+   * finds the caller's own commit.
+   */
+  public static Commit lastCommit(SparkSession spark, String location, String userMetadata) {
+    DeltaTable table = DeltaTable.forPath(spark, location);
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> history = userMetadata == null ? table.history(1)
+        : table.history(20).where(org.apache.spark.sql.functions.col("userMetadata").equalTo(userMetadata))
+            .orderBy(org.apache.spark.sql.functions.col("version").desc()).limit(1);
+    java.util.List<org.apache.spark.sql.Row> rows = history.select("version", "operationMetrics").collectAsList();
+    if (rows.isEmpty()) {
+      rows = table.history(1).select("version", "operationMetrics").collectAsList();
+    }
+    org.apache.spark.sql.Row last = rows.get(0);
+    scala.collection.Map<String, String> metrics = last.getAs(1);
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (metrics != null) {
+      out.putAll(scala.collection.JavaConverters.mapAsJavaMap(metrics));
+    }
+    return new Commit(last.getLong(0), out);
+  }
 }

@@ -125,4 +125,19 @@ class ConfigLoaderTest {
         "product_db/workspaces", "segment/tracks", "zendesk/tickets", "aws_cost_explorer/cost_and_usage", "finance/fx_rates");
     assertThat(s.streams()).hasSize(18);
   }
+
+  @Test
+  void theLoadedEnvironmentFileNamesTheEnvironmentAndOnlyLocalMayUseTheDemoPiiKey() throws IOException {
+    Path conf = confDir(STREAMS, "lakehouse { landing = land, warehouse = wh }\n");
+    // A production file copied from local.conf still says env = local inside: the file loaded decides.
+    Files.writeString(conf.resolve("env/prod.conf"), "lakehouse { env = local, landing = land, warehouse = wh }\n");
+    assertThat(LakehouseSettings.from(ConfigLoader.load(conf, "local", Map.of()), dir).env()).isEqualTo("local");
+    assertThatThrownBy(() -> LakehouseSettings.from(ConfigLoader.load(conf, "prod", Map.of()), dir))
+        .isInstanceOf(LakehouseException.class)
+        .hasMessageContaining("the 'prod' environment has no PII hash key")
+        .hasMessageContaining("LAKEHOUSE_PII_HASH_KEY");
+    LakehouseSettings prod = LakehouseSettings.from(ConfigLoader.load(conf, "prod",
+        Map.of("lakehouse.silver.pii-hash-key", "a-long-secret")), dir);
+    assertThat(prod.env()).isEqualTo("prod");
+  }
 }

@@ -104,4 +104,69 @@ class JobRunnerTest {
     assertThat(outcome.exitCode()).isEqualTo(3);
     assertThat(outcome.finished().get(0).result().status()).isEqualTo(JobResult.QUALITY_FAILED);
   }
+
+  private static LakehouseJob tolerant(String name, List<String> in, Function<JobContext, JobResult> body) {
+    LakehouseJob inner = job(name, in, body);
+    return new LakehouseJob() {
+      public String name() { return name; }
+      public String layer() { return "silver"; }
+      public String description() { return name; }
+      public List<TableName> inputs() { return inner.inputs(); }
+      public List<TableName> outputs() { return inner.outputs(); }
+      public boolean runsOnPublished() { return true; }
+      public JobResult run(JobContext ctx) { return inner.run(ctx); }
+    };
+  }
+
+  @Test
+  void aJobsStateIsWhatItsLastRunRecordedAndAFailedRunKeepsIt() {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+    Function<JobContext, JobResult> advance = c -> {
+      seen.set(c.state("watermark:bronze.x"));
+      c.advance(TableName.of("bronze", "x"), "batch-" + (seen.get() == null ? 1 : Integer.parseInt(seen.get().substring(6)) + 1));
+      return JobResult.succeeded(0, 0, "", Map.of());
+    };
+    new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 1))).run(List.of(job("silver.s", List.of(), advance)));
+    assertThat(seen.get()).isNull();
+    new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 2))).run(List.of(job("silver.s", List.of(), advance)));
+    assertThat(seen.get()).isEqualTo("batch-1");
+    // A run that fails after advancing its watermark in memory records nothing new: the data was not written.
+    new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 3))).run(List.of(job("silver.s", List.of(), c -> {
+      c.advance(TableName.of("bronze", "x"), "batch-99");
+      throw new IllegalStateException("killed before its commit");
+    })));
+    new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 4))).run(List.of(job("silver.s", List.of(), advance)));
+    assertThat(seen.get()).isEqualTo("batch-2");
+  }
+
+  @Test
+  void aMissingSourceSkipsItsJobAndEveryJobThatNeedsItAndTheRunSucceeds() {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    List<LakehouseJob> jobs = List.of(
+        job("silver.a", List.of(), c -> c.read(TableName.of("bronze", "never_delivered")) == null ? null : JobResult.succeeded(0, 1, "", Map.of())),
+        job("silver.b", List.of(), c -> JobResult.succeeded(0, 5, "", Map.of())),
+        job("silver.c", List.of("silver.a"), c -> JobResult.succeeded(0, 1, "must not run", Map.of())));
+    JobRunner.Outcome outcome = new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 1)), 1).run(jobs);
+    assertThat(outcome.exitCode()).isZero();
+    assertThat(outcome.finished()).extracting(f -> f.job().name() + ":" + f.result().status())
+        .containsExactly("silver.a:skipped", "silver.b:succeeded", "silver.c:skipped");
+    assertThat(outcome.finished().get(2).result().message())
+        .isEqualTo("silver.c skipped: it needs silver.a, which was skipped: " + outcome.finished().get(0).result().message())
+        .contains("bronze.never_delivered does not exist yet");
+  }
+
+  @Test
+  void aBlockedPublishHoldsBackWhatNeedsItButNotTheJobThatReportsIt() {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    List<LakehouseJob> jobs = List.of(
+        job("silver.kpis", List.of(), c -> { throw LakehouseException.qualityGate("MRR moved 40%"); }),
+        job("silver.derived", List.of("silver.kpis"), c -> JobResult.succeeded(0, 1, "must not run", Map.of())),
+        job("silver.other", List.of(), c -> JobResult.succeeded(0, 3, "", Map.of())),
+        tolerant("silver.exceptions", List.of("silver.kpis"), c -> JobResult.succeeded(0, 1, "reported", Map.of())));
+    JobRunner.Outcome outcome = new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 1)), 1).run(jobs);
+    assertThat(outcome.exitCode()).isEqualTo(LakehouseException.EXIT_QUALITY_GATE);
+    assertThat(outcome.finished()).extracting(f -> f.job().name() + ":" + f.result().status())
+        .containsExactly("silver.kpis:quality_failed", "silver.derived:not_run", "silver.other:succeeded", "silver.exceptions:succeeded");
+  }
 }

@@ -16,7 +16,8 @@ public final class TestSettings {
 
   public static LakehouseSettings settings(Path landing, Path warehouse, String hocon) {
     Config config = ConfigFactory.parseString(hocon)
-        .withFallback(ConfigFactory.parseString("lakehouse { env = test, landing = \"" + landing + "\", warehouse = \"" + warehouse + "\" }"))
+        .withFallback(ConfigFactory.parseString("lakehouse { env = test, silver.pii-hash-key = test-pii-key, landing = \"" + landing
+            + "\", warehouse = \"" + warehouse + "\" }"))
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
     return LakehouseSettings.from(config, Path.of("."));
