@@ -139,7 +139,10 @@ abstract class GoldJob implements LakehouseJob {
       ctx.step("check").done("inputs", "unchanged");
       return JobResult.succeeded(0, 0, "up to date", Map.of());
     }
-    LocalDate from = exists && !ctx.fullRefresh() && monthColumn() != null ? partialFrom(ctx, fp) : null;
+    io.profitos.lakehouse.core.job.StepLog plan = ctx.step("plan");
+    List<String> why = new ArrayList<>();
+    LocalDate from = exists && !ctx.fullRefresh() && monthColumn() != null ? partialFrom(ctx, fp, why) : null;
+    plan.done("rebuild", from == null ? "whole" : "from " + from, "because", String.join("; ", why));
     Dataset<Row> out = build(ctx);
     Publish how = from == null ? Publish.overwrite() : Publish.replaceFrom(monthColumn(), from);
     long rows = ctx.publish(table(), out, mayBeEmpty() ? how.withEmptyAllowed() : how).rowsWritten();
@@ -152,10 +155,11 @@ abstract class GoldJob implements LakehouseJob {
    * before the run date's (the current month is month-to-date) or the month of the previous run
    * date (months completed since), and as early as any changed input requires.
    */
-  private LocalDate partialFrom(JobContext ctx, Map<String, String> fp) {
+  private LocalDate partialFrom(JobContext ctx, Map<String, String> fp, List<String> why) {
     String previousRun = ctx.state("run_date");
     if (previousRun == null || !fp.get("config").equals(ctx.state("config"))
         || !fp.get("schema:" + table()).equals(ctx.state("schema:" + table()))) {
+      why.add(previousRun == null ? "no previous run" : "configuration or schema changed");
       return null;
     }
     LocalDate from = ctx.runDate().withDayOfMonth(1).minusMonths(1);
@@ -167,6 +171,7 @@ abstract class GoldJob implements LakehouseJob {
       String before = ctx.state("version:" + in);
       String now = fp.get("version:" + in);
       if (before == null) {
+        why.add(in + " is new");
         return null;
       }
       if (before.equals(now)) {
@@ -179,8 +184,10 @@ abstract class GoldJob implements LakehouseJob {
         // The old version is no longer readable (vacuumed): the change cannot be bounded.
         org.slf4j.LoggerFactory.getLogger(GoldJob.class).info("{}: cannot compare {} with version {} ({}); rebuilding",
             name(), in, before, unavailable.getMessage());
+        why.add(in + " version " + before + " unreadable");
         return null;
       }
+      why.add(in + " changed: " + (e.whole() ? "whole" : e.from() == null ? "no effect" : "from " + e.from()));
       if (e.whole()) {
         return null;
       }

@@ -1,5 +1,11 @@
 package io.profitos.lakehouse.gold;
 
+import static io.profitos.lakehouse.gold.Fixtures.d;
+import static io.profitos.lakehouse.gold.Fixtures.dec;
+import static io.profitos.lakehouse.gold.Fixtures.money;
+import static io.profitos.lakehouse.gold.Fixtures.one;
+import static io.profitos.lakehouse.gold.Fixtures.rows;
+import static io.profitos.lakehouse.gold.Fixtures.ts;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,32 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class GrowthTransformsTest {
   private static final SparkSession spark = SparkTestSession.get();
-
-  private static Dataset<Row> rows(String ddl, Object[]... rows) {
-    return spark.createDataFrame(Arrays.stream(rows).map(RowFactory::create).toList(), StructType.fromDDL(ddl));
-  }
-
-  private static Date d(String iso) {
-    return Date.valueOf(iso);
-  }
-
-  private static Timestamp ts(String iso) {
-    return Timestamp.from(java.time.Instant.parse(iso));
-  }
-
-  private static BigDecimal money(String v) {
-    return new BigDecimal(v).setScale(6);
-  }
-
-  private static Row one(Dataset<Row> ds, String where) {
-    List<Row> found = ds.where(where).collectAsList();
-    assertThat(found).as(where).hasSize(1);
-    return found.get(0);
-  }
-
-  private static BigDecimal dec(Row r, String column) {
-    return r.getDecimal(r.fieldIndex(column));
-  }
 
   private static final String EVENTS = "workspace_id string, event_date date, user_id string, feature string, is_activity boolean, is_deleted boolean";
   private static final String DIM_WORKSPACE = "workspace_key bigint, workspace_id string, plan string, seats int, signup_month date, "
@@ -86,13 +66,13 @@ class GrowthTransformsTest {
     assertThat(first.<Long>getAs("workspace_key")).isEqualTo(11L);
     // 10 March: the 30 days to it hold u1, u2, u3 and features a, b -> 3 users / 4 seats.
     Row tenth = one(fact, "workspace_id = 'w1' AND activity_date = DATE'2026-03-10'");
-    assertThat(tenth.<Integer>getAs("active_users_30d")).isEqualTo(3);
+    assertThat(tenth.<Integer>getAs("active_users_trailing")).isEqualTo(3);
     assertThat(tenth.<Integer>getAs("features_adopted")).isEqualTo(2);
     assertThat(dec(tenth, "seat_utilisation")).isEqualByComparingTo("0.75");
     // 5 April: 1 March is 35 days back, outside the window; 7 March .. 5 April hold u3 (b) and u1 (c); the April
     // version has 10 seats -> 2/10.
     Row april = one(fact, "workspace_id = 'w1' AND activity_date = DATE'2026-04-05'");
-    assertThat(april.<Integer>getAs("active_users_30d")).isEqualTo(2);
+    assertThat(april.<Integer>getAs("active_users_trailing")).isEqualTo(2);
     assertThat(april.getList(april.fieldIndex("adopted_features"))).containsExactly("b", "c");
     assertThat(april.<Long>getAs("workspace_key")).isEqualTo(12L);
     assertThat(dec(april, "seat_utilisation")).isEqualByComparingTo("0.2");
@@ -122,7 +102,7 @@ class GrowthTransformsTest {
         new Object[] {3L, "w3", "free", 1, d("2026-01-01"), ts("2026-01-20T00:00:00Z"), false},
         new Object[] {4L, "w3", "pro", 3, d("2026-01-01"), ts("2026-02-01T00:00:00Z"), true}, // free, then pro: counts
         new Object[] {5L, "w4", "pro", 2, d("2026-02-01"), ts("2026-02-03T00:00:00Z"), true});
-    Dataset<Row> mrr = rows("workspace_id string, month date, mrr decimal(18,6)",
+    Dataset<Row> mrr = rows("workspace_id string, month date, mrr_usd decimal(18,6)",
         new Object[] {"w1", d("2026-01-01"), money("100")}, new Object[] {"w1", d("2026-02-01"), money("100")},
         new Object[] {"w1", d("2026-03-01"), money("0")}, new Object[] {"w3", d("2026-01-01"), money("0")},
         new Object[] {"w3", d("2026-02-01"), money("50")}, new Object[] {"w3", d("2026-03-01"), money("80")},
@@ -135,9 +115,9 @@ class GrowthTransformsTest {
     // January cohort = w1, w3 (size 2); initial MRR = w1's first 100 + w3's first 50 = 150.
     Row jan = one(cohorts, "cohort_month = DATE'2026-01-01' AND months_since = 0");
     assertThat(jan.<Long>getAs("cohort_size")).isEqualTo(2L);
-    assertThat(jan.<Long>getAs("paying_workspaces")).isEqualTo(1L);
+    assertThat(jan.<Long>getAs("cohort_paying_workspaces")).isEqualTo(1L);
     assertThat(dec(jan, "paying_retention")).isEqualByComparingTo("0.5");
-    assertThat(dec(jan, "initial_mrr")).isEqualByComparingTo("150");
+    assertThat(dec(jan, "initial_mrr_usd")).isEqualByComparingTo("150");
     assertThat(dec(jan, "revenue_retention")).isEqualByComparingTo("0.666667"); // 100 / 150
     assertThat(jan.isNullAt(jan.fieldIndex("logo_retention"))).as("January is before the events begin").isTrue();
     assertThat(dec(one(cohorts, "cohort_month = DATE'2026-01-01' AND months_since = 1"), "revenue_retention"))
@@ -185,9 +165,11 @@ class GrowthTransformsTest {
   }
 
   private static Dataset<Row> reps() {
-    return rows("rep_key bigint, rep_id string, segment string, quarterly_quota decimal(18,6), is_active boolean",
-        new Object[] {1L, "r1", "SMB", money("10000"), true}, new Object[] {2L, "r2", "Enterprise", money("20000"), true},
-        new Object[] {3L, "r3", "SMB", money("5000"), false}, new Object[] {-1L, "unknown", "unknown", null, false});
+    return rows("rep_key bigint, rep_id string, rep_segment string, quarterly_quota_usd decimal(18,6), is_active boolean, start_date date",
+        new Object[] {1L, "r1", "SMB", money("10000"), true, d("2025-08-01")},
+        new Object[] {2L, "r2", "Enterprise", money("20000"), true, d("2025-10-01")},
+        new Object[] {3L, "r3", "SMB", money("5000"), false, d("2025-01-15")},
+        new Object[] {-1L, "unknown", "unknown", null, false, null});
   }
 
   private static Dataset<Row> factOpportunity() {
@@ -205,15 +187,16 @@ class GrowthTransformsTest {
     assertThat(o1.<Timestamp>getAs("b_at")).isEqualTo(ts("2026-01-12T10:00:00Z"));
     assertThat(o1.<Timestamp>getAs("w_at")).isEqualTo(ts("2026-02-04T10:00:00Z"));
     assertThat(o1.isNullAt(o1.fieldIndex("c_at"))).isTrue();
-    assertThat(o1.<String>getAs("segment")).isEqualTo("SMB");
+    assertThat(o1.<String>getAs("rep_segment")).isEqualTo("SMB");
     assertThat(o1.<Long>getAs("channel_key")).isEqualTo(7L);
     Row o4 = one(fact, "opportunity_id = 'o4'");
     assertThat(o4.<Long>getAs("rep_key")).as("an owner with no rep row").isEqualTo(-1L);
     assertThat(o4.<Long>getAs("account_key")).isEqualTo(-1L);
-    assertThat(o4.<String>getAs("segment")).isEqualTo("unknown");
+    assertThat(o4.<String>getAs("rep_segment")).isEqualTo("unknown");
 
     // Run on Wednesday 11 February: weeks 5 Jan .. 9 Feb; the current week is seen at the end of 11 February.
-    Dataset<Row> weekly = SalesTransforms.pipelineWeekly(spark, stageHistory(), fact, STAGES, LocalDate.parse("2026-02-11"));
+    Dataset<Row> weekly = SalesTransforms.pipelineWeekly(spark, stageHistory(), fact, STAGES, LocalDate.parse("2026-01-05"),
+        LocalDate.parse("2026-02-11"));
     // 5, 12, 19, 26 January: o1 and o2 open; 2 February: o1 won on the 4th, o2 and o3 (A) open; 9 February: o2, o3 (B).
     assertThat(weekly.count()).isEqualTo(12);
     assertThat(one(weekly, "week_start = DATE'2026-01-05' AND opportunity_id = 'o1'").<String>getAs("stage_name")).isEqualTo("A");
@@ -231,14 +214,15 @@ class GrowthTransformsTest {
   void monthlySalesKpis() {
     Dataset<Row> fact = factOpportunity();
     LocalDate run = LocalDate.parse("2026-03-20");
-    Dataset<Row> weekly = SalesTransforms.pipelineWeekly(spark, stageHistory(), fact, STAGES, run);
+    Dataset<Row> weekly = SalesTransforms.pipelineWeekly(spark, stageHistory(), fact, STAGES, LocalDate.parse("2026-01-05"), run);
     Dataset<Row> leads = rows("lead_id string, owner_id string, created_at timestamp, is_converted boolean, is_deleted boolean",
         new Object[] {"l1", "r1", ts("2026-01-03T00:00:00Z"), true, false},
         new Object[] {"l2", "r1", ts("2026-01-04T00:00:00Z"), false, false},
         new Object[] {"l3", "r2", ts("2026-02-04T00:00:00Z"), true, false});
-    Dataset<Row> kpis = SalesTransforms.monthly(spark, fact, stageHistory(), leads, reps(), weekly, STAGES, run);
+    Dataset<Row> kpis = SalesTransforms.monthly(spark, fact, leads, reps(), weekly, SalesTransforms.repQuarterly(fact, reps(), run), STAGES,
+        java.time.YearMonth.of(2026, 1), run);
     // February, All: o1 won (1000) and o2 lost (500): win rate 1/2, by amount 1000/1500; deal 1000, discount 10, cycle 30 days.
-    Row feb = one(kpis, "month = DATE'2026-02-01' AND segment = 'All'");
+    Row feb = one(kpis, "month = DATE'2026-02-01' AND rep_segment = 'All'");
     assertThat(feb.<Long>getAs("won_opportunities")).isEqualTo(1L);
     assertThat(feb.<Long>getAs("lost_opportunities")).isEqualTo(1L);
     assertThat(dec(feb, "bookings_usd")).isEqualByComparingTo("1000");
@@ -248,32 +232,32 @@ class GrowthTransformsTest {
     assertThat(dec(feb, "avg_discount_percent")).isEqualByComparingTo("10");
     assertThat(dec(feb, "sales_cycle_days")).isEqualByComparingTo("30");
     // The last February snapshot (week 23 Feb): o3 open, 2200 USD closing 15 May (next quarter, Q2).
-    // Quota of the active reps: 10000 + 20000 (r3 is inactive) -> coverage 2200 / 30000.
+    // The quotas reps carry in Q2: r1 10000 + r2 20000 (r3 left and sold nothing) -> coverage 2200 / 30000.
     assertThat(dec(feb, "open_pipeline_next_quarter_usd")).isEqualByComparingTo("2200");
     assertThat(dec(feb, "quota_next_quarter_usd")).isEqualByComparingTo("30000");
     assertThat(dec(feb, "pipeline_coverage_next_quarter")).isEqualByComparingTo("0.073333");
-    assertThat(dec(one(kpis, "month = DATE'2026-02-01' AND segment = 'Enterprise'"), "pipeline_coverage_next_quarter"))
+    assertThat(dec(one(kpis, "month = DATE'2026-02-01' AND rep_segment = 'Enterprise'"), "pipeline_coverage_next_quarter"))
         .isEqualByComparingTo("0.11"); // 2200 / 20000
-    assertThat(dec(feb, "quota_attainment")).isEqualByComparingTo("0.033333"); // Q1 to date: 1000 / 30000
+    assertThat(dec(feb, "quota_attainment_qtd")).isEqualByComparingTo("0.033333"); // Q1 to date: 1000 / (10000 + 20000)
     // March: o4 (300) won by an owner with no rep row: in All and in unknown; Q1 to date 1300 / 30000.
-    Row mar = one(kpis, "month = DATE'2026-03-01' AND segment = 'All'");
+    Row mar = one(kpis, "month = DATE'2026-03-01' AND rep_segment = 'All'");
     assertThat(dec(mar, "bookings_qtd_usd")).isEqualByComparingTo("1300");
-    assertThat(dec(mar, "quota_attainment")).isEqualByComparingTo("0.043333");
-    assertThat(dec(one(kpis, "month = DATE'2026-03-01' AND segment = 'unknown'"), "bookings_usd")).isEqualByComparingTo("300");
+    assertThat(dec(mar, "quota_attainment_qtd")).isEqualByComparingTo("0.043333");
+    assertThat(dec(one(kpis, "month = DATE'2026-03-01' AND rep_segment = 'unknown'"), "bookings_usd")).isEqualByComparingTo("300");
     // Stage conversion, January: o1 and o2 reached A, only o1 went on to B; o1 reached B and never C.
-    Row jan = one(kpis, "month = DATE'2026-01-01' AND segment = 'All'");
+    Row jan = one(kpis, "month = DATE'2026-01-01' AND rep_segment = 'All'");
     Map<String, BigDecimal> conversion = jan.getJavaMap(jan.fieldIndex("stage_conversion"));
     assertThat(conversion.get("A -> B")).isEqualByComparingTo("0.5");
     assertThat(conversion.get("B -> C")).isEqualByComparingTo("0");
     // Leads: January, r1 (SMB): l1 converted, l2 not.
     assertThat(dec(jan, "lead_conversion_rate")).isEqualByComparingTo("0.5");
-    assertThat(dec(one(kpis, "month = DATE'2026-02-01' AND segment = 'Enterprise'"), "lead_conversion_rate"))
+    assertThat(dec(one(kpis, "month = DATE'2026-02-01' AND rep_segment = 'Enterprise'"), "lead_conversion_rate"))
         .isEqualByComparingTo("1");
   }
 
   @Test
   void unitEconomics() {
-    Dataset<Row> saas = rows("month date, segment string, is_complete boolean, mrr decimal(18,6), arpa decimal(18,6), "
+    Dataset<Row> saas = rows("month date, segment string, is_complete boolean, mrr_usd decimal(18,6), arpa_usd decimal(18,6), "
             + "new_workspaces bigint, logo_churn_rate decimal(12,6)",
         new Object[] {d("2026-01-01"), "All", true, money("10000"), money("100"), 5L, new BigDecimal("0.000000")},
         new Object[] {d("2026-01-01"), "SMB", true, money("4000"), money("80"), 3L, new BigDecimal("0.100000")},
@@ -297,27 +281,27 @@ class GrowthTransformsTest {
     // support 20 x 25 = 500 -> gross margin (10000 - 1000 - 500) / 10000 = 0.85. No churn -> lifetime capped at 60
     // months: LTV = 100 x 0.85 x 60 = 5100, LTV:CAC 5.1, payback 1000 / 85 = 11.76; S&M ratio 0.5; 1000 / 200 MAU = 5.
     assertThat(dec(jan, "sm_spend_usd")).isEqualByComparingTo("5000");
-    assertThat(dec(jan, "blended_cac")).isEqualByComparingTo("1000");
+    assertThat(dec(jan, "blended_cac_usd")).isEqualByComparingTo("1000");
     assertThat(dec(jan, "infra_cost_usd")).isEqualByComparingTo("1000");
     assertThat(dec(jan, "support_cost_usd")).isEqualByComparingTo("500");
     assertThat(dec(jan, "gross_margin")).isEqualByComparingTo("0.85");
-    assertThat(dec(jan, "ltv")).isEqualByComparingTo("5100");
+    assertThat(dec(jan, "ltv_usd")).isEqualByComparingTo("5100");
     assertThat(dec(jan, "ltv_to_cac")).isEqualByComparingTo("5.1");
     assertThat(dec(jan, "cac_payback_months")).isEqualByComparingTo("11.76");
     assertThat(dec(jan, "sm_expense_ratio")).isEqualByComparingTo("0.5");
-    assertThat(dec(jan, "infra_cost_per_active_user")).isEqualByComparingTo("5");
+    assertThat(dec(jan, "infra_cost_per_active_user_usd")).isEqualByComparingTo("5");
     // February: average churn (0 + 0.04) / 2 = 0.02 -> lifetime 50 months.
     assertThat(dec(one(ue, "month = DATE'2026-02-01'"), "avg_logo_churn_rate")).isEqualByComparingTo("0.02");
     // March: no finance or AWS data yet -> no S&M, CAC or gross margin rather than zeros.
     Row mar = one(ue, "month = DATE'2026-03-01'");
     assertThat(mar.isNullAt(mar.fieldIndex("sm_spend_usd"))).isTrue();
-    assertThat(mar.isNullAt(mar.fieldIndex("blended_cac"))).isTrue();
+    assertThat(mar.isNullAt(mar.fieldIndex("blended_cac_usd"))).isTrue();
     assertThat(mar.isNullAt(mar.fieldIndex("gross_margin"))).isTrue();
   }
 
   @Test
   void segmentTableWithUsageChurnRisk() {
-    Dataset<Row> fact = rows("month date, date_key int, workspace_id string, segment string, mrr decimal(18,6), is_complete boolean",
+    Dataset<Row> fact = rows("month date, date_key int, workspace_id string, segment string, mrr_usd decimal(18,6), is_complete boolean",
         new Object[] {d("2026-03-01"), 20260331, "w1", "SMB", money("300"), true},
         new Object[] {d("2026-03-01"), 20260331, "w2", "SMB", money("500"), true},
         new Object[] {d("2026-03-01"), 20260331, "w3", "Enterprise", money("6000"), true},
@@ -333,16 +317,41 @@ class GrowthTransformsTest {
     // Features at the last active day: w1 4 (w2 has none). Risk window 2 .. 31 March: w2 is silent -> 1 workspace, 500.
     Row smb = one(table, "segment = 'SMB'");
     assertThat(smb.<Long>getAs("paying_workspaces")).isEqualTo(2L);
-    assertThat(dec(smb, "arpa")).isEqualByComparingTo("400");
+    assertThat(dec(smb, "arpa_usd")).isEqualByComparingTo("400");
     assertThat(dec(smb, "avg_dau")).isEqualByComparingTo("0.0645");
-    assertThat(dec(smb, "avg_features_adopted")).isEqualByComparingTo("4");
+    assertThat(dec(smb, "avg_features_adopted_at_last_activity")).isEqualByComparingTo("4");
     assertThat(dec(smb, "logo_churn_rate")).isEqualByComparingTo("0.1");
     assertThat(smb.<Long>getAs("churn_risk_workspaces")).isEqualTo(1L);
-    assertThat(dec(smb, "churn_risk_mrr")).isEqualByComparingTo("500");
+    assertThat(dec(smb, "churn_risk_mrr_usd")).isEqualByComparingTo("500");
     // Enterprise: w3 was last active 15 February, before the window.
     Row ent = one(table, "segment = 'Enterprise'");
     assertThat(ent.<Long>getAs("churn_risk_workspaces")).isEqualTo(1L);
-    assertThat(dec(ent, "churn_risk_mrr")).isEqualByComparingTo("6000");
+    assertThat(dec(ent, "churn_risk_mrr_usd")).isEqualByComparingTo("6000");
     assertThat(table.where(col("segment").equalTo("All")).count()).isZero();
+  }
+
+  /**
+   * Run 2026-03-20 (Q1; next quarter Q2). r1 started in August 2025 and is active: quota in Q3
+   * 2025 .. Q2 2026, booked 1000 in Q1 (o1). r2 started in October: Q4 2025 .. Q2 2026, booked
+   * nothing. r3 started in January 2025 and left after booking 800 in November 2025 (o5): it keeps
+   * its quota from Q1 2025 through Q4 2025, the last quarter it sold in, and carries none in 2026.
+   */
+  @Test
+  void quotaAttainmentPerRepAndQuarter() {
+    Dataset<Row> extra = rows("opportunity_id string, rep_key bigint, is_won boolean, close_date date, amount_usd decimal(18,6)",
+        new Object[] {"o5", 3L, true, d("2025-11-15"), money("800")});
+    Dataset<Row> fact = factOpportunity().select("opportunity_id", "rep_key", "is_won", "close_date", "amount_usd").unionByName(extra);
+    Dataset<Row> reps = SalesTransforms.repQuarterly(fact, reps(), LocalDate.parse("2026-03-20"));
+    assertThat(reps.collectAsList()).extracting(r -> r.getAs("rep_id") + "@" + r.getAs("quarter")).containsExactlyInAnyOrder(
+        "r1@2025-07-01", "r1@2025-10-01", "r1@2026-01-01", "r1@2026-04-01",
+        "r2@2025-10-01", "r2@2026-01-01", "r2@2026-04-01",
+        "r3@2025-01-01", "r3@2025-04-01", "r3@2025-07-01", "r3@2025-10-01");
+    Row r1 = one(reps, "rep_id = 'r1' AND quarter = DATE'2026-01-01'");
+    assertThat(dec(r1, "bookings_usd")).isEqualByComparingTo("1000");
+    assertThat(dec(r1, "quota_attainment")).isEqualByComparingTo("0.1"); // 1000 / 10000
+    assertThat(r1.<Boolean>getAs("is_complete")).isFalse();
+    Row r3 = one(reps, "rep_id = 'r3' AND quarter = DATE'2025-10-01'");
+    assertThat(dec(r3, "quota_attainment")).isEqualByComparingTo("0.16"); // 800 / 5000
+    assertThat(r3.<Boolean>getAs("is_complete")).isTrue();
   }
 }

@@ -139,14 +139,15 @@ class MrrTransformsTest {
     Dataset<Row> history = spark.createDataFrame(h, HISTORY);
     Dataset<Row> months = MrrTransforms.months(spark, YearMonth.of(2026, 1), LocalDate.of(2026, 6, 30));
     Dataset<Row> fact = MrrTransforms.movements(
-        MrrTransforms.workspaceMrr(MrrTransforms.subscriptionMrr(history, months, spark.createDataFrame(fx, FX))), months,
+        MrrTransforms.workspaceMrr(MrrTransforms.subscriptionMrr(history, MrrTransforms.monthEnds(months), spark.createDataFrame(fx, FX)),
+            "month"), months,
         Segments.from(ConfigFactory.parseString("lakehouse.gold.segments { Enterprise = 5000, Mid-Market = 1000, SMB = 200, Self-Serve = 0 }")))
         .cache();
     mrr = new HashMap<>();
     movement = new HashMap<>();
     for (Row r : fact.collectAsList()) {
       String m = r.getDate(r.fieldIndex("month")).toLocalDate().toString().substring(0, 7);
-      mrr.computeIfAbsent(r.getString(r.fieldIndex("workspace_id")), k -> new HashMap<>()).put(m, r.getDecimal(r.fieldIndex("mrr")));
+      mrr.computeIfAbsent(r.getString(r.fieldIndex("workspace_id")), k -> new HashMap<>()).put(m, r.getDecimal(r.fieldIndex("mrr_usd")));
       movement.computeIfAbsent(r.getString(r.fieldIndex("workspace_id")), k -> new HashMap<>())
           .put(m, r.getString(r.fieldIndex("movement_type")));
     }
@@ -229,25 +230,25 @@ class MrrTransformsTest {
         {"2026-04", "710", "0", "0", "0", "0", "0", "0"},
         {"2026-05", "705", "0", "60", "0", "65", "0", "0"},
         {"2026-06", "700", "0", "0", "0", "5", "0", "0"}};
-    assertThat(byMonth.get("2026-01").getDecimal(byMonth.get("2026-01").fieldIndex("mrr"))).isEqualByComparingTo("850");
+    assertThat(byMonth.get("2026-01").getDecimal(byMonth.get("2026-01").fieldIndex("mrr_usd"))).isEqualByComparingTo("850");
     for (String[] e : expected) {
       Row r = byMonth.get(e[0]);
-      assertThat(r.getDecimal(r.fieldIndex("mrr"))).as(e[0] + " mrr").isEqualByComparingTo(e[1]);
-      assertThat(r.getDecimal(r.fieldIndex("new_mrr"))).as(e[0] + " new").isEqualByComparingTo(e[2]);
-      assertThat(r.getDecimal(r.fieldIndex("reactivation_mrr"))).as(e[0] + " reactivation").isEqualByComparingTo(e[3]);
-      assertThat(r.getDecimal(r.fieldIndex("expansion_mrr"))).as(e[0] + " expansion").isEqualByComparingTo(e[4]);
-      assertThat(r.getDecimal(r.fieldIndex("contraction_mrr"))).as(e[0] + " contraction").isEqualByComparingTo(e[5]);
-      assertThat(r.getDecimal(r.fieldIndex("churned_mrr"))).as(e[0] + " churn").isEqualByComparingTo(e[6]);
+      assertThat(r.getDecimal(r.fieldIndex("mrr_usd"))).as(e[0] + " mrr").isEqualByComparingTo(e[1]);
+      assertThat(r.getDecimal(r.fieldIndex("new_mrr_usd"))).as(e[0] + " new").isEqualByComparingTo(e[2]);
+      assertThat(r.getDecimal(r.fieldIndex("reactivation_mrr_usd"))).as(e[0] + " reactivation").isEqualByComparingTo(e[3]);
+      assertThat(r.getDecimal(r.fieldIndex("expansion_mrr_usd"))).as(e[0] + " expansion").isEqualByComparingTo(e[4]);
+      assertThat(r.getDecimal(r.fieldIndex("contraction_mrr_usd"))).as(e[0] + " contraction").isEqualByComparingTo(e[5]);
+      assertThat(r.getDecimal(r.fieldIndex("churned_mrr_usd"))).as(e[0] + " churn").isEqualByComparingTo(e[6]);
       assertThat(r.getLong(r.fieldIndex("churned_workspaces"))).as(e[0] + " churned workspaces").isEqualTo(Long.parseLong(e[7]));
-      BigDecimal identity = r.getDecimal(r.fieldIndex("previous_mrr")).add(r.getDecimal(r.fieldIndex("new_mrr")))
-          .add(r.getDecimal(r.fieldIndex("reactivation_mrr"))).add(r.getDecimal(r.fieldIndex("expansion_mrr")))
-          .subtract(r.getDecimal(r.fieldIndex("contraction_mrr"))).subtract(r.getDecimal(r.fieldIndex("churned_mrr")));
-      assertThat(identity).as(e[0] + " identity").isEqualByComparingTo(r.getDecimal(r.fieldIndex("mrr")));
+      BigDecimal identity = r.getDecimal(r.fieldIndex("previous_mrr_usd")).add(r.getDecimal(r.fieldIndex("new_mrr_usd")))
+          .add(r.getDecimal(r.fieldIndex("reactivation_mrr_usd"))).add(r.getDecimal(r.fieldIndex("expansion_mrr_usd")))
+          .subtract(r.getDecimal(r.fieldIndex("contraction_mrr_usd"))).subtract(r.getDecimal(r.fieldIndex("churned_mrr_usd")));
+      assertThat(identity).as(e[0] + " identity").isEqualByComparingTo(r.getDecimal(r.fieldIndex("mrr_usd")));
     }
     // Mar logo churn: w8 and w12 of the 10 workspaces paying in Feb = 0.2; ARPA Mar 710 / 8 = 88.75.
     Row mar = byMonth.get("2026-03");
     assertThat(mar.getDecimal(mar.fieldIndex("logo_churn_rate"))).isEqualByComparingTo("0.2");
-    assertThat(mar.getDecimal(mar.fieldIndex("arpa"))).isEqualByComparingTo("88.75");
+    assertThat(mar.getDecimal(mar.fieldIndex("arpa_usd"))).isEqualByComparingTo("88.75");
     assertThat(mar.getLong(mar.fieldIndex("paying_workspaces"))).isEqualTo(8);
   }
 
@@ -256,7 +257,7 @@ class MrrTransformsTest {
     // a: 100 -> 150; b: 200 -> churned in month 6; c starts in month 5 (not in the base).
     // NDR(M12) = (150 + 0) / (100 + 200) = 0.5; GRR = (min(150, 100) + 0) / 300 = 0.333333.
     List<Row> rows = new ArrayList<>();
-    StructType schema = new StructType().add("workspace_id", "string").add("month", "date").add("mrr", MONEY);
+    StructType schema = new StructType().add("workspace_id", "string").add("month", "date").add("mrr_usd", MONEY);
     for (int m = 0; m <= 12; m++) {
       Date month = Date.valueOf(LocalDate.of(2025, 1, 1).plusMonths(m));
       rows.add(RowFactory.create("a", month, BigDecimal.valueOf(m == 12 ? 150 : 100).setScale(6)));
@@ -276,6 +277,89 @@ class MrrTransformsTest {
     assertThat(m12.getDecimal(m12.fieldIndex("grr_t12m"))).isEqualByComparingTo("0.333333");
     // Segments by the month's MRR: c (300) is Big, a (150) is Small; b's churn month keeps the segment it left from (Small).
     Row bigJan = SaasKpis.monthly(fact).where(col("segment").equalTo("Big").and(col("month").equalTo(Date.valueOf("2026-01-01")))).first();
-    assertThat(bigJan.getDecimal(bigJan.fieldIndex("mrr"))).isEqualByComparingTo("300");
+    assertThat(bigJan.getDecimal(bigJan.fieldIndex("mrr_usd"))).isEqualByComparingTo("300");
+  }
+
+  private static Map<String, BigDecimal> january(List<Row> versions, List<Row> fx) {
+    Dataset<Row> months = MrrTransforms.months(spark, YearMonth.of(2026, 1), LocalDate.of(2026, 1, 31));
+    Map<String, BigDecimal> out = new HashMap<>();
+    MrrTransforms.workspaceMrr(MrrTransforms.subscriptionMrr(spark.createDataFrame(versions, HISTORY), MrrTransforms.monthEnds(months),
+        spark.createDataFrame(fx, FX)), "month").collectAsList()
+        .forEach(r -> out.put(r.getString(r.fieldIndex("workspace_id")), r.getDecimal(r.fieldIndex("mrr_usd"))));
+    return out;
+  }
+
+  @Test
+  void everyStripeBillingIntervalAndAmountOffPerBillingPeriod() {
+    List<Row> h = new ArrayList<>();
+    // Weekly 12.00 a seat x 2 seats: 24 x 52 / 12 = 104.
+    h.add(version("weekly", "a", "active", "2025-12-01T00:00:00Z", null, List.of(item(12, "week", 1, 2)), with()));
+    // Daily 1.50: 1.5 x 365 / 12 = 45.625.
+    h.add(version("daily", "b", "active", "2025-12-01T00:00:00Z", null, List.of(item(1.5, "day", 1, 1)), with()));
+    // Quarterly (every 3 months) 300: 100.
+    h.add(version("quarterly", "c", "active", "2025-12-01T00:00:00Z", null, List.of(item(300, "month", 3, 1)), with()));
+    // Annual 1,200 with 120 off every (annual) invoice: 100 - 10 = 90.
+    h.add(version("annual_off", "d", "active", "2025-12-01T00:00:00Z", null, List.of(item(1200, "year", 1, 1)),
+        with("amount_off", "120", "duration", "forever", "discount_start", "2025-12-01T00:00:00Z")));
+    // Weekly 10 with 3 off every weekly invoice: (10 - 3) x 52 / 12 = 30.333333.
+    h.add(version("weekly_off", "e", "active", "2025-12-01T00:00:00Z", null, List.of(item(10, "week", 1, 1)),
+        with("amount_off", "3", "duration", "forever", "discount_start", "2025-12-01T00:00:00Z")));
+    // Every 2 years 2,400: 100; an amount off larger than the charge never makes MRR negative.
+    h.add(version("biennial", "f", "active", "2025-12-01T00:00:00Z", null, List.of(item(2400, "year", 2, 1)), with()));
+    h.add(version("over_off", "g", "active", "2025-12-01T00:00:00Z", null, List.of(item(5, "month", 1, 1)),
+        with("amount_off", "20", "duration", "forever", "discount_start", "2025-12-01T00:00:00Z")));
+    Map<String, BigDecimal> jan = january(h, List.of());
+    assertThat(jan.get("weekly")).isEqualByComparingTo("104");
+    assertThat(jan.get("daily")).isEqualByComparingTo("45.625");
+    assertThat(jan.get("quarterly")).isEqualByComparingTo("100");
+    assertThat(jan.get("annual_off")).isEqualByComparingTo("90");
+    assertThat(jan.get("weekly_off")).isEqualByComparingTo("30.333333");
+    assertThat(jan.get("biennial")).isEqualByComparingTo("100");
+    assertThat(jan.get("over_off")).isEqualByComparingTo("0");
+  }
+
+  /**
+   * Segments Big >= 250, Small below. January: x 300 (Big), y 100 and z 200 (Small). February: x
+   * 200 (contracts into Small), y 0 (churns), z 260 (expands into Big), n 50 (new, Small).
+   * Rates take the segment at the start: Big's base is x (300): contraction 100, gross churn
+   * 100 / 300, logo churn 0 / 1. Small's base is y + z (300): churn 100 and expansion 60, gross
+   * 100 / 300, net (100 - 60) / 300 = 0.133333, logo churn 1 / 2. New MRR counts where it lands:
+   * Small 50. Ending MRR by February's segment: Big 260 (z), Small 250 (x + n).
+   */
+  @Test
+  void perSegmentRatesUseTheSegmentAtTheStartOfThePeriod() {
+    List<Row> rows = new ArrayList<>();
+    StructType schema = new StructType().add("workspace_id", "string").add("month", "date").add("mrr_usd", MONEY);
+    Date jan = Date.valueOf("2026-01-01");
+    Date feb = Date.valueOf("2026-02-01");
+    for (Object[] r : new Object[][] {{"x", jan, 300}, {"y", jan, 100}, {"z", jan, 200}, {"x", feb, 200}, {"z", feb, 260},
+        {"n", feb, 50}}) {
+      rows.add(RowFactory.create(r[0], r[1], BigDecimal.valueOf((Integer) r[2]).setScale(6)));
+    }
+    Dataset<Row> months = MrrTransforms.months(spark, YearMonth.of(2026, 1), LocalDate.of(2026, 2, 28));
+    Dataset<Row> fact = MrrTransforms.movements(spark.createDataFrame(rows, schema), months,
+        Segments.from(ConfigFactory.parseString("lakehouse.gold.segments { Big = 250, Small = 0 }")));
+    Map<String, Row> bySegment = new HashMap<>();
+    SaasKpis.monthly(fact).where(col("month").equalTo(feb)).collectAsList().forEach(r -> bySegment.put(r.getString(1), r));
+    Row big = bySegment.get("Big");
+    Row small = bySegment.get("Small");
+    Row all = bySegment.get(SaasKpis.ALL);
+    assertThat(big.getDecimal(big.fieldIndex("mrr_usd"))).isEqualByComparingTo("260");
+    assertThat(big.getDecimal(big.fieldIndex("previous_mrr_usd"))).isEqualByComparingTo("300");
+    assertThat(big.getDecimal(big.fieldIndex("contraction_mrr_usd"))).isEqualByComparingTo("100");
+    assertThat(big.getDecimal(big.fieldIndex("gross_mrr_churn_rate"))).isEqualByComparingTo("0.333333");
+    assertThat(big.getDecimal(big.fieldIndex("logo_churn_rate"))).isEqualByComparingTo("0");
+    assertThat(small.getDecimal(small.fieldIndex("mrr_usd"))).isEqualByComparingTo("250");
+    assertThat(small.getDecimal(small.fieldIndex("previous_mrr_usd"))).isEqualByComparingTo("300");
+    assertThat(small.getDecimal(small.fieldIndex("new_mrr_usd"))).isEqualByComparingTo("50");
+    assertThat(small.getDecimal(small.fieldIndex("expansion_mrr_usd"))).isEqualByComparingTo("60");
+    assertThat(small.getDecimal(small.fieldIndex("churned_mrr_usd"))).isEqualByComparingTo("100");
+    assertThat(small.getDecimal(small.fieldIndex("gross_mrr_churn_rate"))).isEqualByComparingTo("0.333333");
+    assertThat(small.getDecimal(small.fieldIndex("net_mrr_churn_rate"))).isEqualByComparingTo("0.133333");
+    assertThat(small.getDecimal(small.fieldIndex("logo_churn_rate"))).isEqualByComparingTo("0.5");
+    assertThat(small.getLong(small.fieldIndex("previous_paying_workspaces"))).isEqualTo(2);
+    // All: 600 + 50 new + 60 expansion - 100 contraction - 100 churn = 510.
+    assertThat(all.getDecimal(all.fieldIndex("mrr_usd"))).isEqualByComparingTo("510");
+    assertThat(all.getDecimal(all.fieldIndex("previous_mrr_usd"))).isEqualByComparingTo("600");
   }
 }

@@ -52,4 +52,19 @@ class StarTransformsTest {
     assertThat(dim.where("plan_key = -1").first().<String>getAs("plan")).isEqualTo("unknown");
     assertThat(dim.where("price_id = 'price_a'").first().<String>getAs("plan")).isEqualTo("team");
   }
+
+  @Test
+  void theCalendarCarriesTheFiscalYearOfItsConfiguredStart() {
+    // Fiscal years starting on 1 February, named by the calendar year they end in: 31 Jan 2026 is FY2026 Q4,
+    // 1 Feb 2026 starts FY2027 Q1, 1 May 2026 is its Q2 and 31 Dec 2026 its Q4 (November to January).
+    var days = DimensionTransforms.dates(spark, java.time.LocalDate.parse("2026-01-31"), java.time.LocalDate.parse("2026-12-31"), 2);
+    java.util.Map<String, String> fiscal = new java.util.HashMap<>();
+    days.collectAsList().forEach(r -> fiscal.put(r.getAs("date").toString(), r.getAs("fiscal_year") + "Q" + r.getAs("fiscal_quarter")));
+    org.assertj.core.api.Assertions.assertThat(fiscal).containsEntry("2026-01-31", "2026Q4").containsEntry("2026-02-01", "2027Q1")
+        .containsEntry("2026-05-01", "2027Q2").containsEntry("2026-12-31", "2027Q4");
+    var calendar = DimensionTransforms.dates(spark, java.time.LocalDate.parse("2026-01-01"), java.time.LocalDate.parse("2026-01-01"), 1)
+        .first();
+    org.assertj.core.api.Assertions.assertThat(calendar.<Integer>getAs("fiscal_year")).isEqualTo(2026);
+    org.assertj.core.api.Assertions.assertThat(calendar.<Integer>getAs("fiscal_quarter")).isEqualTo(1);
+  }
 }

@@ -279,8 +279,9 @@ public final class JobContext {
       commits.committed(jobName(), table + " " + how.kind().name().toLowerCase(Locale.ROOT));
       DeltaTables.Commit commit = DeltaTables.lastCommit(spark, path, spark.conf().get(COMMIT_METADATA, null));
       boolean merged = exists && !how.replacesContent();
+      // A replaceWhere rewrites the files it touches: their untouched rows count as output, but were not written by the job.
       long written = merged ? metric(commit, "numTargetRowsInserted") + metric(commit, "numTargetRowsUpdated")
-          + metric(commit, "numTargetRowsDeleted") : metric(commit, "numOutputRows");
+          + metric(commit, "numTargetRowsDeleted") : metric(commit, "numOutputRows") - metric(commit, "numCopiedRows");
       step.done("table", table, "rows", written, "version", commit.version());
       audit.published(commit.version());
       return new Published(written, commit.version(), commit.metrics());

@@ -1,0 +1,238 @@
+package io.profitos.lakehouse.gold;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.delta.tables.DeltaTable;
+import io.profitos.lakehouse.core.config.ConfigLoader;
+import io.profitos.lakehouse.core.config.LakehouseSettings;
+import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.JobRunner;
+import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.table.TableCatalog;
+import io.profitos.lakehouse.core.testing.SparkTestSession;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A partial rebuild of gold.fact_mrr_monthly always equals a full refresh, whatever changed: the
+ * segments configuration, an FX rate months back, or the workspace versions the keys come from.
+ * And the job, killed after any of its commits, is redone by the next run.
+ *
+ * <p>Hand-built silver tables, December 2025 to the run date 15 June 2026: w1 USD 1,200 a month
+ * (Mid-Market), w2 EUR 300 (SMB at about 1.1), w3 USD 150 from February, 2,000 from April.
+ */
+class GoldIncrementalIT {
+  private static final SparkSession spark = SparkTestSession.get();
+  private static final LocalDate RUN = LocalDate.of(2026, 6, 15);
+  private static final StructType ITEM = new StructType().add("price_id", "string").add("product_id", "string")
+      .add("unit_amount", DataTypes.createDecimalType(18, 6)).add("currency", "string").add("interval", "string")
+      .add("interval_count", "int").add("quantity", "long");
+  private static final StructType HISTORY = new StructType()
+      .add("subscription_id", "string").add("workspace_id", "string").add("customer_id", "string").add("status", "string")
+      .add("trial_end_at", "timestamp").add("ended_at", "timestamp").add("currency", "string")
+      .add("items", DataTypes.createArrayType(ITEM)).add("discount_percent_off", "double")
+      .add("discount_amount_off", DataTypes.createDecimalType(18, 6)).add("discount_duration", "string")
+      .add("discount_start_at", "timestamp").add("discount_end_at", "timestamp").add("is_deleted", "boolean")
+      .add("valid_from", "timestamp").add("valid_to", "timestamp");
+  private static final StructType WORKSPACE_HISTORY = StructType.fromDDL(
+      "workspace_id string, plan string, seats int, status string, valid_from timestamp, valid_to timestamp, is_current boolean, "
+          + "is_deleted boolean");
+
+  private static Timestamp ts(String iso) {
+    return iso == null ? null : Timestamp.from(java.time.Instant.parse(iso));
+  }
+
+  private static Row subscription(String id, String ws, String currency, double amount, String from, String to) {
+    Row item = RowFactory.create("p", "prod", BigDecimal.valueOf(amount).setScale(6), currency, "month", 1, 1L);
+    return RowFactory.create(id, ws, "c_" + ws, "active", null, null, currency, scala.collection.JavaConverters
+        .asScalaBuffer(List.of(item)).toSeq(), null, null, null, null, null, false, ts(from), ts(to));
+  }
+
+  private static Row version(String ws, String plan, int seats, String from, String to) {
+    return RowFactory.create(ws, plan, seats, "active", ts(from), ts(to), to == null, false);
+  }
+
+  private LakehouseSettings settings(Path warehouse, Map<String, String> conf) {
+    Map<String, String> all = new HashMap<>(conf);
+    all.put("lakehouse.landing", warehouse.resolveSibling("landing").toString());
+    all.put("lakehouse.warehouse", warehouse.toString());
+    return LakehouseSettings.from(ConfigLoader.load(Path.of("../conf"), "local", all), Path.of(".."));
+  }
+
+  private void write(TableCatalog catalog, String table, List<Row> rows, StructType schema) {
+    spark.createDataFrame(rows, schema).write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+        .save(catalog.location(table));
+  }
+
+  private List<Row> fx(double januaryRate) {
+    StructType schema = StructType.fromDDL("date date, currency string, usd_per_unit decimal(18,8), is_deleted boolean");
+    List<Row> rows = new ArrayList<>();
+    Object[][] eur = {{"2025-11-28", 1.05}, {"2025-12-31", 1.08}, {"2026-01-30", januaryRate}, {"2026-02-27", 1.12},
+        {"2026-03-31", 1.11}, {"2026-04-30", 1.10}, {"2026-05-29", 1.10}, {"2026-06-12", 1.10}};
+    for (Object[] r : eur) {
+      rows.add(RowFactory.create(Date.valueOf((String) r[0]), "EUR", BigDecimal.valueOf((Double) r[1]).setScale(8), false));
+    }
+    return rows;
+  }
+
+  private void silver(TableCatalog c) {
+    write(c, "silver.subscription_history", List.of(
+        subscription("s1", "w1", "USD", 1200, "2025-12-01T00:00:00Z", null),
+        subscription("s2", "w2", "EUR", 300, "2025-12-01T00:00:00Z", null),
+        subscription("s3", "w3", "USD", 150, "2026-02-03T00:00:00Z", "2026-04-02T00:00:00Z"),
+        subscription("s3", "w3", "USD", 2000, "2026-04-02T00:00:00Z", null)), HISTORY);
+    write(c, "silver.fx_rates", fx(1.10), StructType.fromDDL("date date, currency string, usd_per_unit decimal(18,8), is_deleted boolean"));
+    write(c, "silver.workspace_history", List.of(version("w1", "business", 10, "2025-11-20T00:00:00Z", null),
+        version("w2", "team", 3, "2025-11-21T00:00:00Z", null), version("w3", "team", 2, "2026-02-01T00:00:00Z", null)),
+        WORKSPACE_HISTORY);
+    write(c, "silver.workspaces", List.of(
+        RowFactory.create("w1", "One", "us", ts("2025-11-20T00:00:00Z")), RowFactory.create("w2", "Two", "eu", ts("2025-11-21T00:00:00Z")),
+        RowFactory.create("w3", "Three", "us", ts("2026-02-01T00:00:00Z"))),
+        StructType.fromDDL("workspace_id string, name string, region string, created_at timestamp"));
+  }
+
+  private JobRunner.Outcome run(LakehouseSettings s, boolean fullRefresh, JobContext.CommitListener listener, String... jobs) {
+    List<String> names = List.of(jobs);
+    List<LakehouseJob> selected = new GoldJobProvider().jobs(s).stream().filter(j -> names.contains(j.name())).toList();
+    JobContext ctx = new JobContext(spark, s, new TableCatalog(s.warehouse()), UUID.randomUUID().toString(), RUN, fullRefresh,
+        Clock.systemUTC()).withCommitListener(listener);
+    JobRunner.Outcome outcome = new JobRunner(ctx).run(selected);
+    assertThat(outcome.exitCode()).as(outcome.firstError()).isZero();
+    return outcome;
+  }
+
+  private JobRunner.Outcome run(LakehouseSettings s, boolean fullRefresh, String... jobs) {
+    return run(s, fullRefresh, JobContext.CommitListener.NONE, jobs);
+  }
+
+  private static final String[] MRR = {"gold.dim_date", "gold.dim_workspace", "gold.fact_mrr_monthly"};
+
+  private long version(TableCatalog c, String table) {
+    return DeltaTable.forPath(spark, c.location(table)).history(1).first().getLong(0);
+  }
+
+  private Dataset<Row> at(TableCatalog c, String table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(c.location(table));
+  }
+
+  /** Runs gold incrementally, then with --full-refresh: the two versions of the fact hold the same rows. */
+  private Dataset<Row> incrementalEqualsFull(LakehouseSettings s, TableCatalog c) {
+    run(s, false, MRR);
+    long incremental = version(c, "gold.fact_mrr_monthly");
+    run(s, true, "gold.fact_mrr_monthly");
+    Dataset<Row> a = at(c, "gold.fact_mrr_monthly", incremental);
+    Dataset<Row> b = at(c, "gold.fact_mrr_monthly", version(c, "gold.fact_mrr_monthly"));
+    assertThat(a.exceptAll(b).count()).as("incremental rows missing from the full refresh").isZero();
+    assertThat(b.exceptAll(a).count()).as("full-refresh rows missing from the incremental run").isZero();
+    return a;
+  }
+
+  private static Map<String, Row> byWorkspaceMonth(Dataset<Row> fact) {
+    Map<String, Row> m = new HashMap<>();
+    fact.collectAsList().forEach(r -> m.put(r.getString(r.fieldIndex("workspace_id")) + "@" + r.getDate(r.fieldIndex("month")), r));
+    return m;
+  }
+
+  @Test
+  void aPartialRebuildEqualsAFullRefreshWhateverChanged() throws Exception {
+    Path wh = Files.createTempDirectory("gold-incremental").resolve("warehouse");
+    LakehouseSettings s = settings(wh, Map.of());
+    TableCatalog c = new TableCatalog(s.warehouse());
+    silver(c);
+    run(s, false, MRR);
+    Map<String, Row> before = byWorkspaceMonth(spark.read().format("delta").load(c.location("gold.fact_mrr_monthly")));
+    assertThat(before.get("w1@2026-01-01").<String>getAs("segment")).isEqualTo("Mid-Market");
+    // gold.dim_date follows the data: the history starts in 2025, before any configured first day.
+    assertThat(spark.read().format("delta").load(c.location("gold.dim_date")).agg(org.apache.spark.sql.functions.min("date"))
+        .first().getDate(0)).isEqualTo(Date.valueOf("2025-01-01"));
+
+    // 1. New segment boundaries: every month's segment changes, not only the last two.
+    LakehouseSettings resegmented = settings(wh, Map.of("lakehouse.gold.segments.Mid-Market", "1500"));
+    Map<String, Row> segmented = byWorkspaceMonth(incrementalEqualsFull(resegmented, c));
+    assertThat(segmented.get("w1@2026-01-01").<String>getAs("segment")).isEqualTo("SMB");
+
+    // 2. Finance restates January's EUR rate in June: January's MRR changes, five months back.
+    write(c, "silver.fx_rates", fx(1.30), StructType.fromDDL("date date, currency string, usd_per_unit decimal(18,8), is_deleted boolean"));
+    Map<String, Row> restated = byWorkspaceMonth(incrementalEqualsFull(resegmented, c));
+    assertThat(restated.get("w2@2026-01-01").getDecimal(restated.get("w2@2026-01-01").fieldIndex("mrr_usd")))
+        .isEqualByComparingTo("390"); // 300 x 1.30
+    assertThat(before.get("w2@2026-01-01").getDecimal(before.get("w2@2026-01-01").fieldIndex("mrr_usd"))).isEqualByComparingTo("330");
+
+    // 3. A late workspace version (w1's seats from 10 February): dim_workspace re-keys February onwards.
+    write(c, "silver.workspace_history", List.of(version("w1", "business", 10, "2025-11-20T00:00:00Z", "2026-02-10T00:00:00Z"),
+        version("w1", "business", 25, "2026-02-10T00:00:00Z", null), version("w2", "team", 3, "2025-11-21T00:00:00Z", null),
+        version("w3", "team", 2, "2026-02-01T00:00:00Z", null)), WORKSPACE_HISTORY);
+    Map<String, Row> rekeyed = byWorkspaceMonth(incrementalEqualsFull(resegmented, c));
+    assertThat(rekeyed.get("w1@2026-02-01").<Long>getAs("workspace_key"))
+        .isNotEqualTo(before.get("w1@2026-02-01").<Long>getAs("workspace_key"));
+    assertThat(rekeyed.get("w1@2026-01-01").<Long>getAs("workspace_key")).isEqualTo(before.get("w1@2026-01-01").<Long>getAs("workspace_key"));
+  }
+
+  /** A run-time error stands in for the process being killed: nothing after the commit happens. */
+  static final class Killed extends Error {
+    Killed(String what) {
+      super("killed after " + what);
+    }
+  }
+
+  @Test
+  void aGoldJobKilledAfterAnyCommitIsRedoneByTheNextRun() throws Exception {
+    Path root = Files.createTempDirectory("gold-crash");
+    Path base = root.resolve("base");
+    LakehouseSettings s = settings(base, Map.of());
+    TableCatalog c = new TableCatalog(s.warehouse());
+    silver(c);
+    run(s, false, MRR);
+    // A restated March for w3 (its upgrade moved to 20 March) waits for the next run.
+    write(c, "silver.subscription_history", List.of(
+        subscription("s1", "w1", "USD", 1200, "2025-12-01T00:00:00Z", null),
+        subscription("s2", "w2", "EUR", 300, "2025-12-01T00:00:00Z", null),
+        subscription("s3", "w3", "USD", 150, "2026-02-03T00:00:00Z", "2026-03-20T00:00:00Z"),
+        subscription("s3", "w3", "USD", 2000, "2026-03-20T00:00:00Z", null)), HISTORY);
+    Path cleanDir = root.resolve("clean");
+    org.apache.commons.io.FileUtils.copyDirectory(base.toFile(), cleanDir.toFile());
+    LakehouseSettings clean = settings(cleanDir, Map.of());
+    List<String> commits = new ArrayList<>();
+    run(clean, false, (job, what) -> commits.add(what), "gold.fact_mrr_monthly");
+    assertThat(commits).containsExactly("gold.fact_mrr_monthly replace_where", "quality.check_results", "ops.job_runs");
+    Dataset<Row> expected = spark.read().format("delta").load(new TableCatalog(clean.warehouse()).location("gold.fact_mrr_monthly"));
+    assertThat(expected.where(col("workspace_id").equalTo("w3").and(col("month").equalTo(Date.valueOf("2026-03-01"))))
+        .first().<BigDecimal>getAs("mrr_usd")).isEqualByComparingTo("2000");
+    for (int k = 1; k <= commits.size(); k++) {
+      Path dir = root.resolve("killed" + k);
+      org.apache.commons.io.FileUtils.copyDirectory(base.toFile(), dir.toFile());
+      LakehouseSettings killed = settings(dir, Map.of());
+      int limit = k;
+      int[] n = {0};
+      assertThatThrownBy(() -> run(killed, false, (job, what) -> {
+        if (++n[0] == limit) {
+          throw new Killed(what);
+        }
+      }, "gold.fact_mrr_monthly")).isInstanceOf(Killed.class);
+      run(killed, false, "gold.fact_mrr_monthly");
+      Dataset<Row> after = spark.read().format("delta").load(new TableCatalog(killed.warehouse()).location("gold.fact_mrr_monthly"));
+      assertThat(after.exceptAll(expected).count()).as("after a kill at commit " + k).isZero();
+      assertThat(expected.exceptAll(after).count()).as("after a kill at commit " + k).isZero();
+    }
+  }
+}
