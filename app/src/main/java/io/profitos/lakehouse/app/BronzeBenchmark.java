@@ -2,9 +2,9 @@ package io.profitos.lakehouse.app;
 
 import com.typesafe.config.ConfigValueFactory;
 import io.delta.tables.DeltaTable;
-import io.profitos.lakehouse.app.demo.DemoDataGenerator;
-import io.profitos.lakehouse.app.demo.DemoManifest;
-import io.profitos.lakehouse.app.demo.DemoSpec;
+import io.profitos.lakehouse.demo.DemoDataGenerator;
+import io.profitos.lakehouse.demo.DemoManifest;
+import io.profitos.lakehouse.demo.DemoSpec;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.config.StreamSpec;
 import io.profitos.lakehouse.core.job.JobContext;

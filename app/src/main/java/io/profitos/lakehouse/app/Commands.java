@@ -1,9 +1,9 @@
 package io.profitos.lakehouse.app;
 
 import com.typesafe.config.Config;
-import io.profitos.lakehouse.app.demo.DemoDataGenerator;
-import io.profitos.lakehouse.app.demo.DemoManifest;
-import io.profitos.lakehouse.app.demo.DemoSpec;
+import io.profitos.lakehouse.demo.DemoDataGenerator;
+import io.profitos.lakehouse.demo.DemoManifest;
+import io.profitos.lakehouse.demo.DemoSpec;
 import io.profitos.lakehouse.core.LakehouseException;
 import io.profitos.lakehouse.core.table.TableName;
 import io.profitos.lakehouse.quality.ExpectationSuite;

@@ -1,7 +1,7 @@
 package io.profitos.lakehouse.app;
 
-import io.profitos.lakehouse.app.demo.DemoDataGenerator;
-import io.profitos.lakehouse.app.demo.DemoSpec;
+import io.profitos.lakehouse.demo.DemoDataGenerator;
+import io.profitos.lakehouse.demo.DemoSpec;
 import io.profitos.lakehouse.core.LakehouseException;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.job.JobContext;

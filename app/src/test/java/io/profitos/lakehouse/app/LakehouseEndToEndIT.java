@@ -5,9 +5,9 @@ import static org.apache.spark.sql.functions.size;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delta.tables.DeltaTable;
-import io.profitos.lakehouse.app.demo.DemoDataGenerator;
-import io.profitos.lakehouse.app.demo.DemoManifest;
-import io.profitos.lakehouse.app.demo.DemoSpec;
+import io.profitos.lakehouse.demo.DemoDataGenerator;
+import io.profitos.lakehouse.demo.DemoManifest;
+import io.profitos.lakehouse.demo.DemoSpec;
 import io.profitos.lakehouse.core.config.ConfigLoader;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.config.StreamSpec;

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.profitos.lakehouse.core.money.BillingPeriod;
+import io.profitos.lakehouse.core.money.BillingPeriodColumns;
 import io.profitos.lakehouse.core.money.Money;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -41,7 +42,7 @@ public final class MrrTransforms {
   private MrrTransforms() {}
 
   /** Exact intermediate money: amounts are rounded to cents only when published. */
-  static final DataType EXACT = BillingPeriod.EXACT;
+  static final DataType EXACT = BillingPeriodColumns.EXACT;
   /**
    * Published money: USD in decimal(18,6). Workspace MRR is rounded to it once, and every
    * movement and KPI amount is a sum of such values, so the movement identity holds exactly;
@@ -118,7 +119,7 @@ public final class MrrTransforms {
     Column paying = col("status").isin("active", "past_due")
         .and(col("trial_end_at").isNull().or(t.geq(col("trial_end_at"))))
         .and(col("ended_at").isNull().or(t.lt(col("ended_at"))));
-    Column gross = aggregate(col("items"), lit(0).cast(EXACT), (acc, x) -> acc.plus(BillingPeriod.monthly(
+    Column gross = aggregate(col("items"), lit(0).cast(EXACT), (acc, x) -> acc.plus(BillingPeriodColumns.monthly(
         x.getField("unit_amount").cast(DataTypes.createDecimalType(20, 6)).multiply(x.getField("quantity").cast(DataTypes.createDecimalType(10, 0))),
         x.getField("interval"), x.getField("interval_count"))).cast(EXACT));
     Column firstItem = org.apache.spark.sql.functions.element_at(col("items"), 1);
@@ -129,7 +130,7 @@ public final class MrrTransforms {
             col("_gross").multiply(lit(100).minus(col("discount_percent_off").cast(DataTypes.createDecimalType(9, 4))))
                 .divide(100))
         .when(inForce.and(col("discount_amount_off").isNotNull()),
-            greatest(lit(0).cast(EXACT), col("_gross").minus(BillingPeriod.monthly(col("discount_amount_off"),
+            greatest(lit(0).cast(EXACT), col("_gross").minus(BillingPeriodColumns.monthly(col("discount_amount_off"),
                 firstItem.getField("interval"), firstItem.getField("interval_count")))))
         .otherwise(col("_gross"));
     Dataset<Row> priced = atInstant

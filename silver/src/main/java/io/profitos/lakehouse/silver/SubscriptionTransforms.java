@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
 import io.profitos.lakehouse.core.money.BillingPeriod;
+import io.profitos.lakehouse.core.money.BillingPeriodColumns;
 import io.profitos.lakehouse.core.money.Money;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -82,7 +83,7 @@ public final class SubscriptionTransforms {
 
   /** Sum of unit_amount x quantity per month, each item normalised by its own billing period ({@link BillingPeriod}). */
   static Column monthlyAmount(Column items) {
-    return aggregate(items, lit(0).cast(MONEY), (acc, x) -> acc.plus(BillingPeriod.monthly(
+    return aggregate(items, lit(0).cast(MONEY), (acc, x) -> acc.plus(BillingPeriodColumns.monthly(
         x.getField("unit_amount").multiply(x.getField("quantity")), x.getField("interval"), x.getField("interval_count"))).cast(MONEY));
   }
 
@@ -104,7 +105,7 @@ public final class SubscriptionTransforms {
     Column firstItem = element_at(col("items"), 1);
     Column discount = when(inForce.and(col("discount_percent_off").isNotNull()),
             col("monthly_amount").multiply(col("discount_percent_off").cast(DataTypes.createDecimalType(9, 4))).divide(100))
-        .when(inForce.and(col("discount_amount_off").isNotNull()), BillingPeriod.monthly(col("discount_amount_off"),
+        .when(inForce.and(col("discount_amount_off").isNotNull()), BillingPeriodColumns.monthly(col("discount_amount_off"),
             firstItem.getField("interval"), firstItem.getField("interval_count")))
         .otherwise(lit(0));
     return unique

@@ -30,7 +30,7 @@ class BillingPeriodTest {
     List<Row> rows = spark.sql("SELECT * FROM VALUES (CAST(12 AS DECIMAL(18,6)), 'week', 1), (CAST(3 AS DECIMAL(18,6)), 'day', 1), "
             + "(CAST(30 AS DECIMAL(18,6)), 'month', 3), (CAST(120 AS DECIMAL(18,6)), 'year', CAST(NULL AS INT)), "
             + "(CAST(5 AS DECIMAL(18,6)), 'fortnight', 1) AS t(amount, interval, n)")
-        .select(BillingPeriod.monthly(col("amount"), col("interval"), col("n")).as("m")).collectAsList();
+        .select(BillingPeriodColumns.monthly(col("amount"), col("interval"), col("n")).as("m")).collectAsList();
     assertThat(rows).extracting(r -> r.isNullAt(0) ? null : r.getDecimal(0).stripTrailingZeros().toPlainString())
         .containsExactly("52", "91.25", "10", "10", null);
   }

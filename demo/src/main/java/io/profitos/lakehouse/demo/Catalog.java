@@ -1,4 +1,4 @@
-package io.profitos.lakehouse.app.demo;
+package io.profitos.lakehouse.demo;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.profitos.lakehouse.core.money.BillingPeriod;
@@ -135,10 +135,10 @@ final class Catalog {
     long mid = Math.max(1, (cal.asOf.toEpochDay() - cal.backfillDate.toEpochDay()) / 2);
     this.priceChange2 = DemoCalendar.daySec(cal.backfillDate.plusDays(mid)) + 16 * 3600 + 7 * 60;
     long[][] amounts = {
-        // month, year, quarter (enterprise and add-on only) per plan, per currency usd/eur/gbp
+        // month, year, quarter (business, enterprise and add-on) per plan, per currency usd/eur/gbp
         // (Team also bills weekly and daily: see WEEKLY_TEAM and DAILY_TEAM)
         {1200, 12000, 0, 1100, 11000, 0, 1000, 9600, 0},
-        {2500, 24000, 0, 2300, 22800, 0, 2000, 19200, 0},
+        {2500, 24000, 7200, 2300, 22800, 6600, 2000, 19200, 5700},
         {6000, 60000, 17100, 5500, 55200, 15600, 4800, 48000, 13500},
         {50000, 540000, 144000, 46000, 496800, 131100, 40000, 432000, 114000}};
     int n = 0;

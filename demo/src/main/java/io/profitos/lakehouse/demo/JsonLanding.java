@@ -1,7 +1,7 @@
-package io.profitos.lakehouse.app.demo;
+package io.profitos.lakehouse.demo;
 
-import io.profitos.lakehouse.app.demo.DemoManifest.Counter;
-import io.profitos.lakehouse.app.demo.LandingOutput.OutFile;
+import io.profitos.lakehouse.demo.DemoManifest.Counter;
+import io.profitos.lakehouse.demo.LandingOutput.OutFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.profitos.lakehouse.app.demo;
+package io.profitos.lakehouse.demo;
 
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -50,6 +50,7 @@ final class Business {
   long workspaces;
   /** New subscriptions billed weekly and daily, and annual ones with an amount-off coupon, so far. */
   int weeklySubs;
+  int quarterlySubs;
   int dailySubs;
   int annualAmountOff;
 

@@ -1,10 +1,13 @@
-package io.profitos.lakehouse.app.demo;
+package io.profitos.lakehouse.demo;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.profitos.lakehouse.app.demo.Catalog.Coupon;
-import io.profitos.lakehouse.core.money.BillingPeriod;
-import io.profitos.lakehouse.app.demo.Catalog.Plan;
-import io.profitos.lakehouse.app.demo.Catalog.Price;
+import io.profitos.lakehouse.demo.Billing.Discount;
+import io.profitos.lakehouse.demo.Billing.Invoice;
+import io.profitos.lakehouse.demo.Billing.Item;
+import io.profitos.lakehouse.demo.Billing.Sub;
+import io.profitos.lakehouse.demo.Catalog.Coupon;
+import io.profitos.lakehouse.demo.Catalog.Plan;
+import io.profitos.lakehouse.demo.Catalog.Price;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -21,8 +24,9 @@ import java.util.SplittableRandom;
  * One workspace's life as a discrete-event simulation on its own random stream: users joining and
  * leaving, engagement drifting, support tickets, a Stripe customer and subscriptions (trial,
  * renewals, past-due episodes, seat and plan changes with prorations, coupons, pauses, cancels,
- * reactivation), the Salesforce account of a sales-led workspace, and the month-end MRR truth.
- * Every change is emitted as a new version of the whole source record.
+ * reactivation) and the Salesforce account of a sales-led workspace. Every change is written as a
+ * new version of the whole source record by {@link SourceRecords}; the month-end MRR truth comes
+ * from {@link MrrTruth} over the simulation's own state.
  */
 final class WorkspaceSim {
   private static final int WEEK = 0;
@@ -88,123 +92,50 @@ final class WorkspaceSim {
     }
   }
 
-  private static final class Item {
-    String id;
-    Price price;
-    int quantity;
-  }
-
-  private static final class Discount {
-    Coupon coupon;
-    long start;
-    Long end;
-    int serial;
-  }
-
-  private static final class Sub {
-    String id;
-    int serial;
-    String currency;
-    long created;
-    Long trialStart;
-    Long trialEnd;
-    long periodStart;
-    long periodEnd;
-    boolean cancelAtPeriodEnd;
-    Long cancelAt;
-    Long canceledAt;
-    Long endedAt;
-    String status;
-    final List<Item> items = new ArrayList<>();
-    Discount discount;
-    long updated = Long.MIN_VALUE;
-    int token;
-    boolean firstInvoiceDone;
-    int pendingSeats = -1;
-    Plan pendingPlan;
-    boolean pendingAnnual;
-    Invoice openInvoice;
-    int discountSerial;
-
-    Item main() {
-      return items.get(0);
-    }
-
-    boolean isMonthly() {
-      return main().price.isMonthly();
-    }
-
-    long periodEnd(long start) {
-      return main().price.periodEnd(start);
-    }
-
-    boolean paidState() {
-      return "active".equals(status) || "past_due".equals(status);
-    }
-  }
-
-  private static final class Invoice {
-    String id;
-    String subId;
-    String reason;
-    long created;
-    long periodStart;
-    long periodEnd;
-    final List<long[]> lines = new ArrayList<>(); // amount, start, end, proration(0/1), quantity, discount
-    final List<String> linePrices = new ArrayList<>();
-    long subtotal;
-    long discount;
-    long amountDue;
-    String status;
-    int attempts;
-    Long paidAt;
-    long updated = Long.MIN_VALUE;
-    int negativeOrAbsurd;
-    String currency;
-  }
-
-  private final Business b;
-  private final Business.WsPlan p;
-  private final int index;
+  final Business b;
+  final Business.WsPlan p;
+  final int index;
   private final SplittableRandom r;
   private final PriorityQueue<Ev> queue = new PriorityQueue<>((x, y) -> x.t != y.t ? Long.compare(x.t, y.t)
       : Long.compare(x.seq, y.seq));
   private long seq;
 
-  private final String workspaceId;
-  private final Catalog.Country country;
-  private final String currency;
-  private final Sales.Company company;
-  private String plan;
-  private int seats;
-  private boolean cancelled;
-  private Long cancelledAt;
+  final String workspaceId;
+  final Catalog.Country country;
+  final String currency;
+  final Sales.Company company;
+  String plan;
+  int seats;
+  boolean cancelled;
+  Long cancelledAt;
   private boolean deleted;
-  private long wsUpdated = Long.MIN_VALUE;
-  private final boolean nullRegion;
+  long wsUpdated = Long.MIN_VALUE;
+  final boolean nullRegion;
   private double engagement;
   private double health;
   private final double pain;
   private long lastBlocked = Long.MIN_VALUE;
-  private final List<User> users = new ArrayList<>();
+  final List<User> users = new ArrayList<>();
   private int alive;
   private int featureCount;
   private final byte[] features;
   private float[] eventEngagement;
 
-  private String customerId;
-  private long customerCreated;
-  private long customerUpdated = Long.MIN_VALUE;
-  private boolean customerDeleted;
-  private String paymentMethod;
-  private final boolean nullCustomerName;
-  private Sub sub;
+  String customerId;
+  long customerCreated;
+  long customerUpdated = Long.MIN_VALUE;
+  boolean customerDeleted;
+  String paymentMethod;
+  final boolean nullCustomerName;
+  Sub sub;
   private Sub lastSub;
   private Sales.Account account;
   private long paidSince = Long.MAX_VALUE;
   private final List<long[]> tickets = new ArrayList<>(); // time, kind (0 rated good,1 rated bad,2 urgent)
   private boolean forcedCritical;
   private boolean forcedFuture;
+
+  private final SourceRecords records = new SourceRecords(this);
 
   WorkspaceSim(Business b, Business.WsPlan p, int index) {
     this.b = b;
@@ -538,6 +469,10 @@ final class WorkspaceSim {
         interval = "year";
       } else if (u < tier.yearly + tier.quarterly) {
         count = 3;
+      } else if (planChoice == Plan.BUSINESS && b.quarterlySubs == 0) {
+        // The first Business subscription bills every three months (enterprise tiers also choose quarterly).
+        count = 3;
+        b.quarterlySubs++;
       } else if (tier == Tier.SELF_SERVE && (b.weeklySubs == 0 || u >= 1 - WEEKLY_SHARE)) {
         // Some self-serve teams pay by the week or by the day; the first new ones always do, so
         // every scale has both cadences (the truth test covers every billing interval).
@@ -960,55 +895,14 @@ final class WorkspaceSim {
     }
   }
 
-  // ------------------------------------------------------------------------------------------
-  // MRR (METRICS.md): paying = active or past_due, after trial_end, before ended_at; items
-  // normalised to a month; percent_off / amount_off in force (never a once coupon); USD at the
-  // given date's rate; minor units / 100.
-
+  /** The workspace's MRR in USD at {@code t}, at {@code fxDate}'s rate ({@link MrrTruth}). */
   private BigDecimal mrrUsd(long t, LocalDate fxDate) {
-    if (sub == null) {
-      return BigDecimal.ZERO;
-    }
-    BigDecimal cents = mrrCurrencyCents(sub, t);
-    if (cents.signum() == 0) {
-      return BigDecimal.ZERO;
-    }
-    return cents.multiply(b.fx.rate(sub.currency, fxDate)).divide(HUNDRED, MC);
-  }
-
-  private static boolean paying(Sub s, long t) {
-    return s.paidState() && (s.trialEnd == null || t >= s.trialEnd) && (s.endedAt == null || t < s.endedAt);
-  }
-
-  private static BigDecimal mrrCurrencyCents(Sub s, long t) {
-    if (!paying(s, t)) {
-      return BigDecimal.ZERO;
-    }
-    return grossThenDiscount(s, t);
-  }
-
-  private static BigDecimal grossThenDiscount(Sub s, long t) {
-    BigDecimal sum = BigDecimal.ZERO;
-    for (Item it : s.items) {
-      sum = sum.add(BillingPeriod.monthly(BigDecimal.valueOf(it.price.unitAmount() * it.quantity), it.price.interval(),
-          it.price.intervalCount()));
-    }
-    Discount d = s.discount;
-    if (d != null && !d.coupon.once() && t >= d.start && (d.end == null || t < d.end)) {
-      if (d.coupon.percentOff() != null) {
-        sum = sum.multiply(HUNDRED.subtract(d.coupon.percentOff())).divide(HUNDRED, MC);
-      } else if (d.coupon.amountOff() != null) {
-        // An amount_off comes off every invoice: per billing period of the main item, normalised like a price.
-        sum = sum.subtract(BillingPeriod.monthly(BigDecimal.valueOf(d.coupon.amountOff()), s.main().price.interval(),
-            s.main().price.intervalCount())).max(BigDecimal.ZERO);
-      }
-    }
-    return sum;
+    return sub == null ? BigDecimal.ZERO : MrrTruth.usd(sub, t, b.fx.rate(sub.currency, fxDate));
   }
 
   /** Monthly amount in the subscription's currency (major units), ignoring status: for deal sizes. */
   private static BigDecimal mrrCurrency(Sub s, long t) {
-    return grossThenDiscount(s, t).divide(HUNDRED, MC);
+    return MrrTruth.monthlyCents(s, t).divide(HUNDRED, MC);
   }
 
   private BigDecimal arr(Sub s, long t) {
@@ -1296,227 +1190,27 @@ final class WorkspaceSim {
   // record versions
 
   private void wsVersion(long t) {
-    wsVersion(t, null);
+    records.workspace(t, null);
   }
 
   private void wsVersion(long t, Long deletedAt) {
-    long stamp = Math.max(t, wsUpdated + 1);
-    wsUpdated = stamp;
-    try {
-      JsonGenerator g = b.json.begin();
-      g.writeStringField("workspace_id", workspaceId);
-      g.writeStringField("name", company.name());
-      g.writeStringField("plan", plan);
-      g.writeStringField("status", cancelled ? "cancelled" : "active");
-      g.writeNumberField("seats", seats);
-      g.writeStringField("owner_user_id", users.get(0).id);
-      JsonBytes.str(g, "region", nullRegion ? null : country.productRegion());
-      g.writeStringField("created_at", DemoCalendar.laLocal(p.createdSec()));
-      JsonBytes.str(g, "cancelled_at", cancelledAt == null ? null : DemoCalendar.laLocal(cancelledAt));
-      g.writeStringField("updated_at", DemoCalendar.laLocal(stamp));
-      g.writeStringField("_ab_cdc_updated_at", DemoCalendar.isoUtcMillis(stamp * 1000));
-      JsonBytes.str(g, "_ab_cdc_deleted_at", deletedAt == null ? null : DemoCalendar.isoUtcMillis(deletedAt * 1000));
-      Rec rec = new Rec(LandingStream.PRODUCT_WORKSPACES, workspaceId, stamp, b.json.end());
-      rec.unknownEnums = (byte) ("starter".equals(plan) ? 1 : 0);
-      rec.nulls = (byte) (nullRegion ? 1 : 0);
-      b.sink.emit(rec);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    records.workspace(t, deletedAt);
   }
 
   private void userVersion(User u, long t) {
-    try {
-      JsonGenerator g = b.json.begin();
-      g.writeStringField("user_id", u.id);
-      g.writeStringField("workspace_id", workspaceId);
-      g.writeStringField("email", u.email);
-      g.writeStringField("full_name", u.name);
-      JsonBytes.str(g, "ip_address", u.nullIp ? null : ip(b.seed, u.n));
-      g.writeStringField("role", u.role);
-      g.writeStringField("created_at", DemoCalendar.laLocal(u.created));
-      g.writeStringField("_ab_cdc_updated_at", DemoCalendar.isoUtcMillis(t * 1000));
-      JsonBytes.str(g, "_ab_cdc_deleted_at", u.deleted == Long.MAX_VALUE ? null
-          : DemoCalendar.isoUtcMillis(u.deleted * 1000));
-      Rec rec = new Rec(LandingStream.PRODUCT_USERS, u.id, t, b.json.end());
-      rec.nulls = (byte) (u.nullIp ? 1 : 0);
-      b.sink.emit(rec);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    records.user(u, t);
   }
 
   private void customerVersion(long t) {
-    long stamp = Math.max(t, customerUpdated + 1);
-    customerUpdated = stamp;
-    try {
-      JsonGenerator g = b.json.begin();
-      g.writeStringField("id", customerId);
-      g.writeStringField("object", "customer");
-      g.writeStringField("email", users.get(0).email);
-      JsonBytes.str(g, "name", nullCustomerName ? null : company.name());
-      g.writeNumberField("created", customerCreated);
-      g.writeStringField("currency", currency);
-      g.writeBooleanField("deleted", customerDeleted);
-      g.writeObjectFieldStart("metadata");
-      g.writeStringField("workspace_id", workspaceId);
-      g.writeEndObject();
-      g.writeObjectFieldStart("invoice_settings");
-      g.writeStringField("default_payment_method", paymentMethod);
-      g.writeEndObject();
-      g.writeObjectFieldStart("address");
-      g.writeStringField("country", country.code());
-      g.writeEndObject();
-      boolean drift = stamp >= b.customerDriftSec;
-      if (drift) {
-        g.writeStringField("tax_exempt", "eur".equals(currency) && index % 7 == 0 ? "reverse" : "none");
-      }
-      g.writeNumberField("updated", stamp);
-      Rec rec = new Rec(LandingStream.STRIPE_CUSTOMERS, customerId, stamp, b.json.end());
-      rec.nulls = (byte) (nullCustomerName ? 1 : 0);
-      rec.driftMask = (byte) (drift ? 1 : 0);
-      b.sink.emit(rec);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    records.customer(t);
   }
 
   private void subVersion(long t, boolean relevant) {
-    Sub s = sub;
-    long stamp = Math.max(t, s.updated + 1);
-    s.updated = stamp;
-    try {
-      JsonGenerator g = b.json.begin();
-      g.writeStringField("id", s.id);
-      g.writeStringField("object", "subscription");
-      g.writeStringField("customer", customerId);
-      g.writeStringField("status", s.status);
-      g.writeNumberField("created", s.created);
-      g.writeNumberField("start_date", s.created);
-      JsonBytes.num(g, "trial_start", s.trialStart);
-      JsonBytes.num(g, "trial_end", s.trialEnd);
-      g.writeNumberField("current_period_start", s.periodStart);
-      g.writeNumberField("current_period_end", s.periodEnd);
-      g.writeBooleanField("cancel_at_period_end", s.cancelAtPeriodEnd);
-      JsonBytes.num(g, "cancel_at", s.cancelAt);
-      JsonBytes.num(g, "canceled_at", s.canceledAt);
-      JsonBytes.num(g, "ended_at", s.endedAt);
-      g.writeStringField("currency", s.currency);
-      g.writeStringField("collection_method", "charge_automatically");
-      g.writeObjectFieldStart("items");
-      g.writeStringField("object", "list");
-      g.writeArrayFieldStart("data");
-      for (Item it : s.items) {
-        g.writeStartObject();
-        g.writeStringField("id", it.id);
-        g.writeStringField("object", "subscription_item");
-        g.writeObjectFieldStart("price");
-        Catalog.writePriceObject(g, it.price);
-        g.writeEndObject();
-        g.writeNumberField("quantity", it.quantity);
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-      if (s.discount == null) {
-        g.writeNullField("discount");
-      } else {
-        g.writeObjectFieldStart("discount");
-        g.writeStringField("id", "di_" + s.id.substring(4) + "_" + s.discount.serial);
-        Catalog.writeCoupon(g, s.discount.coupon);
-        g.writeNumberField("start", s.discount.start);
-        JsonBytes.num(g, "end", s.discount.end);
-        g.writeStringField("subscription", s.id);
-        g.writeEndObject();
-      }
-      g.writeObjectFieldStart("metadata");
-      g.writeStringField("workspace_id", workspaceId);
-      g.writeEndObject();
-      g.writeNumberField("updated", stamp);
-      Rec rec = new Rec(LandingStream.STRIPE_SUBSCRIPTIONS, s.id, stamp, b.json.end());
-      rec.mrrRelevant = relevant;
-      rec.unknownEnums = (byte) ("paused".equals(s.status) ? 1 : 0);
-      b.sink.emit(rec);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    records.subscription(t, relevant);
   }
 
   private void invoiceVersion(Invoice inv, long t) {
-    long stamp = Math.max(t, inv.updated + 1);
-    inv.updated = stamp;
-    try {
-      JsonGenerator g = b.json.begin();
-      g.writeStringField("id", inv.id);
-      g.writeStringField("object", "invoice");
-      g.writeStringField("customer", customerId);
-      JsonBytes.str(g, "subscription", inv.subId);
-      g.writeStringField("status", inv.status);
-      g.writeNumberField("amount_due", inv.amountDue);
-      long paid = "paid".equals(inv.status) ? inv.amountDue : 0;
-      g.writeNumberField("amount_paid", paid);
-      g.writeNumberField("amount_remaining", "paid".equals(inv.status) || "void".equals(inv.status) ? 0
-          : inv.amountDue);
-      g.writeNumberField("subtotal", inv.subtotal);
-      g.writeNumberField("total", inv.amountDue);
-      g.writeArrayFieldStart("total_discount_amounts");
-      if (inv.discount != 0) {
-        g.writeStartObject();
-        g.writeNumberField("amount", inv.discount);
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeStringField("currency", inv.currency);
-      g.writeNumberField("created", inv.created);
-      g.writeNumberField("period_start", inv.periodStart);
-      g.writeNumberField("period_end", inv.periodEnd);
-      g.writeStringField("billing_reason", inv.reason);
-      g.writeNumberField("attempt_count", inv.attempts);
-      g.writeBooleanField("paid", "paid".equals(inv.status));
-      g.writeObjectFieldStart("status_transitions");
-      JsonBytes.num(g, "paid_at", inv.paidAt);
-      g.writeEndObject();
-      g.writeObjectFieldStart("lines");
-      g.writeStringField("object", "list");
-      g.writeArrayFieldStart("data");
-      for (int i = 0; i < inv.lines.size(); i++) {
-        long[] l = inv.lines.get(i);
-        g.writeStartObject();
-        g.writeStringField("id", "il_" + inv.id.substring(3) + "_" + i);
-        g.writeNumberField("amount", l[0]);
-        g.writeStringField("currency", inv.currency);
-        g.writeObjectFieldStart("period");
-        g.writeNumberField("start", l[1]);
-        g.writeNumberField("end", l[2]);
-        g.writeEndObject();
-        g.writeBooleanField("proration", l[3] == 1);
-        g.writeNumberField("quantity", l[4]);
-        String priceId = inv.linePrices.get(i);
-        if (priceId == null) {
-          g.writeNullField("price");
-        } else {
-          g.writeObjectFieldStart("price");
-          g.writeStringField("id", priceId);
-          g.writeEndObject();
-        }
-        g.writeArrayFieldStart("discount_amounts");
-        if (l[5] != 0) {
-          g.writeStartObject();
-          g.writeNumberField("amount", l[5]);
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-      g.writeNumberField("updated", stamp);
-      Rec rec = new Rec(LandingStream.STRIPE_INVOICES, inv.id, stamp, b.json.end());
-      rec.negativeOrAbsurd = (byte) inv.negativeOrAbsurd;
-      b.sink.emit(rec);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    records.invoice(inv, t);
   }
 
   // ------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-package io.profitos.lakehouse.app.demo;
+package io.profitos.lakehouse.demo;
 
-import io.profitos.lakehouse.app.demo.DemoManifest.Counter;
+import io.profitos.lakehouse.demo.DemoManifest.Counter;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.FilterOutputStream;

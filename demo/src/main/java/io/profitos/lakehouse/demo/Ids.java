@@ -1,4 +1,4 @@
-package io.profitos.lakehouse.app.demo;
+package io.profitos.lakehouse.demo;
 
 import java.util.SplittableRandom;
 

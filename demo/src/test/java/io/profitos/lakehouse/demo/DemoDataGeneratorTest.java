@@ -1,4 +1,4 @@
-package io.profitos.lakehouse.app.demo;
+package io.profitos.lakehouse.demo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -181,6 +181,8 @@ class DemoDataGeneratorTest {
     }
     long t = LocalDate.of(2026, 11, 21).atStartOfDay().toEpochSecond(ZoneOffset.UTC) - 1;
     Map<String, BigDecimal> byWorkspace = new TreeMap<>();
+    java.util.Set<String> intervals = new java.util.TreeSet<>();
+    java.util.Set<String> amountOffCadences = new java.util.TreeSet<>();
     for (TreeMap<Long, JsonNode> v : versions.values()) {
       Map.Entry<Long, JsonNode> e = v.floorEntry(t);
       if (e == null) {
@@ -197,10 +199,7 @@ class DemoDataGeneratorTest {
       BigDecimal cents = BigDecimal.ZERO;
       for (JsonNode item : s.get("items").get("data")) {
         JsonNode price = item.get("price");
-        int months = (price.get("recurring").get("interval").asText().equals("year") ? 12 : 1)
-            * price.get("recurring").get("interval_count").asInt();
-        cents = cents.add(BigDecimal.valueOf(price.get("unit_amount").asLong() * item.get("quantity").asLong())
-            .divide(BigDecimal.valueOf(months), MathContext.DECIMAL128));
+        cents = cents.add(perMonth(price.get("recurring"), price.get("unit_amount").asLong() * item.get("quantity").asLong()));
       }
       JsonNode d = s.get("discount");
       if (!d.isNull() && !d.get("coupon").get("duration").asText().equals("once") && t >= d.get("start").asLong()
@@ -210,7 +209,9 @@ class DemoDataGeneratorTest {
           cents = cents.multiply(BigDecimal.valueOf(100).subtract(c.get("percent_off").decimalValue()))
               .divide(BigDecimal.valueOf(100), MathContext.DECIMAL128);
         } else {
-          cents = cents.subtract(BigDecimal.valueOf(c.get("amount_off").asLong())).max(BigDecimal.ZERO);
+          // amount_off comes off every invoice: one billing period of the first item.
+          JsonNode recurring = s.get("items").get("data").get(0).get("price").get("recurring");
+          cents = cents.subtract(perMonth(recurring, c.get("amount_off").asLong())).max(BigDecimal.ZERO);
         }
       }
       BigDecimal usd = cents.multiply(fx.get(s.get("currency").asText())).divide(BigDecimal.valueOf(100),
@@ -222,6 +223,35 @@ class DemoDataGeneratorTest {
     assertEquals(manifest.truth().mrrUsdAtAsOf(), total);
     assertEquals(manifest.truth().payingWorkspacesAtAsOf(), byWorkspace.values().stream().filter(x -> x.signum() > 0)
         .count());
+    // The history holds paying subscriptions on every billing interval Stripe has, and amount-off coupons on annual
+    // plans, so the truth the end-to-end test compares month by month covers them.
+    for (TreeMap<Long, JsonNode> v : versions.values()) {
+      for (JsonNode s : v.values()) {
+        if (!s.get("status").asText().equals("active")) {
+          continue;
+        }
+        JsonNode recurring = s.get("items").get("data").get(0).get("price").get("recurring");
+        intervals.add(recurring.get("interval").asText() + "/" + recurring.get("interval_count").asInt());
+        if (!s.get("discount").isNull() && !s.get("discount").get("coupon").get("amount_off").isNull()) {
+          amountOffCadences.add(recurring.get("interval").asText());
+        }
+      }
+    }
+    assertTrue(intervals.containsAll(List.of("day/1", "week/1", "month/1", "month/3", "year/1")), intervals.toString());
+    assertTrue(amountOffCadences.contains("year"), amountOffCadences.toString());
+  }
+
+  /** A Stripe amount per billing period as a monthly amount, read from METRICS.md: week x 52 / 12, day x 365 / 12, year / 12, / count. */
+  private static BigDecimal perMonth(JsonNode recurring, long amount) {
+    int perYear = switch (recurring.get("interval").asText()) {
+      case "day" -> 365;
+      case "week" -> 52;
+      case "month" -> 12;
+      case "year" -> 1;
+      default -> throw new AssertionError(recurring.toString());
+    };
+    return BigDecimal.valueOf(amount).multiply(BigDecimal.valueOf(perYear))
+        .divide(BigDecimal.valueOf(12L * recurring.get("interval_count").asInt()), MathContext.DECIMAL128);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.profitos.lakehouse.app.demo;
+package io.profitos.lakehouse.demo;
 
 /**
  * One version of one source record, already serialised (the {@code _airbyte_data} object or the

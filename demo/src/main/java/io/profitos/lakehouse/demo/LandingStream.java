@@ -1,4 +1,4 @@
-package io.profitos.lakehouse.app.demo;
+package io.profitos.lakehouse.demo;
 
 /** The streams of LANDING.md: folder names, format, sync mode and the primary key bronze checks. */
 enum LandingStream {
