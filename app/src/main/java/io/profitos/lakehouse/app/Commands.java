@@ -1,9 +1,6 @@
 package io.profitos.lakehouse.app;
 
 import com.typesafe.config.Config;
-import io.profitos.lakehouse.demo.DemoDataGenerator;
-import io.profitos.lakehouse.demo.DemoManifest;
-import io.profitos.lakehouse.demo.DemoSpec;
 import io.profitos.lakehouse.core.LakehouseException;
 import io.profitos.lakehouse.core.table.TableName;
 import io.profitos.lakehouse.quality.ExpectationSuite;
@@ -51,13 +48,32 @@ final class Commands {
       }
       case "jobs" -> jobs(CliArgs.parse(args, COMMON, Set.of()), out);
       case "run" -> run(CliArgs.parse(args, union(COMMON, Set.of("run-date")), Set.of("full-refresh")), out);
-      case "demo-data" -> demoData(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "out", "as-of", "from", "through")), Set.of()), out);
-      case "demo" -> demo(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "run-date")), Set.of()), out);
-      case "bench" -> bench(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "work", "repeat")), Set.of()), out);
+      case "demo-data" -> {
+        requireDemoModule();
+        yield DemoCommands.demoData(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "out", "as-of", "from", "through")), Set.of()), out);
+      }
+      case "demo" -> {
+        requireDemoModule();
+        yield DemoCommands.demo(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "run-date")), Set.of()), out);
+      }
+      case "bench" -> {
+        requireDemoModule();
+        yield DemoCommands.bench(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "work", "repeat")), Set.of()), out);
+      }
       case "quality" -> quality(CliArgs.parse(args, union(COMMON, Set.of("suite", "table", "path", "format", "run-date", "out", "days")),
           Set.of()), out);
       default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, demo-data, demo, bench, quality. See 'lakehouse --help'.");
     };
+  }
+
+  /** The demo generator is left out of the spark-submit jar: say so instead of failing on a missing class. */
+  private static void requireDemoModule() {
+    try {
+      Class.forName("io.profitos.lakehouse.demo.DemoDataGenerator", false, Commands.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw LakehouseException.usage("The demo generator is not part of this jar (the spark-submit jar leaves it out): run "
+          + "'bin/lakehouse demo' or 'bin/lakehouse demo-data' from a checkout, then upload the landing zone.");
+    }
   }
 
   private static int jobs(CliArgs a, PrintStream out) {
@@ -88,75 +104,6 @@ final class Commands {
     LocalDate runDate = runDate(a);
     List<LakehouseJob> jobs = JobRegistry.discover(settings).resolve(a.positional.get(0));
     return runJobs(settings, "lakehouse run " + a.positional.get(0), jobs, runDate, a.flag("full-refresh"), out);
-  }
-
-  private static int demoData(CliArgs a, PrintStream out) {
-    if (a.help) {
-      out.print(Help.DEMO_DATA);
-      return 0;
-    }
-    noPositional(a);
-    LakehouseSettings settings = settings(a);
-    DemoSpec spec = demoSpec(a, settings, a.options.containsKey("out") ? Path.of(a.option("out", null)) : localPath(settings.landing(), "lakehouse.landing"));
-    DemoManifest manifest = generate(spec, out);
-    out.printf(Locale.ROOT, "Landing zone written to %s (%d streams, %d files, %,d records, MRR at %s: $%,.2f).%n",
-        spec.out().toAbsolutePath(), manifest.streams().size(),
-        manifest.streams().values().stream().mapToLong(DemoManifest.StreamStats::files).sum(),
-        manifest.streams().values().stream().mapToLong(DemoManifest.StreamStats::bronzeRows).sum(),
-        manifest.asOf(), manifest.truth().mrrUsdAtAsOf());
-    return 0;
-  }
-
-  private static int demo(CliArgs a, PrintStream out) {
-    if (a.help) {
-      out.print(Help.DEMO);
-      return 0;
-    }
-    noPositional(a);
-    LakehouseSettings settings = settings(a);
-    Path landing = localPath(settings.landing(), "lakehouse.landing");
-    if (!Files.exists(landing.resolve(DemoManifest.FILE_NAME))) {
-      out.println("No landing zone at " + landing + ": generating the demo landing zone first.");
-      generate(demoSpec(a, settings, landing), out);
-    } else {
-      out.println("Using the landing zone at " + landing + " (delete it to generate a new one).");
-    }
-    JobRegistry registry = JobRegistry.discover(settings);
-    List<LakehouseJob> jobs = registry.all();
-    out.println("Running " + jobs.size() + " jobs of the layers " + String.join(", ", registry.layers()) + " ...");
-    LocalDate runDate = runDate(a);
-    return runJobs(settings, "lakehouse demo", jobs, runDate, false, out);
-  }
-
-  private static int bench(CliArgs a, PrintStream out) {
-    if (a.help) {
-      out.print(Help.BENCH);
-      return 0;
-    }
-    if (a.positional.size() != 1 || !List.of("bronze", "silver", "gold").contains(a.positional.get(0))) {
-      throw LakehouseException.usage("'lakehouse bench' takes a layer with a benchmark: bronze, silver or gold. See 'lakehouse bench --help'.");
-    }
-    String layer = a.positional.get(0);
-    if (layer.equals("gold")) {
-      List<Double> scales = new java.util.ArrayList<>();
-      for (String part : a.option("scale", "1").split(",")) {
-        scales.add(parseDouble(part.trim(), "--scale"));
-      }
-      LakehouseSettings gs = settings(a);
-      long gseed = parseLong(a.option("seed", String.valueOf(gs.config().getLong("lakehouse.demo.seed"))), "--seed");
-      Path gwork = a.options.containsKey("work") ? Path.of(a.option("work", null))
-          : localPath(gs.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
-      return withSpark(gs, "lakehouse bench gold", spark -> new GoldBenchmark(spark, gs, gwork, scales, gseed, out).run());
-    }
-    LakehouseSettings settings = settings(a);
-    double scale = parseDouble(a.option("scale", "1"), "--scale");
-    long seed = parseLong(a.option("seed", String.valueOf(settings.config().getLong("lakehouse.demo.seed"))), "--seed");
-    int repeat = (int) parseLong(a.option("repeat", "2"), "--repeat");
-    Path work = a.options.containsKey("work") ? Path.of(a.option("work", null))
-        : localPath(settings.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
-    return withSpark(settings, "lakehouse bench " + layer, spark -> layer.equals("bronze")
-        ? new BronzeBenchmark(spark, settings, work, scale, seed, repeat, out).run()
-        : new SilverBenchmark(spark, settings, work, scale, seed, out).run());
   }
 
   private static int quality(CliArgs a, PrintStream out) {
@@ -224,7 +171,7 @@ final class Commands {
     }
   }
 
-  private static void writeOut(CliArgs a, String text) {
+  static void writeOut(CliArgs a, String text) {
     String file = a.option("out", null);
     if (file != null) {
       try {
@@ -269,40 +216,12 @@ final class Commands {
     return outcome.exitCode();
   }
 
-  private static <T> T withSpark(LakehouseSettings settings, String appName, java.util.function.Function<SparkSession, T> body) {
+  static <T> T withSpark(LakehouseSettings settings, String appName, java.util.function.Function<SparkSession, T> body) {
     SparkSession spark = SparkSessions.create(settings, appName);
     try {
       return body.apply(spark);
     } finally {
       spark.stop();
-    }
-  }
-
-  private static DemoSpec demoSpec(CliArgs a, LakehouseSettings settings, Path out) {
-    Config demo = settings.config().getConfig("lakehouse.demo");
-    double scale = parseDouble(a.option("scale", demo.getString("scale")), "--scale");
-    long seed = parseLong(a.option("seed", demo.getString("seed")), "--seed");
-    LocalDate asOf = parseDate(a.option("as-of", demo.getString("as-of")), "--as-of");
-    LocalDate from = a.options.containsKey("from") ? parseDate(a.option("from", null), "--from") : null;
-    LocalDate through = a.options.containsKey("through") ? parseDate(a.option("through", null), "--through") : null;
-    try {
-      return new DemoSpec(scale, seed, out, asOf, demo.getInt("daily-days"), demo.getInt("events-days"), from, through);
-    } catch (IllegalArgumentException e) {
-      throw LakehouseException.usage("Invalid demo-data option: " + e.getMessage() + ".");
-    }
-  }
-
-  private static DemoManifest generate(DemoSpec spec, PrintStream out) {
-    long t0 = System.nanoTime();
-    try {
-      DemoManifest manifest = DemoDataGenerator.generate(spec);
-      out.printf(Locale.ROOT, "Generated the demo landing zone (scale %s, seed %d) in %.1f s.%n", spec.scale(), spec.seed(),
-          (System.nanoTime() - t0) / 1e9);
-      return manifest;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the demo landing zone to " + spec.out() + ": " + e.getMessage(), e);
-    } catch (IllegalStateException e) {
-      throw LakehouseException.usage(e.getMessage() + " Use another --out folder or delete the old one.");
     }
   }
 
@@ -318,12 +237,12 @@ final class Commands {
         + "Pass --out DIR (and upload it), or run with --env local.");
   }
 
-  private static LocalDate runDate(CliArgs a) {
+  static LocalDate runDate(CliArgs a) {
     String value = a.option("run-date", null);
     return value == null ? LocalDate.now(ZoneOffset.UTC) : parseDate(value, "--run-date");
   }
 
-  private static LocalDate parseDate(String value, String option) {
+  static LocalDate parseDate(String value, String option) {
     try {
       return LocalDate.parse(value);
     } catch (DateTimeParseException e) {
@@ -331,7 +250,7 @@ final class Commands {
     }
   }
 
-  private static double parseDouble(String value, String option) {
+  static double parseDouble(String value, String option) {
     try {
       return Double.parseDouble(value);
     } catch (NumberFormatException e) {
@@ -339,7 +258,7 @@ final class Commands {
     }
   }
 
-  private static long parseLong(String value, String option) {
+  static long parseLong(String value, String option) {
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
@@ -347,7 +266,7 @@ final class Commands {
     }
   }
 
-  private static void noPositional(CliArgs a) {
+  static void noPositional(CliArgs a) {
     if (!a.positional.isEmpty()) {
       throw LakehouseException.usage("Unexpected argument '" + a.positional.get(0) + "' for '" + a.command + "'. See 'lakehouse " + a.command + " --help'.");
     }

@@ -25,7 +25,7 @@ final class Help {
         jobs                 list every job with a one-line description
         run <job|layer|all>  run one job, every job of a layer in dependency order, or everything
         demo-data            write a realistic demo landing zone (deterministic for a seed)
-        demo                 generate the demo landing zone if absent, run every layer, print a summary
+        demo                 generate the demo landing zone if absent, run every layer, print the headline KPIs
         bench bronze         measure the bronze ingest against a bare Spark read and Delta write
         bench silver         measure a daily incremental silver run against a full rebuild
         bench gold           time a full gold build at one or more scales, with peak driver heap
@@ -99,12 +99,13 @@ final class Help {
       Usage: lakehouse demo [--scale S] [--seed N] [--run-date DATE] [options]
 
       The embedded demo: generates the demo landing zone under lakehouse.landing if it has none, runs every
-      layer that exists, and prints what was landed and published. Run it again to see exactly-once
-      ingestion: nothing new lands.
+      layer that exists for the landing zone's as-of date, and prints every job, then the headline KPIs of
+      the newest complete month, the exceptions raised, the quality gates of the run, and where the tables
+      are. Run it again on any day: nothing changes.
 
       Options:
         --scale S, --seed N  demo data size and seed, used only when generating
-        --run-date DATE      business date (default: today, UTC)
+        --run-date DATE      business date (default: the landing zone's as-of date)
       """ + COMMON + "\n" + EXIT_CODES;
 
   static final String BENCH = """

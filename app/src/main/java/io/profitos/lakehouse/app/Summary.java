@@ -25,9 +25,14 @@ final class Summary {
     }
     out.printf(Locale.ROOT, "%-42s %-14s %,12d %,12d %8.1f%n", "total (wall clock)", "", rows, quarantined, outcome.wallSeconds());
     out.println();
+    long skipped = outcome.finished().stream().filter(f -> JobResult.SKIPPED.equals(f.result().status())).count();
+    if (skipped > 0) {
+      out.println(skipped + " job(s) skipped: their sources have not delivered yet (the run still succeeds).");
+    }
     for (JobRunner.Finished f : outcome.finished()) {
       if (!JobResult.SUCCEEDED.equals(f.result().status())) {
-        out.println(f.job().name() + ": " + f.result().message());
+        String m = f.result().message();
+        out.println(m != null && m.startsWith(f.job().name() + " ") ? m : f.job().name() + ": " + m);
       }
       Map<String, Long> d = f.result().details();
       if (d.getOrDefault("schema_changes", 0L) > 0) {

@@ -86,9 +86,12 @@ class LakehouseEndToEndIT {
     assertThat(run("bronze", DAY_TWO, false).exitCode()).isIn(0, 4);
     JobRunner.Outcome silver = run("silver", DAY_TWO, false);
     assertThat(silver.exitCode()).as(silver.firstError()).isZero();
-    JobRunner.Outcome gold = run("gold", DAY_TWO, false);
+    JobContext dayTwoGold = new JobContext(spark, settings, catalog, GOLD_RUN, DAY_TWO, false, Clock.systemUTC());
+    JobRunner.Outcome gold = new JobRunner(dayTwoGold).run(registry.layer("gold"));
     assertThat(gold.exitCode()).as(gold.firstError()).isZero();
   }
+
+  private static final String GOLD_RUN = "e2e-day-two-gold";
 
   private JobRunner.Outcome run(String layer, LocalDate runDate, boolean fullRefresh) {
     JobContext ctx = new JobContext(spark, settings, catalog, UUID.randomUUID().toString(), runDate, fullRefresh, Clock.systemUTC());
@@ -217,28 +220,36 @@ class LakehouseEndToEndIT {
     truth.mrrUsdByMonth().forEach((month, expected) -> {
       Row r = byMonth.get(month);
       assertThat(r).as("kpi row for " + month).isNotNull();
-      assertThat(r.getDecimal(r.fieldIndex("mrr")).setScale(2, java.math.RoundingMode.HALF_UP)).as("MRR " + month)
+      assertThat(r.getDecimal(r.fieldIndex("mrr_usd")).setScale(2, java.math.RoundingMode.HALF_UP)).as("MRR " + month)
           .isEqualByComparingTo(expected);
       assertThat(r.getLong(r.fieldIndex("paying_workspaces"))).as("paying " + month)
           .isEqualTo(truth.payingWorkspacesByMonth().get(month));
     });
     Row current = byMonth.get(DAY_TWO.toString().substring(0, 7));
     assertThat(current.getBoolean(current.fieldIndex("is_complete"))).isFalse();
-    assertThat(current.getDecimal(current.fieldIndex("mrr")).setScale(2, java.math.RoundingMode.HALF_UP))
+    assertThat(current.getDecimal(current.fieldIndex("mrr_usd")).setScale(2, java.math.RoundingMode.HALF_UP))
         .as("month-to-date MRR at the as-of instant").isEqualByComparingTo(truth.mrrUsdAtAsOf());
     truth.segmentAtAsOf().forEach((segment, expected) -> {
       List<Row> rows = table("gold.kpi_saas_monthly").where(col("segment").equalTo(segment)
           .and(col("month").equalTo(java.sql.Date.valueOf(DAY_TWO.withDayOfMonth(1))))).collectAsList();
       long paying = rows.isEmpty() ? 0 : rows.get(0).getLong(rows.get(0).fieldIndex("paying_workspaces"));
-      java.math.BigDecimal mrr = rows.isEmpty() ? java.math.BigDecimal.ZERO : rows.get(0).getDecimal(rows.get(0).fieldIndex("mrr"));
+      java.math.BigDecimal mrr = rows.isEmpty() ? java.math.BigDecimal.ZERO : rows.get(0).getDecimal(rows.get(0).fieldIndex("mrr_usd"));
       assertThat(paying).as(segment + " workspaces at as-of").isEqualTo(expected.workspaces());
       assertThat(mrr.setScale(2, java.math.RoundingMode.HALF_UP)).as(segment + " MRR at as-of").isEqualByComparingTo(expected.mrrUsd());
     });
     for (Row r : byMonth.values()) {
-      java.math.BigDecimal identity = r.getDecimal(r.fieldIndex("previous_mrr")).add(r.getDecimal(r.fieldIndex("new_mrr")))
-          .add(r.getDecimal(r.fieldIndex("reactivation_mrr"))).add(r.getDecimal(r.fieldIndex("expansion_mrr")))
-          .subtract(r.getDecimal(r.fieldIndex("contraction_mrr"))).subtract(r.getDecimal(r.fieldIndex("churned_mrr")));
-      assertThat(identity).as("movement identity " + r.get(0)).isEqualByComparingTo(r.getDecimal(r.fieldIndex("mrr")));
+      java.math.BigDecimal identity = r.getDecimal(r.fieldIndex("previous_mrr_usd")).add(r.getDecimal(r.fieldIndex("new_mrr_usd")))
+          .add(r.getDecimal(r.fieldIndex("reactivation_mrr_usd"))).add(r.getDecimal(r.fieldIndex("expansion_mrr_usd")))
+          .subtract(r.getDecimal(r.fieldIndex("contraction_mrr_usd"))).subtract(r.getDecimal(r.fieldIndex("churned_mrr_usd")));
+      assertThat(identity).as("movement identity " + r.get(0)).isEqualByComparingTo(r.getDecimal(r.fieldIndex("mrr_usd")));
+    }
+    // Across rows: each month starts from the MRR the month before published.
+    java.math.BigDecimal before = null;
+    for (Row r : byMonth.values()) {
+      if (before != null) {
+        assertThat(r.getDecimal(r.fieldIndex("previous_mrr_usd"))).as("previous MRR of " + r.get(0)).isEqualByComparingTo(before);
+      }
+      before = r.getDecimal(r.fieldIndex("mrr_usd"));
     }
     // Every fact row joins each of its dimensions (the unknown member -1 instead of an orphan key).
     Map<String, String> dimensionOf = Map.of("workspace_key", "gold.dim_workspace", "plan_key", "gold.dim_plan",
@@ -278,23 +289,34 @@ class LakehouseEndToEndIT {
     });
   }
 
-  /** Code and configuration cannot disagree: every KPI column has a contract, every contract a column. */
+  /**
+   * Code and configuration cannot disagree: every column of every KPI table has a contract for that
+   * table and column, and every contract names a column of the table it names.
+   */
   @Test
   @Order(4)
   void everyKpiColumnHasAContractAndEveryContractAColumn() {
-    Dataset<Row> contracts = table("gold.metric_contracts");
-    Map<String, String> tableOf = new HashMap<>();
-    contracts.collectAsList().forEach(r -> tableOf.put(r.getString(r.fieldIndex("metric")), r.getString(r.fieldIndex("table_name"))));
-    List<String> dimensions = List.of("month", "segment", "is_complete", "activity_date", "date_key", "cohort_month", "months_since");
-    for (String kpiTable : List.of("gold.kpi_saas_monthly", "gold.mrr_reconciliation", "gold.kpi_support_monthly", "gold.kpi_sales",
-        "gold.kpi_product_daily", "gold.kpi_cohort_retention", "gold.kpi_unit_economics_monthly", "gold.kpi_segment_monthly")) {
+    java.util.Set<String> contracted = new java.util.TreeSet<>();
+    table("gold.metric_contracts").select("table_name", "column_name").collectAsList()
+        .forEach(r -> contracted.add(r.getString(0) + "." + r.getString(1)));
+    List<String> dimensions = List.of("month", "segment", "rep_segment", "is_complete", "activity_date", "date_key", "cohort_month",
+        "months_since", "week_start", "quarter", "rep_key", "rep_id");
+    java.util.Set<String> columns = new java.util.TreeSet<>();
+    for (String kpiTable : List.of("gold.kpi_saas_monthly", "gold.kpi_saas_weekly", "gold.mrr_reconciliation", "gold.kpi_support_monthly",
+        "gold.kpi_sales", "gold.kpi_sales_weekly", "gold.kpi_rep_quarterly", "gold.kpi_product_daily", "gold.kpi_cohort_retention",
+        "gold.kpi_unit_economics_monthly", "gold.kpi_segment_monthly")) {
       for (String column : table(kpiTable).columns()) {
         if (!dimensions.contains(column)) {
-          assertThat(tableOf).as(kpiTable + "." + column + " has a contract").containsKey(column);
+          columns.add(kpiTable + "." + column);
         }
       }
     }
-    tableOf.forEach((metric, t) -> assertThat(table(t).columns()).as("contract " + metric + " names a column of " + t).contains(metric));
+    assertThat(contracted).as("contracts (table.column) without that column").isSubsetOf(columns);
+    assertThat(columns).as("KPI columns without a contract for their table").isSubsetOf(contracted);
+    // Money carries its unit in the name (STYLE.md): every contract in USD is a column ending in _usd, and only those.
+    table("gold.metric_contracts").select("table_name", "column_name", "unit").collectAsList().forEach(r ->
+        assertThat(r.getString(1).endsWith("_usd")).as(r.getString(0) + "." + r.getString(1) + " (unit " + r.getString(2) + ")")
+            .isEqualTo("usd".equals(r.getString(2))));
   }
 
   @Test
@@ -349,5 +371,21 @@ class LakehouseEndToEndIT {
       assertThat(a.exceptAll(b).count()).as(t + ": incremental rows missing from the rebuild").isZero();
       assertThat(b.exceptAll(a).count()).as(t + ": rebuilt rows missing from the incremental table").isZero();
     }
+  }
+
+  /** What the demo prints after its run: the newest complete month's headline, the exceptions, the gates, where the tables are. */
+  @Test
+  @Order(4)
+  void theHeadlineShowsTheNewestCompleteMonthExceptionsAndGates() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    Headline.print(spark, settings, GOLD_RUN, new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    java.math.BigDecimal october = manifest.truth().mrrUsdByMonth().get("2026-10");
+    assertThat(text).contains("Headline KPIs of 2026-10 (the newest complete month")
+        .contains(String.format(java.util.Locale.ROOT, "MRR $%,.2f", october))
+        .contains(String.format(java.util.Locale.ROOT, "ARR $%,.2f", october.multiply(java.math.BigDecimal.valueOf(12))))
+        .contains("NDR (t12m)").contains("Exceptions raised (gold.kpi_exceptions):")
+        .containsPattern("Quality gates of this run \\(quality.check_results\\): \\d+ tables checked, \\d+ passed, \\d+ passed with warnings, 0 blocked")
+        .contains("Tables: " + settings.warehouse());
   }
 }

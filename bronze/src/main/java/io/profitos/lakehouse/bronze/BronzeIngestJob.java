@@ -152,7 +152,11 @@ public final class BronzeIngestJob implements LakehouseJob {
     for (Row r : refused) {
       LOG.warn("{}: {} {}", spec.id(), r.getString(0), r.getString(11));
     }
+    String late = late(ctx, listed);
     if (fresh.isEmpty()) {
+      if (late != null) {
+        throw io.profitos.lakehouse.core.LakehouseException.qualityGate(late);
+      }
       return JobResult.succeeded(0, 0, "no new files", Map.of("files", 0L, "refused_files", (long) refused.size()));
     }
 
@@ -165,14 +169,14 @@ public final class BronzeIngestJob implements LakehouseJob {
 
     Dataset<Row> read = readFiles(spark, fresh).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return land(ctx, ledger, fresh, read, batchId, now, tablePath, quarantinePath, refused.size(), deferred);
+      return land(ctx, ledger, fresh, read, batchId, now, tablePath, quarantinePath, refused.size(), deferred, late);
     } finally {
       read.unpersist();
     }
   }
 
   private JobResult land(JobContext ctx, IngestLedger ledger, List<LandingFile> fresh, Dataset<Row> read,
-      String batchId, Instant now, String tablePath, String quarantinePath, int refused, int deferred) {
+      String batchId, Instant now, String tablePath, String quarantinePath, int refused, int deferred, String late) {
     SparkSession spark = ctx.spark();
     Timestamp ingestedAt = Timestamp.from(now);
 
@@ -254,6 +258,10 @@ public final class BronzeIngestJob implements LakehouseJob {
     details.put("deferred_files", (long) deferred);
     details.put("schema_changes", (long) changes.size());
     details.put("rescued_rows", rescuedRows);
+    if (late != null) {
+      // What landed were late files of old dates: the stream itself has still stopped.
+      throw io.profitos.lakehouse.core.LakehouseException.qualityGate(late);
+    }
     double limit = ctx.settings().config().getDouble("lakehouse.bronze.quarantine-rate-limit");
     double rate = records + quarantined == 0 ? 0.0 : (double) quarantined / (records + quarantined);
     if (rate > limit) {
@@ -266,6 +274,33 @@ public final class BronzeIngestJob implements LakehouseJob {
     }
     return JobResult.succeeded(records + quarantined, records,
         records + " rows landed from " + fresh.size() + " files, " + quarantined + " quarantined", details);
+  }
+
+  /**
+   * Why the stream counts as stopped, or null: it has delivered before (files under its folder)
+   * but its newest extract is older than its max-age at the run date. A stream that never
+   * delivered is not late (the tables that need it are skipped).
+   */
+  String late(JobContext ctx, List<LandingFile> listed) {
+    java.time.LocalDate newest = listed.stream().map(LandingFile::extractDate).filter(java.util.Objects::nonNull)
+        .map(java.time.LocalDate::parse).max(Comparator.naturalOrder()).orElse(null);
+    if (newest == null) {
+      return null;
+    }
+    java.time.Instant deadline = newest.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).plus(spec.maxAge());
+    java.time.Instant runEnd = ctx.runDate().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    if (!runEnd.isAfter(deadline)) {
+      return null;
+    }
+    return String.format(Locale.ROOT, "%s has stopped delivering: its newest extract is of %s, %d days before the run date %s "
+            + "(limit %s: lakehouse.sources.%s.streams.%s.max-age, default lakehouse.bronze.max-delivery-age). The tables built "
+            + "from it still hold the last delivery. Check the connector's sync, or raise max-age for a stream that delivers less often.",
+        spec.id(), newest, java.time.temporal.ChronoUnit.DAYS.between(newest, ctx.runDate()), ctx.runDate(), describe(spec.maxAge()),
+        spec.source(), spec.stream());
+  }
+
+  private static String describe(java.time.Duration d) {
+    return d.toHours() % 24 == 0 ? d.toDays() + " days" : d.toHours() + " hours";
   }
 
   /** The reader over the new files, spread so every task gets a similar number of bytes. */

@@ -293,4 +293,19 @@ class BronzeIngestJobIT {
     assertThat(new BronzeIngestJob(spec).description()).isEqualTo("Land airbyte-jsonl incremental extracts of stripe/customers in bronze.stripe_customers");
   }
 
+  @Test
+  void aStreamThatStoppedDeliveringFailsButOneThatNeverDeliveredIsNotLate() throws IOException {
+    customersLanding();
+    assertThat(run(job("stripe/customers")).status()).isEqualTo(JobResult.SUCCEEDED);
+    // Four days later with no new extract: 2 January + 3 days (the default max-age) has passed.
+    assertThatThrownBy(() -> job("stripe/customers").run(TestSettings.context(settings, LocalDate.of(2026, 1, 6))))
+        .isInstanceOfSatisfying(io.profitos.lakehouse.core.LakehouseException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(io.profitos.lakehouse.core.LakehouseException.EXIT_QUALITY_GATE))
+        .hasMessageContaining("stripe/customers has stopped delivering: its newest extract is of 2026-01-02, 4 days before the run "
+            + "date 2026-01-06 (limit 3 days: lakehouse.sources.stripe.streams.customers.max-age");
+    // Within the limit it is on time.
+    assertThat(job("stripe/customers").run(TestSettings.context(settings, LocalDate.of(2026, 1, 5))).message()).isEqualTo("no new files");
+    // finance/fx_rates has never delivered: nothing is late, nothing lands.
+    assertThat(job("finance/fx_rates").run(TestSettings.context(settings, LocalDate.of(2026, 1, 6))).message()).isEqualTo("no new files");
+  }
 }

@@ -226,9 +226,13 @@ final class GoldJobs {
       return "One row per calendar day covering every fact date (date_key yyyymmdd, month, quarter, week start, fiscal year)";
     }
 
+    /** The range the fingerprint of this thread's run computed, reused by its build (one scan of the sources per run). */
+    private final ThreadLocal<LocalDate[]> computed = new ThreadLocal<>();
+
     @Override
     Map<String, String> fingerprint(JobContext ctx) {
       LocalDate[] range = range(ctx);
+      computed.set(range);
       return Map.of("range", range[0] + ".." + range[1]);
     }
 
@@ -264,7 +268,8 @@ final class GoldJobs {
 
     @Override
     Dataset<Row> build(JobContext ctx) {
-      LocalDate[] range = range(ctx);
+      LocalDate[] range = computed.get() != null ? computed.get() : range(ctx);
+      computed.remove();
       return DimensionTransforms.dates(ctx.spark(), range[0], range[1],
           ctx.settings().config().getInt("lakehouse.gold.calendar.fiscal-year-start-month"));
     }
@@ -480,6 +485,29 @@ final class GoldJobs {
       return "Threshold breaches of the metric contracts and blocked publishes: metric, period, breakdown, value, severity, action";
     }
     @Override List<String> configPaths() { return List.of("lakehouse.gold.metrics", "lakehouse.gold.exceptions"); }
+
+    /**
+     * The versions of the KPI tables, and of the gates' results only what this job reads from
+     * them: which publishes are blocked now. (Its own gate appends to quality.check_results, so
+     * that table's version changes with every run of this job.)
+     */
+    @Override
+    Map<String, String> fingerprint(JobContext ctx) {
+      Map<String, String> fp = new LinkedHashMap<>();
+      super.fingerprint(ctx).forEach((k, v) -> {
+        if (!k.equals("version:" + GoldTables.CHECK_RESULTS)) {
+          fp.put(k, v);
+        }
+      });
+      String blocked = "";
+      if (ctx.exists(GoldTables.CHECK_RESULTS)) {
+        blocked = String.join(";", ExceptionTransforms.blockedPublishes(ctx.read(GoldTables.CHECK_RESULTS), "")
+            .select("table_name", "threshold_name", "period").orderBy("table_name", "threshold_name").collectAsList()
+            .stream().map(Row::toString).toList());
+      }
+      fp.put("blocked", io.profitos.lakehouse.core.config.ConfigHash.sha256(blocked));
+      return fp;
+    }
 
     @Override
     Dataset<Row> build(JobContext ctx) {

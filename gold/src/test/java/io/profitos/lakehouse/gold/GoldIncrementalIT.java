@@ -166,6 +166,23 @@ class GoldIncrementalIT {
     assertThat(spark.read().format("delta").load(c.location("gold.dim_date")).agg(org.apache.spark.sql.functions.min("date"))
         .first().getDate(0)).isEqualTo(Date.valueOf("2025-01-01"));
 
+    // The shipped suite checks the movement identity across rows: a planted broken previous_mrr_usd fails it.
+    io.profitos.lakehouse.quality.ExpectationSuite suite = io.profitos.lakehouse.quality.SuiteCatalog.from(s.config())
+        .forTable(GoldTables.FACT_MRR_MONTHLY);
+    Dataset<Row> published = spark.read().format("delta").load(c.location("gold.fact_mrr_monthly"));
+    Dataset<Row> broken = published.withColumn("previous_mrr_usd", org.apache.spark.sql.functions.when(col("workspace_id").equalTo("w1")
+        .and(col("month").equalTo(Date.valueOf("2026-03-01"))), org.apache.spark.sql.functions.lit(new BigDecimal("999.000000")))
+        .otherwise(col("previous_mrr_usd")));
+    io.profitos.lakehouse.quality.SuiteValidator.Context vctx = new io.profitos.lakehouse.quality.SuiteValidator.Context(spark, c, RUN, null);
+    assertThat(io.profitos.lakehouse.quality.SuiteValidator.validate(published, suite, vctx)).allSatisfy(r ->
+        assertThat(r.blocks()).as(r.expectation().name() + ": " + r.message()).isFalse());
+    var blocking = io.profitos.lakehouse.quality.SuiteValidator.validate(broken, suite, vctx).stream()
+        .filter(io.profitos.lakehouse.quality.ValidationResult.ExpectationResult::blocks).toList();
+    assertThat(blocking).singleElement().satisfies(r -> {
+      assertThat(r.expectation().name()).isEqualTo("previous_mrr_is_last_months_mrr");
+      assertThat(r.result().get("unexpected_count")).isEqualTo(1L);
+    });
+
     // 1. New segment boundaries: every month's segment changes, not only the last two.
     LakehouseSettings resegmented = settings(wh, Map.of("lakehouse.gold.segments.Mid-Market", "1500"));
     Map<String, Row> segmented = byWorkspaceMonth(incrementalEqualsFull(resegmented, c));

@@ -33,7 +33,7 @@ public record LakehouseSettings(
   /** The embedded local environment, the only one that may hash PII with the documented demo key. */
   public static final String LOCAL = "local";
 
-  private static final Set<String> STREAM_KEYS = Set.of("format", "sync", "primary-key", "cursor", "table", "enabled");
+  private static final Set<String> STREAM_KEYS = Set.of("format", "sync", "primary-key", "cursor", "table", "enabled", "max-age");
 
   public LakehouseSettings {
     sparkConf = Collections.unmodifiableMap(new LinkedHashMap<>(sparkConf));
@@ -136,7 +136,15 @@ public record LakehouseSettings(
           problems.add("stream '" + source + "/" + stream + "' (" + where + ") has table '" + table + "'; use snake_case like stripe_subscriptions");
           continue;
         }
-        specs.add(new StreamSpec(source, stream, format, sync, pk, cursor, table));
+        java.time.Duration maxAge;
+        try {
+          maxAge = s.hasPath("max-age") ? s.getDuration("max-age") : config.getDuration("lakehouse.bronze.max-delivery-age");
+        } catch (com.typesafe.config.ConfigException e) {
+          problems.add("stream '" + source + "/" + stream + "' (" + where + ") has max-age '" + s.getValue("max-age").unwrapped()
+              + "'; use a duration like 8 days");
+          continue;
+        }
+        specs.add(new StreamSpec(source, stream, format, sync, pk, cursor, table, maxAge));
       }
     }
     if (!problems.isEmpty()) {

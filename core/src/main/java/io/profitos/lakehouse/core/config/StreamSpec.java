@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param primaryKey fields that identify a record (a record without them is quarantined)
  * @param cursor field ordering versions of a record (incremental streams), or null
  * @param bronzeTable bronze table name without the layer, e.g. {@code stripe_subscriptions}
+ * @param maxAge how old the newest extract may be at the run date before the stream counts as stopped
  */
 public record StreamSpec(
-    String source, String stream, Format format, Sync sync, List<String> primaryKey, String cursor, String bronzeTable) {
+    String source, String stream, Format format, Sync sync, List<String> primaryKey, String cursor, String bronzeTable,
+    java.time.Duration maxAge) {
 
   public StreamSpec {
     Objects.requireNonNull(source, "source");
@@ -25,6 +27,7 @@ public record StreamSpec(
     Objects.requireNonNull(sync, "sync");
     primaryKey = List.copyOf(primaryKey);
     Objects.requireNonNull(bronzeTable, "bronzeTable");
+    Objects.requireNonNull(maxAge, "maxAge");
   }
 
   /** {@code <source>/<stream>}, the id used in logs, the ledger and the demo manifest. */

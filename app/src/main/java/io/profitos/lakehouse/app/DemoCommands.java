@@ -1,0 +1,144 @@
+package io.profitos.lakehouse.app;
+
+import com.typesafe.config.Config;
+import io.profitos.lakehouse.core.LakehouseException;
+import io.profitos.lakehouse.core.config.LakehouseSettings;
+import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.JobRegistry;
+import io.profitos.lakehouse.core.job.JobRunner;
+import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.table.TableCatalog;
+import io.profitos.lakehouse.demo.DemoDataGenerator;
+import io.profitos.lakehouse.demo.DemoManifest;
+import io.profitos.lakehouse.demo.DemoSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * The commands that need the demo generator ({@code demo-data}, {@code demo}, {@code bench}). The
+ * generator is not in the spark-submit jar; keeping its types out of {@link Commands} lets every
+ * other command load without it.
+ */
+final class DemoCommands {
+  private DemoCommands() {}
+
+  static int demoData(CliArgs a, PrintStream out) {
+    if (a.help) {
+      out.print(Help.DEMO_DATA);
+      return 0;
+    }
+    Commands.noPositional(a);
+    LakehouseSettings settings = Commands.settings(a);
+    DemoSpec spec = demoSpec(a, settings, a.options.containsKey("out") ? Path.of(a.option("out", null)) : Commands.localPath(settings.landing(), "lakehouse.landing"));
+    DemoManifest manifest = generate(spec, out);
+    out.printf(Locale.ROOT, "Landing zone written to %s (%d streams, %d files, %,d records, MRR at %s: $%,.2f).%n",
+        spec.out().toAbsolutePath(), manifest.streams().size(),
+        manifest.streams().values().stream().mapToLong(DemoManifest.StreamStats::files).sum(),
+        manifest.streams().values().stream().mapToLong(DemoManifest.StreamStats::bronzeRows).sum(),
+        manifest.asOf(), manifest.truth().mrrUsdAtAsOf());
+    return 0;
+  }
+
+  static int demo(CliArgs a, PrintStream out) {
+    if (a.help) {
+      out.print(Help.DEMO);
+      return 0;
+    }
+    Commands.noPositional(a);
+    LakehouseSettings settings = Commands.settings(a);
+    Path landing = Commands.localPath(settings.landing(), "lakehouse.landing");
+    DemoManifest manifest;
+    if (!Files.exists(landing.resolve(DemoManifest.FILE_NAME))) {
+      out.println("No landing zone at " + landing + ": generating the demo landing zone first.");
+      manifest = generate(demoSpec(a, settings, landing), out);
+    } else {
+      out.println("Using the landing zone at " + landing + " (delete it to generate a new one).");
+      try {
+        manifest = DemoManifest.read(landing.resolve(DemoManifest.FILE_NAME));
+      } catch (IOException e) {
+        throw LakehouseException.usage("Cannot read the demo manifest " + landing.resolve(DemoManifest.FILE_NAME) + ": "
+            + e.getMessage() + ". Delete " + landing + " to generate a new landing zone.");
+      }
+    }
+    JobRegistry registry = JobRegistry.discover(settings);
+    List<LakehouseJob> jobs = registry.all();
+    // The demo's business day is the landing zone's as-of date, whatever today is: a re-run on any later day changes nothing.
+    LocalDate runDate = a.options.containsKey("run-date") ? Commands.runDate(a) : manifest.asOf();
+    out.println("Running " + jobs.size() + " jobs of the layers " + String.join(", ", registry.layers()) + " for " + runDate + " ...");
+    String runId = UUID.randomUUID().toString();
+    return Commands.withSpark(settings, "lakehouse demo", spark -> {
+      JobRunner.Outcome outcome = new JobRunner(new JobContext(spark, settings, new TableCatalog(settings.warehouse()), runId,
+          runDate, false, Clock.systemUTC())).run(jobs);
+      Summary.print(outcome, settings, out);
+      Headline.print(spark, settings, runId, out);
+      return outcome.exitCode();
+    });
+  }
+
+  static int bench(CliArgs a, PrintStream out) {
+    if (a.help) {
+      out.print(Help.BENCH);
+      return 0;
+    }
+    if (a.positional.size() != 1 || !List.of("bronze", "silver", "gold").contains(a.positional.get(0))) {
+      throw LakehouseException.usage("'lakehouse bench' takes a layer with a benchmark: bronze, silver or gold. See 'lakehouse bench --help'.");
+    }
+    String layer = a.positional.get(0);
+    if (layer.equals("gold")) {
+      List<Double> scales = new java.util.ArrayList<>();
+      for (String part : a.option("scale", "1").split(",")) {
+        scales.add(Commands.parseDouble(part.trim(), "--scale"));
+      }
+      LakehouseSettings gs = Commands.settings(a);
+      long gseed = Commands.parseLong(a.option("seed", String.valueOf(gs.config().getLong("lakehouse.demo.seed"))), "--seed");
+      Path gwork = a.options.containsKey("work") ? Path.of(a.option("work", null))
+          : Commands.localPath(gs.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
+      return Commands.withSpark(gs, "lakehouse bench gold", spark -> new GoldBenchmark(spark, gs, gwork, scales, gseed, out).run());
+    }
+    LakehouseSettings settings = Commands.settings(a);
+    double scale = Commands.parseDouble(a.option("scale", "1"), "--scale");
+    long seed = Commands.parseLong(a.option("seed", String.valueOf(settings.config().getLong("lakehouse.demo.seed"))), "--seed");
+    int repeat = (int) Commands.parseLong(a.option("repeat", "2"), "--repeat");
+    Path work = a.options.containsKey("work") ? Path.of(a.option("work", null))
+        : Commands.localPath(settings.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
+    return Commands.withSpark(settings, "lakehouse bench " + layer, spark -> layer.equals("bronze")
+        ? new BronzeBenchmark(spark, settings, work, scale, seed, repeat, out).run()
+        : new SilverBenchmark(spark, settings, work, scale, seed, out).run());
+  }
+
+  private static DemoSpec demoSpec(CliArgs a, LakehouseSettings settings, Path out) {
+    Config demo = settings.config().getConfig("lakehouse.demo");
+    double scale = Commands.parseDouble(a.option("scale", demo.getString("scale")), "--scale");
+    long seed = Commands.parseLong(a.option("seed", demo.getString("seed")), "--seed");
+    LocalDate asOf = Commands.parseDate(a.option("as-of", demo.getString("as-of")), "--as-of");
+    LocalDate from = a.options.containsKey("from") ? Commands.parseDate(a.option("from", null), "--from") : null;
+    LocalDate through = a.options.containsKey("through") ? Commands.parseDate(a.option("through", null), "--through") : null;
+    try {
+      return new DemoSpec(scale, seed, out, asOf, demo.getInt("daily-days"), demo.getInt("events-days"), from, through);
+    } catch (IllegalArgumentException e) {
+      throw LakehouseException.usage("Invalid demo-data option: " + e.getMessage() + ".");
+    }
+  }
+
+  private static DemoManifest generate(DemoSpec spec, PrintStream out) {
+    long t0 = System.nanoTime();
+    try {
+      DemoManifest manifest = DemoDataGenerator.generate(spec);
+      out.printf(Locale.ROOT, "Generated the demo landing zone (scale %s, seed %d) in %.1f s.%n", spec.scale(), spec.seed(),
+          (System.nanoTime() - t0) / 1e9);
+      return manifest;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the demo landing zone to " + spec.out() + ": " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      throw LakehouseException.usage(e.getMessage() + " Use another --out folder or delete the old one.");
+    }
+  }
+}
