@@ -224,6 +224,21 @@ final class Catalog {
     return c;
   }
 
+  /**
+   * The price of {@code plan} on the cadence of {@code like} (a plan change keeps the billing period),
+   * or its monthly price when the plan is not sold on that cadence (Team's weekly and daily prices,
+   * Business's quarterly one).
+   */
+  Price priceLike(Plan plan, String currency, Price like, long at) {
+    for (Price p : prices) {
+      if (p.plan() == plan && p.currency().equals(currency) && p.interval().equals(like.interval())
+          && p.intervalCount() == like.intervalCount()) {
+        return price(plan, currency, like.interval(), like.intervalCount(), at);
+      }
+    }
+    return price(plan, currency, "month", 1, at);
+  }
+
   /** The active price of a plan in a currency and cadence at an instant. */
   Price price(Plan plan, String currency, String interval, int count, long at) {
     Price best = null;

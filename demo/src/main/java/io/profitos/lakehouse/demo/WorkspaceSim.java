@@ -675,8 +675,7 @@ final class WorkspaceSim {
     }
     boolean changed = false;
     if (s.pendingPlan != null && s.pendingPlan != s.main().price.plan()) {
-      s.main().price = b.catalog.price(s.pendingPlan, currency, s.main().price.interval(),
-          s.main().price.intervalCount(), t);
+      s.main().price = b.catalog.priceLike(s.pendingPlan, currency, s.main().price, t);
       plan = s.pendingPlan.label;
       changed = true;
     }
@@ -685,7 +684,7 @@ final class WorkspaceSim {
         it.price = b.catalog.price(it.price.plan(), currency, "year", 1, t);
       }
       if (s.discount != null && s.discount.coupon.amountOff() != null) {
-        s.discount = null; // amount-off coupons are for monthly plans only
+        s.discount = null; // a monthly amount-off coupon does not carry over to the annual plan
       }
       changed = true;
     }
@@ -852,7 +851,7 @@ final class WorkspaceSim {
       return;
     }
     BigDecimal before = arr(s, t);
-    main.price = b.catalog.price(to, currency, old.interval(), old.intervalCount(), t);
+    main.price = b.catalog.priceLike(to, currency, old, t);
     plan = to.label;
     s.pendingPlan = null;
     subVersion(t, true);

@@ -254,6 +254,15 @@ class DemoDataGeneratorTest {
         .divide(BigDecimal.valueOf(12L * recurring.get("interval_count").asInt()), MathContext.DECIMAL128);
   }
 
+  /** Every seed simulates to the end: plan changes across cadences (weekly Team to monthly Business, ...) always find a price. */
+  @Test
+  void manySeedsSimulateToTheEnd(@TempDir Path dir) throws IOException {
+    for (long seed = 1; seed <= 6; seed++) {
+      DemoManifest m = DemoDataGenerator.generate(DemoSpec.of(0.01, seed, dir.resolve("seed" + seed)));
+      assertTrue(m.truth().mrrUsdAtAsOf().signum() > 0, "seed " + seed);
+    }
+  }
+
   @Test
   void specRejectsArgumentsOutsideTheirRanges() {
     Path out = Path.of("unused");

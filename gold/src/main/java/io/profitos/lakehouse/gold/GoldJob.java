@@ -125,6 +125,7 @@ abstract class GoldJob implements LakehouseJob {
 
   @Override
   public JobResult run(JobContext ctx) {
+    io.profitos.lakehouse.core.job.StepLog check = ctx.step("fingerprint");
     for (TableName in : reads()) {
       ctx.read(in); // skipped when an input does not exist yet
     }
@@ -135,15 +136,17 @@ abstract class GoldJob implements LakehouseJob {
     fp.putAll(fingerprint(ctx));
     boolean exists = ctx.exists(table());
     boolean same = exists && !ctx.fullRefresh() && fp.entrySet().stream().allMatch(e -> e.getValue().equals(ctx.state(e.getKey())));
+    check.done("inputs", fp.size() - 3, "changed", !same);
     if (same) {
-      ctx.step("check").done("inputs", "unchanged");
       return JobResult.succeeded(0, 0, "up to date", Map.of());
     }
     io.profitos.lakehouse.core.job.StepLog plan = ctx.step("plan");
     List<String> why = new ArrayList<>();
     LocalDate from = exists && !ctx.fullRefresh() && monthColumn() != null ? partialFrom(ctx, fp, why) : null;
     plan.done("rebuild", from == null ? "whole" : "from " + from, "because", String.join("; ", why));
+    io.profitos.lakehouse.core.job.StepLog buildStep = ctx.step("build");
     Dataset<Row> out = build(ctx);
+    buildStep.done("plan", "lazy");
     Publish how = from == null ? Publish.overwrite() : Publish.replaceFrom(monthColumn(), from);
     long rows = ctx.publish(table(), out, mayBeEmpty() ? how.withEmptyAllowed() : how).rowsWritten();
     fp.forEach(ctx::record);

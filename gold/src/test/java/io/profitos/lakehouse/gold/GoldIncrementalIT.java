@@ -2,7 +2,6 @@ package io.profitos.lakehouse.gold;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delta.tables.DeltaTable;
 import io.profitos.lakehouse.core.config.ConfigLoader;
@@ -11,6 +10,7 @@ import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobRunner;
 import io.profitos.lakehouse.core.job.LakehouseJob;
 import io.profitos.lakehouse.core.table.TableCatalog;
+import io.profitos.lakehouse.core.testing.Kills;
 import io.profitos.lakehouse.core.testing.SparkTestSession;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -205,13 +205,6 @@ class GoldIncrementalIT {
     assertThat(rekeyed.get("w1@2026-01-01").<Long>getAs("workspace_key")).isEqualTo(before.get("w1@2026-01-01").<Long>getAs("workspace_key"));
   }
 
-  /** A run-time error stands in for the process being killed: nothing after the commit happens. */
-  static final class Killed extends Error {
-    Killed(String what) {
-      super("killed after " + what);
-    }
-  }
-
   @Test
   void aGoldJobKilledAfterAnyCommitIsRedoneByTheNextRun() throws Exception {
     Path root = Files.createTempDirectory("gold-crash");
@@ -227,29 +220,31 @@ class GoldIncrementalIT {
         subscription("s3", "w3", "USD", 150, "2026-02-03T00:00:00Z", "2026-03-20T00:00:00Z"),
         subscription("s3", "w3", "USD", 2000, "2026-03-20T00:00:00Z", null)), HISTORY);
     Path cleanDir = root.resolve("clean");
-    org.apache.commons.io.FileUtils.copyDirectory(base.toFile(), cleanDir.toFile());
+    copy(base, cleanDir);
     LakehouseSettings clean = settings(cleanDir, Map.of());
-    List<String> commits = new ArrayList<>();
-    run(clean, false, (job, what) -> commits.add(what), "gold.fact_mrr_monthly");
+    List<String> commits = Kills.commitsOf(listener -> run(clean, false, listener, "gold.fact_mrr_monthly"));
     assertThat(commits).containsExactly("gold.fact_mrr_monthly replace_where", "quality.check_results", "ops.job_runs");
     Dataset<Row> expected = spark.read().format("delta").load(new TableCatalog(clean.warehouse()).location("gold.fact_mrr_monthly"));
     assertThat(expected.where(col("workspace_id").equalTo("w3").and(col("month").equalTo(Date.valueOf("2026-03-01"))))
         .first().<BigDecimal>getAs("mrr_usd")).isEqualByComparingTo("2000");
-    for (int k = 1; k <= commits.size(); k++) {
+    Kills.afterEachCommit(commits.size(), (k, kill) -> {
       Path dir = root.resolve("killed" + k);
-      org.apache.commons.io.FileUtils.copyDirectory(base.toFile(), dir.toFile());
-      LakehouseSettings killed = settings(dir, Map.of());
-      int limit = k;
-      int[] n = {0};
-      assertThatThrownBy(() -> run(killed, false, (job, what) -> {
-        if (++n[0] == limit) {
-          throw new Killed(what);
-        }
-      }, "gold.fact_mrr_monthly")).isInstanceOf(Killed.class);
+      copy(base, dir);
+      run(settings(dir, Map.of()), false, kill, "gold.fact_mrr_monthly");
+    }, k -> {
+      LakehouseSettings killed = settings(root.resolve("killed" + k), Map.of());
       run(killed, false, "gold.fact_mrr_monthly");
       Dataset<Row> after = spark.read().format("delta").load(new TableCatalog(killed.warehouse()).location("gold.fact_mrr_monthly"));
       assertThat(after.exceptAll(expected).count()).as("after a kill at commit " + k).isZero();
       assertThat(expected.exceptAll(after).count()).as("after a kill at commit " + k).isZero();
+    });
+  }
+
+  private static void copy(Path from, Path to) {
+    try {
+      org.apache.commons.io.FileUtils.copyDirectory(from.toFile(), to.toFile());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

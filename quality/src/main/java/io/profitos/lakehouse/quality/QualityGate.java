@@ -92,9 +92,11 @@ public final class QualityGate implements PublishGate {
     meta.put("checked", checked);
     meta.put("table_version", version);
     meta.put("published", published);
+    StepLog step = ctx.step(table.toString(), "record_results");
     String file = CheckResults.record(ctx.spark(), ctx.catalog(), table, version, ctx.runId(), ctx.runDate(), ctx.clock().instant(),
         new ValidationResult(suite, results, meta), published);
     ctx.committed(CheckResults.TABLE.toString());
+    step.done("results", results.size(), "version", version);
     return file;
   }
 

@@ -10,6 +10,7 @@ import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobResult;
 import io.profitos.lakehouse.core.job.JobRunner;
 import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.testing.Kills;
 import io.profitos.lakehouse.core.testing.SparkTestSession;
 import io.profitos.lakehouse.core.testing.TestSettings;
 import java.io.IOException;
@@ -233,13 +234,6 @@ class SilverJobsIT {
     assertThat(table(rebuilt, "silver._quarantine").count()).isEqualTo(table(warehouse, "silver._quarantine").count());
   }
 
-  /** A run killed right after a commit: nothing after that commit happens, as when the process is killed. */
-  static final class Killed extends Error {
-    Killed(String after) {
-      super("killed after " + after);
-    }
-  }
-
   private List<String> rows(Path wh, String table, String where) {
     return table(wh, table).where(where).drop("_batch_id", "_source_file", "_line_number", "reason").collectAsList()
         .stream().map(Row::toString).sorted().toList();
@@ -270,49 +264,44 @@ class SilverJobsIT {
     bronze(clean);
     Path afterBronze = Files.createTempDirectory(rebuilt, "bronze");
     org.apache.commons.io.FileUtils.copyDirectory(clean.toFile(), afterBronze.toFile());
-    List<String> commits = new java.util.ArrayList<>();
-    runSilver(clean, job, (j, what) -> commits.add(what));
+    List<String> commits = Kills.commitsOf(listener -> runSilver(clean, job, listener));
     assertThat(commits).containsExactly("silver._quarantine replace_where", "silver.customers overwrite", "ops.job_runs");
     List<String> expected = rows(clean, job, "true");
     List<String> expectedQuarantine = rows(clean, "silver._quarantine", own);
     assertThat(expectedQuarantine).hasSize(1); // c3, created in the future
-    for (int k = 1; k <= commits.size(); k++) {
-      Path wh = Files.createTempDirectory(rebuilt, "killed" + k);
-      org.apache.commons.io.FileUtils.copyDirectory(afterBronze.toFile(), wh.toFile());
-      int limit = k;
-      int[] n = {0};
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> runSilver(wh, job, (j, what) -> {
-        if (++n[0] == limit) {
-          throw new Killed(what);
-        }
-      })).isInstanceOf(Killed.class);
+    Kills.afterEachCommit(commits.size(), (k, kill) -> {
+      Path wh = copy(afterBronze, "killed" + k);
+      runSilver(wh, job, kill);
+    }, k -> {
+      Path wh = rebuilt.resolve("killed" + k);
       runSilver(wh, job, JobContext.CommitListener.NONE);
       assertThat(rows(wh, job, "true")).as("after a kill at commit " + k).isEqualTo(expected);
       assertThat(rows(wh, "silver._quarantine", own)).as("quarantine after a kill at commit " + k).isEqualTo(expectedQuarantine);
-    }
+    });
 
     // The incremental path: day two's delivery merged in, killed after each commit.
     day2();
     bronze(clean);
     org.apache.commons.io.FileUtils.deleteDirectory(afterBronze.toFile());
     org.apache.commons.io.FileUtils.copyDirectory(clean.toFile(), afterBronze.toFile());
-    commits.clear();
-    runSilver(clean, job, (j, what) -> commits.add(what));
-    assertThat(commits).containsExactly("silver.customers merge", "ops.job_runs");
+    List<String> merges = Kills.commitsOf(listener -> runSilver(clean, job, listener));
+    assertThat(merges).containsExactly("silver.customers merge", "ops.job_runs");
     List<String> expectedDayTwo = rows(clean, job, "true");
     assertThat(expectedDayTwo).isNotEqualTo(expected);
-    for (int k = 1; k <= commits.size(); k++) {
-      Path wh = Files.createTempDirectory(rebuilt, "killed-merge" + k);
-      org.apache.commons.io.FileUtils.copyDirectory(afterBronze.toFile(), wh.toFile());
-      int limit = k;
-      int[] n = {0};
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> runSilver(wh, job, (j, what) -> {
-        if (++n[0] == limit) {
-          throw new Killed(what);
-        }
-      })).isInstanceOf(Killed.class);
+    Kills.afterEachCommit(merges.size(), (k, kill) -> runSilver(copy(afterBronze, "killed-merge" + k), job, kill), k -> {
+      Path wh = rebuilt.resolve("killed-merge" + k);
       runSilver(wh, job, JobContext.CommitListener.NONE);
       assertThat(rows(wh, job, "true")).as("after a kill at merge commit " + k).isEqualTo(expectedDayTwo);
+    });
+  }
+
+  private Path copy(Path from, String name) {
+    Path to = rebuilt.resolve(name);
+    try {
+      org.apache.commons.io.FileUtils.copyDirectory(from.toFile(), to.toFile());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
+    return to;
   }
 }

@@ -261,10 +261,12 @@ public final class JobRunner {
       result = new JobResult(JobResult.FAILED, 0, 0, error, Map.of());
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    StepLog record = jobCtx.step("record_run");
     recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(),
         ctx.settings().env(), started, ctx.clock().instant(), result.status(), result.rowsRead(),
         result.rowsWritten(), error, state));
     jobCtx.committed("ops.job_runs");
+    record.done("status", result.status());
     LOG.info("job={} status={} rows_read={} rows_written={} seconds={}", job.name(), result.status(),
         result.rowsRead(), result.rowsWritten(), String.format(Locale.ROOT, "%.2f", seconds));
     return new Attempt(index, new Finished(job, result, seconds), code, error);
