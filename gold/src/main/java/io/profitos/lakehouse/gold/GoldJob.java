@@ -126,9 +126,7 @@ abstract class GoldJob implements LakehouseJob {
   @Override
   public JobResult run(JobContext ctx) {
     io.profitos.lakehouse.core.job.StepLog check = ctx.step("fingerprint");
-    for (TableName in : reads()) {
-      ctx.read(in); // skipped when an input does not exist yet
-    }
+    ctx.requireInputs(reads()); // skipped when an input does not exist yet
     Map<String, String> fp = new LinkedHashMap<>();
     fp.put("run_date", ctx.runDate().toString());
     fp.put("config", configHash(ctx));

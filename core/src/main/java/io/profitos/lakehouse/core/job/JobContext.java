@@ -210,6 +210,14 @@ public final class JobContext {
     return spark.read().format("delta").load(catalog.location(table));
   }
 
+  /**
+   * Reads nothing, but skips the job like {@link #read} does when one of {@code tables} does not
+   * exist yet (for a job that checks whether its inputs changed before it reads them).
+   */
+  public void requireInputs(List<TableName> tables) {
+    tables.forEach(this::requireInput);
+  }
+
   /** The table as of a Delta version (time travel). */
   public Dataset<Row> readVersion(TableName table, long version) {
     requireInput(table);

@@ -81,13 +81,31 @@ public final class DeltaTables {
     }
   }
 
-  /** The current version of the Delta table at {@code location}, or -1 when there is none. */
+  /**
+   * The current version of the Delta table at {@code location}, or -1 when there is none: the
+   * newest commit file in its log, found by one listing (no snapshot load, no Spark job; the log
+   * keeps the newest commit file whatever its retention).
+   */
   public static long version(SparkSession spark, String location) {
-    if (!DeltaTable.isDeltaTable(spark, location)) {
+    org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(location, "_delta_log");
+    try {
+      org.apache.hadoop.fs.FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      long newest = -1;
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
+        String name = f.getPath().getName();
+        if (COMMIT_FILE.matcher(name).matches()) {
+          newest = Math.max(newest, Long.parseLong(name.substring(0, name.indexOf('.'))));
+        }
+      }
+      return newest;
+    } catch (java.io.FileNotFoundException absent) {
       return -1;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list the Delta log at " + log + ": " + e.getMessage(), e);
     }
-    return DeltaTable.forPath(spark, location).history(1).select("version").first().getLong(0);
   }
+
+  private static final java.util.regex.Pattern COMMIT_FILE = java.util.regex.Pattern.compile("\\d{20}\\.json");
 
   /** A commit: its version and operation metrics. */
   public record Commit(long version, Map<String, String> metrics) {}

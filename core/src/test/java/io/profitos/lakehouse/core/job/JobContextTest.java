@@ -83,5 +83,9 @@ class JobContextTest {
     assertThatThrownBy(() -> c.read(TableName.of("bronze", "things")))
         .isInstanceOfSatisfying(LakehouseException.class, e -> assertThat(e.isInputMissing()).isTrue())
         .hasMessageContaining("silver.things skipped: its input bronze.things does not exist yet");
+    // The check without the read (a job comparing fingerprints first) skips the same way.
+    assertThatThrownBy(() -> c.requireInputs(List.of(TableName.of("bronze", "things"))))
+        .isInstanceOfSatisfying(LakehouseException.class, e -> assertThat(e.isInputMissing()).isTrue())
+        .hasMessageContaining("its input bronze.things does not exist yet");
   }
 }
