@@ -60,9 +60,10 @@ final class Commands {
         requireDemoModule();
         yield DemoCommands.bench(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "work", "repeat")), Set.of()), out);
       }
+      case "maintain" -> maintain(CliArgs.parse(args, COMMON, Set.of()), out);
       case "quality" -> quality(CliArgs.parse(args, union(COMMON, Set.of("suite", "table", "path", "format", "run-date", "out", "days")),
           Set.of()), out);
-      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, demo-data, demo, bench, quality. See 'lakehouse --help'.");
+      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, maintain, demo-data, demo, bench, quality. See 'lakehouse --help'.");
     };
   }
 
@@ -104,6 +105,37 @@ final class Commands {
     LocalDate runDate = runDate(a);
     List<LakehouseJob> jobs = JobRegistry.discover(settings).resolve(a.positional.get(0));
     return runJobs(settings, "lakehouse run " + a.positional.get(0), jobs, runDate, a.flag("full-refresh"), out);
+  }
+
+  private static int maintain(CliArgs a, PrintStream out) {
+    if (a.help) {
+      out.print(Help.MAINTAIN);
+      return 0;
+    }
+    noPositional(a);
+    LakehouseSettings settings = settings(a);
+    Config conf = settings.config().getConfig("lakehouse.maintenance");
+    java.time.Duration retention = conf.getDuration("retention");
+    int above = conf.getInt("compact-above-files");
+    return withSpark(settings, "lakehouse maintain", spark -> {
+      io.profitos.lakehouse.core.table.TableMaintenance maintenance = new io.profitos.lakehouse.core.table.TableMaintenance(spark,
+          retention, above);
+      List<String> tables = maintenance.tables(settings.warehouse());
+      out.printf(Locale.ROOT, "Maintaining %d tables under %s: compacting those with more than %d files, vacuuming files older "
+          + "than %s that no version inside it needs ...%n", tables.size(), settings.warehouse(), above, conf.getString("retention"));
+      out.printf(Locale.ROOT, "%-48s %16s %20s%n", "table", "files (current)", "files stored");
+      long removed = 0;
+      int compacted = 0;
+      for (String t : tables) {
+        io.profitos.lakehouse.core.table.TableMaintenance.Result r = maintenance.maintain(t);
+        out.printf(Locale.ROOT, "%-48s %16s %20s%n", t.substring(settings.warehouse().length()).replaceFirst("^/+", ""),
+            r.filesBefore() + " -> " + r.filesAfter(), r.storedBefore() + " -> " + r.storedAfter());
+        removed += Math.max(0, r.storedBefore() - r.storedAfter());
+        compacted += r.compacted() ? 1 : 0;
+      }
+      out.printf(Locale.ROOT, "%d tables compacted, %d files deleted past the retention.%n", compacted, removed);
+      return 0;
+    });
   }
 
   private static int quality(CliArgs a, PrintStream out) {

@@ -88,8 +88,8 @@ final class DemoCommands {
       out.print(Help.BENCH);
       return 0;
     }
-    if (a.positional.size() != 1 || !List.of("bronze", "silver", "gold").contains(a.positional.get(0))) {
-      throw LakehouseException.usage("'lakehouse bench' takes a layer with a benchmark: bronze, silver or gold. See 'lakehouse bench --help'.");
+    if (a.positional.size() != 1 || !List.of("bronze", "silver", "gold", "overhead").contains(a.positional.get(0))) {
+      throw LakehouseException.usage("'lakehouse bench' takes a benchmark: bronze, silver, gold or overhead. See 'lakehouse bench --help'.");
     }
     String layer = a.positional.get(0);
     if (layer.equals("gold")) {
@@ -109,9 +109,11 @@ final class DemoCommands {
     int repeat = (int) Commands.parseLong(a.option("repeat", "2"), "--repeat");
     Path work = a.options.containsKey("work") ? Path.of(a.option("work", null))
         : Commands.localPath(settings.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
-    return Commands.withSpark(settings, "lakehouse bench " + layer, spark -> layer.equals("bronze")
-        ? new BronzeBenchmark(spark, settings, work, scale, seed, repeat, out).run()
-        : new SilverBenchmark(spark, settings, work, scale, seed, out).run());
+    return Commands.withSpark(settings, "lakehouse bench " + layer, spark -> switch (layer) {
+      case "bronze" -> new BronzeBenchmark(spark, settings, work, scale, seed, repeat, out).run();
+      case "overhead" -> new OverheadBenchmark(spark, settings, work, scale, seed, out).run();
+      default -> new SilverBenchmark(spark, settings, work, scale, seed, out).run();
+    });
   }
 
   private static DemoSpec demoSpec(CliArgs a, LakehouseSettings settings, Path out) {

@@ -24,11 +24,13 @@ final class Help {
       Commands:
         jobs                 list every job with a one-line description
         run <job|layer|all>  run one job, every job of a layer in dependency order, or everything
+        maintain             compact small files and vacuum past the retention, for every table
         demo-data            write a realistic demo landing zone (deterministic for a seed)
         demo                 generate the demo landing zone if absent, run every layer, print the headline KPIs
         bench bronze         measure the bronze ingest against a bare Spark read and Delta write
         bench silver         measure a daily incremental silver run against a full rebuild
         bench gold           time a full gold build at one or more scales, with peak driver heap
+        bench overhead       every job alone against the bare Spark work on its data: the fixed cost per job, by step
         quality validate     validate any table or file with any expectation suite (GE validation-result JSON)
         quality suggest      draft an expectation suite for a table from Deequ's constraint suggestions
         quality report       the weekly data-quality report: freshness, days with data, rows, failures, null rates
@@ -54,6 +56,17 @@ final class Help {
         --run-date DATE     business date being processed, UTC (default: today)
         --full-refresh      rebuild outputs from scratch instead of incrementally
       """ + COMMON + "\n" + EXIT_CODES;
+
+  static final String MAINTAIN = """
+      Usage: lakehouse maintain [options]
+
+      Table maintenance of every Delta table under the warehouse (every layer, ops, the quality results and
+      the staging of blocked outputs): a table with more than lakehouse.maintenance.compact-above-files data
+      files is compacted, then files that no version inside lakehouse.maintenance.retention needs are
+      deleted. Time travel to any version inside the retention keeps working.
+
+      Options:
+      """ + COMMON;
 
   static final String QUALITY = """
       Usage: lakehouse quality validate --suite FILE (--table LAYER.TABLE | --path PATH [--format delta|parquet|csv|json])
@@ -109,7 +122,7 @@ final class Help {
       """ + COMMON + "\n" + EXIT_CODES;
 
   static final String BENCH = """
-      Usage: lakehouse bench bronze|silver|gold [--scale S] [--seed N] [--repeat R] [--work DIR] [options]
+      Usage: lakehouse bench bronze|silver|gold|overhead [--scale S] [--seed N] [--repeat R] [--work DIR] [options]
 
       bronze: generates a demo landing zone of scale S (default 1) once, then in one run lands it R times
         (default 2) with our bronze ingest and with a bare spark.read...write.format("delta") of the same
@@ -120,6 +133,11 @@ final class Help {
       gold: for each scale of --scale (a list, for example 1,10) builds bronze and silver once (untimed,
         kept under --work), then times a full gold build and prints input rows, rows/s, rows written,
         peak driver heap, and how the time grows from the first scale to the last.
+      overhead: generates scale S once, then runs every job alone, in order, into a fresh warehouse; after each,
+        times the bare Spark read of its Delta inputs and Delta write of its own tables' rows, and prints per job
+        its seconds, the bare seconds, their ratio, the fixed cost (the difference), its Delta commits and its
+        seconds by kind of step (read/plan, write, gate, run record, outside steps); then the median fixed cost
+        against its target (at most 1 s).
 
       Options:
         --scale S           landing-zone size (default 1)

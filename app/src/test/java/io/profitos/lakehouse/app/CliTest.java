@@ -43,7 +43,7 @@ class CliTest {
   @Test
   void usageErrorsExitTwoWithOneClearLine() {
     assertThat(run("frobnicate")).isEqualTo(2);
-    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, demo-data, demo, bench, quality. See 'lakehouse --help'."
+    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, maintain, demo-data, demo, bench, quality. See 'lakehouse --help'."
         + System.lineSeparator());
   }
 

@@ -54,6 +54,7 @@ public final class JobContext {
   private final Map<String, String> previous;
   private final Map<String, String> next = new LinkedHashMap<>();
   private final CommitListener commits;
+  private final StepLog.Listener steps;
 
   /**
    * @param runId unique id of this invocation (shared by all jobs of one CLI call)
@@ -63,11 +64,12 @@ public final class JobContext {
    */
   public JobContext(SparkSession spark, LakehouseSettings settings, TableCatalog catalog, String runId, LocalDate runDate,
       boolean fullRefresh, Clock clock) {
-    this(spark, settings, catalog, runId, runDate, fullRefresh, clock, null, Map.of(), CommitListener.NONE);
+    this(spark, settings, catalog, runId, runDate, fullRefresh, clock, null, Map.of(), CommitListener.NONE, StepLog.Listener.NONE);
   }
 
   private JobContext(SparkSession spark, LakehouseSettings settings, TableCatalog catalog, String runId, LocalDate runDate,
-      boolean fullRefresh, Clock clock, LakehouseJob job, Map<String, String> previous, CommitListener commits) {
+      boolean fullRefresh, Clock clock, LakehouseJob job, Map<String, String> previous, CommitListener commits,
+      StepLog.Listener steps) {
     this.spark = Objects.requireNonNull(spark, "spark");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -78,6 +80,7 @@ public final class JobContext {
     this.job = job;
     this.previous = Map.copyOf(previous);
     this.commits = Objects.requireNonNull(commits, "commits");
+    this.steps = Objects.requireNonNull(steps, "steps");
   }
 
   /** Notified after every commit a job makes (tests stop a run there to prove it recovers). */
@@ -98,7 +101,12 @@ public final class JobContext {
 
   /** This context with another commit listener (for every job it is turned into). */
   public JobContext withCommitListener(CommitListener listener) {
-    return new JobContext(spark, settings, catalog, runId, runDate, fullRefresh, clock, job, previous, listener);
+    return new JobContext(spark, settings, catalog, runId, runDate, fullRefresh, clock, job, previous, listener, steps);
+  }
+
+  /** This context with a listener told the duration of every step (benchmarks break a job's time down with it). */
+  public JobContext withStepListener(StepLog.Listener listener) {
+    return new JobContext(spark, settings, catalog, runId, runDate, fullRefresh, clock, job, previous, commits, listener);
   }
 
   /**
@@ -108,7 +116,7 @@ public final class JobContext {
   public JobContext forJob(LakehouseJob job, Map<String, String> previousState) {
     SparkSession session = spark.newSession();
     session.conf().set(COMMIT_METADATA, commitTag(job.name(), runId));
-    return new JobContext(session, settings, catalog, runId, runDate, fullRefresh, clock, job, previousState, commits);
+    return new JobContext(session, settings, catalog, runId, runDate, fullRefresh, clock, job, previousState, commits, steps);
   }
 
   static String commitTag(String job, String runId) {
@@ -127,7 +135,7 @@ public final class JobContext {
   /** Names the current step in Spark's UI and logs one structured line. */
   public StepLog step(String jobName, String step) {
     spark.sparkContext().setJobDescription(jobName + ": " + step);
-    return new StepLog(jobName, step);
+    return new StepLog(jobName, step, steps);
   }
 
   /** {@link #step(String, String)} for this context's job. */

@@ -12,11 +12,21 @@ public final class StepLog {
   private static final Logger LOG = LoggerFactory.getLogger("io.profitos.lakehouse.steps");
   private final String job;
   private final String step;
+  private final Listener listener;
   private final long startNanos = System.nanoTime();
 
-  StepLog(String job, String step) {
+  /** Told each step's duration when it is logged (called on the job's thread). */
+  @FunctionalInterface
+  public interface Listener {
+    Listener NONE = (job, step, seconds) -> { };
+
+    void stepped(String job, String step, double seconds);
+  }
+
+  StepLog(String job, String step, Listener listener) {
     this.job = job;
     this.step = step;
+    this.listener = listener;
   }
 
   /** Logs the step with its figures, given as alternating keys and values, and its duration. */
@@ -25,8 +35,10 @@ public final class StepLog {
     for (int i = 0; i + 1 < keyValues.length; i += 2) {
       line.append(' ').append(keyValues[i]).append('=').append(format(keyValues[i + 1]));
     }
-    line.append(" seconds=").append(String.format(Locale.ROOT, "%.2f", (System.nanoTime() - startNanos) / 1e9));
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    line.append(" seconds=").append(String.format(Locale.ROOT, "%.2f", seconds));
     LOG.info(line.toString());
+    listener.stepped(job, step, seconds);
   }
 
   private static String format(Object value) {

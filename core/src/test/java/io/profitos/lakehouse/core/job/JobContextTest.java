@@ -25,8 +25,13 @@ class JobContextTest {
   private static final TableName T = TableName.of("silver", "things");
 
   private JobContext ctx(List<String> commits) {
+    return ctx(commits, new ArrayList<>());
+  }
+
+  private JobContext ctx(List<String> commits, List<String> steps) {
     LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
-    JobContext run = TestSettings.context(settings, LocalDate.of(2026, 3, 1)).withCommitListener((job, what) -> commits.add(what));
+    JobContext run = TestSettings.context(settings, LocalDate.of(2026, 3, 1)).withCommitListener((job, what) -> commits.add(what))
+        .withStepListener((job, step, seconds) -> steps.add(job + " " + step + (seconds >= 0 ? "" : " negative")));
     return run.forJob(job(), Map.of("watermark:bronze.things", "b1"));
   }
 
@@ -52,7 +57,8 @@ class JobContextTest {
   @Test
   void overwriteMergeAndReplaceWriteOneCommitEachAndReportTheirRows() {
     List<String> commits = new ArrayList<>();
-    JobContext c = ctx(commits);
+    List<String> steps = new ArrayList<>();
+    JobContext c = ctx(commits, steps);
     JobContext.Published first = c.publish(T, rows("('a', 1, 1), ('b', 2, 1)"), Publish.overwrite());
     assertThat(first.rowsWritten()).isEqualTo(2);
     assertThat(first.version()).isZero();
@@ -65,6 +71,8 @@ class JobContextTest {
     c.publish(T, rows("('b', 7, 3)"), Publish.replaceWhere("id = 'b'"));
     assertThat(table(c)).containsExactly("a=10", "b=7", "c=3");
     assertThat(commits).containsExactly("silver.things overwrite", "silver.things merge", "silver.things replace_where");
+    // The step listener of the run-level context reaches the job's context: each publish is one timed step.
+    assertThat(steps).containsExactly("silver.things overwrite", "silver.things merge", "silver.things replace_where");
     assertThat(c.version(T)).isEqualTo(2);
     assertThat(c.version(TableName.of("silver", "absent"))).isEqualTo(-1);
     // Every commit of the job carries the job and the run, so lineage can tell who wrote which version.

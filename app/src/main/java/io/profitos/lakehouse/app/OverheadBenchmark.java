@@ -1,0 +1,135 @@
+package io.profitos.lakehouse.app;
+
+import io.delta.tables.DeltaTable;
+import io.profitos.lakehouse.core.config.LakehouseSettings;
+import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.JobRegistry;
+import io.profitos.lakehouse.core.job.JobRunner;
+import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.table.TableCatalog;
+import io.profitos.lakehouse.core.table.TableName;
+import io.profitos.lakehouse.demo.DemoDataGenerator;
+import io.profitos.lakehouse.demo.DemoManifest;
+import io.profitos.lakehouse.demo.DemoSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code lakehouse bench overhead}: every job of every layer, one at a time, into a fresh
+ * warehouse over the demo landing zone of scale S. After each job, in the same session, the bare
+ * Spark work on the same data: a read of each of its Delta inputs and a Delta write of the rows
+ * of each table it wrote (cached first, untimed). A job's fixed cost is its time minus the bare
+ * time; its steps split it by kind ({@link OverheadReport}).
+ */
+final class OverheadBenchmark {
+  private final SparkSession spark;
+  private final LakehouseSettings settings;
+  private final Path work;
+  private final double scale;
+  private final long seed;
+  private final PrintStream out;
+
+  OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path work, double scale, long seed, PrintStream out) {
+    this.spark = spark;
+    this.settings = settings;
+    this.work = work;
+    this.scale = scale;
+    this.seed = seed;
+    this.out = out;
+  }
+
+  int run() {
+    Path root = work.resolve(String.format(Locale.ROOT, "overhead-scale%s-seed%d", scale, seed));
+    Path landing = root.resolve("landing");
+    Path warehouse = root.resolve("warehouse");
+    Path scratch = root.resolve("bare");
+    DemoSpec spec = DemoSpec.of(scale, seed, landing);
+    if (!Files.exists(landing.resolve(DemoManifest.FILE_NAME))) {
+      out.printf(Locale.ROOT, "Generating the demo landing zone (scale %s) in %s ...%n", scale, landing);
+      try {
+        DemoDataGenerator.generate(spec);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    BronzeBenchmark.delete(warehouse);
+    BronzeBenchmark.delete(scratch);
+    LakehouseSettings s = BronzeBenchmark.at(settings, landing, warehouse);
+    TableCatalog catalog = new TableCatalog(s.warehouse());
+    List<LakehouseJob> jobs = JobRegistry.discover(s).all();
+    LocalDate runDate = spec.asOf();
+    out.printf(Locale.ROOT, "Running %d jobs one at a time for %s, each followed by the bare read and write of its data ...%n",
+        jobs.size(), runDate);
+    // Tables several jobs write (quarantines, the ingest ledger) are bookkeeping: part of the fixed cost, not the bare work.
+    Map<TableName, Integer> writers = new LinkedHashMap<>();
+    jobs.forEach(j -> j.outputs().forEach(t -> writers.merge(t, 1, Integer::sum)));
+    List<OverheadReport.Job> measured = new ArrayList<>();
+    String runId = UUID.randomUUID().toString();
+    for (LakehouseJob job : jobs) {
+      Map<String, Double> steps = new LinkedHashMap<>();
+      AtomicInteger commits = new AtomicInteger();
+      JobContext ctx = new JobContext(spark, s, catalog, runId, runDate, false, Clock.systemUTC())
+          .withCommitListener((j, what) -> commits.incrementAndGet())
+          .withStepListener((j, step, seconds) -> steps.merge(step, seconds, Double::sum));
+      JobRunner.Outcome outcome = new JobRunner(ctx, 1).run(List.of(job));
+      if (outcome.exitCode() != 0 && outcome.exitCode() != io.profitos.lakehouse.core.LakehouseException.EXIT_INPUT_REJECTED) {
+        throw new IllegalStateException("bench overhead: " + job.name() + " failed: " + outcome.firstError());
+      }
+      double bare = bare(catalog, job, job.outputs().stream().filter(t -> writers.get(t) == 1).toList(), scratch);
+      measured.add(new OverheadReport.Job(job.name(), outcome.wallSeconds(), bare, commits.get(), steps));
+    }
+    out.println();
+    out.println("seconds: the job run (its runner included); bare s: a Spark read of its Delta inputs and a Delta write of the rows");
+    out.println("of its own tables (a bronze job's landing files are compared in 'bench bronze'); fixed s: seconds - bare s; write: its");
+    out.println("Delta writes (bronze's ledger included); gate: suite and results; run record: ops.job_runs (state included).");
+    OverheadReport.print(measured, 1.0, out);
+    return 0;
+  }
+
+  /** Seconds of the bare Spark work on the job's data: read each Delta input, write the rows of each of its own tables. */
+  private double bare(TableCatalog catalog, LakehouseJob job, List<TableName> own, Path scratch) {
+    List<Dataset<Row>> outputs = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    for (TableName t : own) {
+      String location = catalog.location(t);
+      if (DeltaTable.isDeltaTable(spark, location)) {
+        Dataset<Row> rows = spark.read().format("delta").load(location).persist(StorageLevel.MEMORY_AND_DISK());
+        rows.count();
+        outputs.add(rows);
+        targets.add(scratch.resolve(t.layer()).resolve(t.table()).toString());
+      }
+    }
+    try {
+      long t0 = System.nanoTime();
+      for (TableName in : job.inputs()) {
+        String location = catalog.location(in);
+        if (DeltaTable.isDeltaTable(spark, location)) {
+          spark.read().format("delta").load(location).write().format("noop").mode(SaveMode.Overwrite).save();
+        }
+      }
+      for (int i = 0; i < outputs.size(); i++) {
+        outputs.get(i).write().format("delta").mode(SaveMode.Overwrite).save(targets.get(i));
+      }
+      return (System.nanoTime() - t0) / 1e9;
+    } finally {
+      outputs.forEach(Dataset::unpersist);
+    }
+  }
+}

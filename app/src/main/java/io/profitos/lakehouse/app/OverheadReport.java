@@ -1,0 +1,103 @@
+package io.profitos.lakehouse.app;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What {@code lakehouse bench overhead} prints: per job, its time against the bare Spark read of
+ * its inputs and write of its rows, the ratio, the fixed part (job minus bare), its Delta commits,
+ * and the job's time split by kind of step; then the median fixed cost against its target.
+ */
+final class OverheadReport {
+  /** The kinds of step a job's time is split into, in print order. */
+  static final List<String> KINDS = List.of("read/plan", "write", "gate", "run record", "outside steps");
+
+  private static final Set<String> WRITES = Set.of("overwrite", "merge", "merge_versions", "replace_where", "update", "land",
+      "quarantine", "schema");
+  private static final Set<String> GATE = Set.of("audit", "record_results");
+
+  /** The kind of a step: its Delta write, the quality gate, the job-run record, or reading and planning. */
+  static String kind(String step) {
+    if (WRITES.contains(step)) {
+      return "write";
+    }
+    if (GATE.contains(step)) {
+      return "gate";
+    }
+    return step.equals("record_run") ? "run record" : "read/plan";
+  }
+
+  /**
+   * One job measured: {@code seconds} its whole run (the runner around it included), {@code bare}
+   * the bare read and write of the same data, {@code commits} its Delta commits, {@code steps} the
+   * seconds of each step it logged (a step logged twice adds up).
+   */
+  record Job(String name, double seconds, double bare, int commits, Map<String, Double> steps) {
+    Job {
+      steps = Map.copyOf(steps);
+    }
+
+    double fixed() {
+      return Math.max(0, seconds - bare);
+    }
+
+    /** Seconds per kind of step; what no step covers is "outside steps" (snapshot loads, the runner). */
+    Map<String, Double> byKind() {
+      Map<String, Double> out = new LinkedHashMap<>();
+      KINDS.forEach(k -> out.put(k, 0.0));
+      double inSteps = 0;
+      for (Map.Entry<String, Double> s : steps.entrySet()) {
+        out.merge(kind(s.getKey()), s.getValue(), Double::sum);
+        inSteps += s.getValue();
+      }
+      out.put("outside steps", Math.max(0, seconds - inSteps));
+      return out;
+    }
+  }
+
+  static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  static void print(List<Job> jobs, double targetMedianFixed, PrintStream out) {
+    out.printf(Locale.ROOT, "%-36s %8s %8s %7s %8s %7s", "job", "seconds", "bare s", "ratio", "fixed s", "commits");
+    KINDS.forEach(k -> out.printf(Locale.ROOT, " %13s", k));
+    out.println();
+    Map<String, Double> totals = new LinkedHashMap<>();
+    KINDS.forEach(k -> totals.put(k, 0.0));
+    double seconds = 0;
+    double bare = 0;
+    int commits = 0;
+    for (Job j : jobs) {
+      out.printf(Locale.ROOT, "%-36s %8.2f %8.2f %7s %8.2f %7d", j.name(), j.seconds(), j.bare(),
+          j.bare() > 0 ? String.format(Locale.ROOT, "%.1f", j.seconds() / j.bare()) : "-", j.fixed(), j.commits());
+      j.byKind().forEach((k, v) -> {
+        out.printf(Locale.ROOT, " %13.2f", v);
+        totals.merge(k, v, Double::sum);
+      });
+      out.println();
+      seconds += j.seconds();
+      bare += j.bare();
+      commits += j.commits();
+    }
+    out.printf(Locale.ROOT, "%-36s %8.1f %8.1f %7s %8.1f %7d", "total (" + jobs.size() + " jobs)", seconds, bare,
+        bare > 0 ? String.format(Locale.ROOT, "%.1f", seconds / bare) : "-", jobs.stream().mapToDouble(Job::fixed).sum(), commits);
+    totals.forEach((k, v) -> out.printf(Locale.ROOT, " %13.1f", v));
+    out.println();
+    double median = median(jobs.stream().map(Job::fixed).toList());
+    out.printf(Locale.ROOT, "bench overhead: median fixed cost per job %.2f s (target <= %.2f s: %s), median commits per job %.0f.%n",
+        median, targetMedianFixed, median <= targetMedianFixed ? "met" : "not met",
+        median(jobs.stream().map(j -> (double) j.commits()).toList()));
+  }
+}

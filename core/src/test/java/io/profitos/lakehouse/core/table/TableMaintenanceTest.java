@@ -1,0 +1,73 @@
+package io.profitos.lakehouse.core.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.profitos.lakehouse.core.testing.SparkTestSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableMaintenanceTest {
+  @TempDir Path dir;
+  private final SparkSession spark = SparkTestSession.get();
+  private final StructType schema = new StructType().add("n", "int");
+
+  private void append(String location, int n) {
+    spark.createDataFrame(List.of(RowFactory.create(n)), schema).coalesce(1).write().format("delta").mode(SaveMode.Append).save(location);
+  }
+
+  @Test
+  void findsTheWarehouseTablesAndTheStagingOfBlockedOutputs() throws Exception {
+    Path wh = dir.resolve("wh");
+    append(wh.resolve("silver/things").toString(), 1);
+    append(wh.resolve("quality/check_results").toString(), 1);
+    append(wh.resolve("quality/staging/gold/blocked").toString(), 1);
+    Files.createDirectories(wh.resolve("quality/metrics"));
+    Files.writeString(wh.resolve("quality/metrics/gold.x.json"), "[]");
+    Files.createDirectories(wh.resolve("gold/not_a_table"));
+
+    List<String> tables = new TableMaintenance(spark, Duration.ofDays(7), 16).tables(wh.toString());
+
+    assertThat(tables).extracting(t -> t.substring(wh.toString().length() + 1))
+        .containsExactlyInAnyOrder("silver/things", "quality/check_results", "quality/staging/gold/blocked");
+  }
+
+  @Test
+  void compactsAFragmentedTableAndVacuumsOnlyPastTheRetention() {
+    String location = dir.resolve("wh/silver/things").toString();
+    for (int i = 1; i <= 4; i++) {
+      append(location, i); // versions 0..3, one file each
+    }
+
+    // Inside a week's retention: compacted to one file, the four replaced files kept for time travel.
+    TableMaintenance.Result week = new TableMaintenance(spark, Duration.ofDays(7), 2).maintain(location);
+    assertThat(week.compacted()).isTrue();
+    assertThat(week.filesBefore()).isEqualTo(4);
+    assertThat(week.filesAfter()).isEqualTo(1);
+    assertThat(week.storedBefore()).isEqualTo(4);
+    assertThat(week.storedAfter()).isEqualTo(5);
+    assertThat(spark.read().format("delta").option("versionAsOf", 0).load(location).collectAsList()).hasSize(1);
+    assertThat(spark.read().format("delta").load(location).count()).isEqualTo(4);
+
+    // A zero retention: not compacted again (one file), the replaced files are deleted, so version 0 is gone.
+    TableMaintenance.Result none = new TableMaintenance(spark, Duration.ZERO, 2).maintain(location);
+    assertThat(none.compacted()).isFalse();
+    assertThat(none.storedBefore()).isEqualTo(5);
+    assertThat(none.storedAfter()).isEqualTo(1);
+    assertThat(spark.read().format("delta").load(location).count()).isEqualTo(4);
+    // (Rows, not a count: Delta answers a count from the log's statistics without reading the files.)
+    assertThat(spark.read().format("delta").load(location).collectAsList()).hasSize(4);
+    assertThatThrownBy(() -> spark.read().format("delta").option("versionAsOf", 0).load(location).collectAsList())
+        .hasStackTraceContaining("FileNotFoundException");
+    // Delta's own safety check is back on for everything else in the session.
+    assertThat(spark.conf().get("spark.databricks.delta.retentionDurationCheck.enabled", "true")).isEqualTo("true");
+  }
+}
