@@ -136,7 +136,7 @@ final class Help {
       overhead: generates scale S once, then runs every job alone, in order, into a fresh warehouse; after each,
         times the bare Spark read of its Delta inputs and Delta write of its own tables' rows, and prints per job
         its seconds, the bare seconds, their ratio, the fixed cost (the difference), its Delta commits and its
-        seconds by kind of step (read/plan, write, gate, run record, outside steps); then the median fixed cost
+        seconds by kind of step (read/plan, write, gate, run record, job with no step, runner); then the median fixed cost
         against its target (at most 1 s).
 
       Options:

@@ -93,12 +93,15 @@ final class OverheadBenchmark {
         throw new IllegalStateException("bench overhead: " + job.name() + " failed: " + outcome.firstError());
       }
       double bare = bare(catalog, job, job.outputs().stream().filter(t -> writers.get(t) == 1).toList(), scratch);
-      measured.add(new OverheadReport.Job(job.name(), outcome.wallSeconds(), bare, commits.get(), steps));
+      double own = outcome.finished().isEmpty() ? 0 : outcome.finished().get(0).seconds();
+      measured.add(new OverheadReport.Job(job.name(), outcome.wallSeconds(), own, bare, commits.get(), steps));
     }
     out.println();
     out.println("seconds: the job run (its runner included); bare s: a Spark read of its Delta inputs and a Delta write of the rows");
     out.println("of its own tables (a bronze job's landing files are compared in 'bench bronze'); fixed s: seconds - bare s; write: its");
-    out.println("Delta writes (bronze's ledger included); gate: suite and results; run record: ops.job_runs (state included).");
+    out.println("Delta writes (bronze's ledger included); gate: suite and results; run record: ops.job_runs (state included);");
+    out.println("job, no step: the job's time outside its steps; runner: the run around the job (setup, the state of the last runs,");
+    out.println("compaction of the run log), paid once per run when a run has many jobs. Commits: those the job reports.");
     OverheadReport.print(measured, 1.0, out);
     return 0;
   }

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class OverheadReport {
   /** The kinds of step a job's time is split into, in print order. */
-  static final List<String> KINDS = List.of("read/plan", "write", "gate", "run record", "outside steps");
+  static final List<String> KINDS = List.of("read/plan", "write", "gate", "run record", "job, no step", "runner");
 
   private static final Set<String> WRITES = Set.of("overwrite", "merge", "merge_versions", "replace_where", "update", "land",
       "quarantine", "schema");
@@ -33,11 +33,12 @@ final class OverheadReport {
   }
 
   /**
-   * One job measured: {@code seconds} its whole run (the runner around it included), {@code bare}
-   * the bare read and write of the same data, {@code commits} its Delta commits, {@code steps} the
-   * seconds of each step it logged (a step logged twice adds up).
+   * One job measured: {@code seconds} its whole run (the runner around it included), {@code jobSeconds}
+   * the job's own run (without the runner and the run record), {@code bare} the bare read and write of
+   * the same data, {@code commits} its Delta commits, {@code steps} the seconds of each step it logged
+   * (a step logged twice adds up).
    */
-  record Job(String name, double seconds, double bare, int commits, Map<String, Double> steps) {
+  record Job(String name, double seconds, double jobSeconds, double bare, int commits, Map<String, Double> steps) {
     Job {
       steps = Map.copyOf(steps);
     }
@@ -46,16 +47,20 @@ final class OverheadReport {
       return Math.max(0, seconds - bare);
     }
 
-    /** Seconds per kind of step; what no step covers is "outside steps" (snapshot loads, the runner). */
+    /**
+     * Seconds per kind of step, then the job's own time no step covers (snapshot loads, bookkeeping
+     * reads) and the runner's around it (the run's setup and state, compaction of the run log).
+     */
     Map<String, Double> byKind() {
       Map<String, Double> out = new LinkedHashMap<>();
       KINDS.forEach(k -> out.put(k, 0.0));
-      double inSteps = 0;
+      double inJobSteps = 0;
       for (Map.Entry<String, Double> s : steps.entrySet()) {
         out.merge(kind(s.getKey()), s.getValue(), Double::sum);
-        inSteps += s.getValue();
+        inJobSteps += s.getKey().equals("record_run") ? 0 : s.getValue();
       }
-      out.put("outside steps", Math.max(0, seconds - inSteps));
+      out.put("job, no step", Math.max(0, jobSeconds - inJobSteps));
+      out.put("runner", Math.max(0, seconds - jobSeconds - steps.getOrDefault("record_run", 0.0)));
       return out;
     }
   }

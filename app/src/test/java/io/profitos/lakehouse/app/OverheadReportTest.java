@@ -12,16 +12,16 @@ import org.junit.jupiter.api.Test;
 
 /** The arithmetic of {@code bench overhead}'s report, on measurements worked out by hand. */
 class OverheadReportTest {
-  private static final OverheadReport.Job SILVER = new OverheadReport.Job("silver.things", 3.0, 1.0, 4,
+  private static final OverheadReport.Job SILVER = new OverheadReport.Job("silver.things", 3.0, 2.4, 1.0, 4,
       Map.of("read", 0.5, "overwrite", 0.8, "audit", 0.4, "record_results", 0.2, "record_run", 0.3));
   // Faster than its bare work: no fixed cost (never negative).
-  private static final OverheadReport.Job BRONZE = new OverheadReport.Job("bronze.things", 1.5, 2.0, 2,
+  private static final OverheadReport.Job BRONZE = new OverheadReport.Job("bronze.things", 1.5, 1.4, 2.0, 2,
       Map.of("land", 1.0, "quarantine", 0.2, "schema", 0.1));
-  private static final OverheadReport.Job GOLD = new OverheadReport.Job("gold.things", 2.5, 1.3, 3,
+  private static final OverheadReport.Job GOLD = new OverheadReport.Job("gold.things", 2.5, 2.0, 1.3, 3,
       Map.of("fingerprint", 0.4, "merge_versions", 0.6, "record_run", 0.2));
 
   @Test
-  void stepsAreGroupedByKindAndWhatNoStepCoversIsOutside() {
+  void stepsAreGroupedByKindAndTheRestSplitBetweenTheJobAndItsRunner() {
     assertThat(SILVER.fixed()).isCloseTo(2.0, within(1e-9));
     assertThat(BRONZE.fixed()).isZero();
     Map<String, Double> silver = SILVER.byKind();
@@ -30,10 +30,16 @@ class OverheadReportTest {
     assertThat(silver.get("write")).isCloseTo(0.8, within(1e-9));
     assertThat(silver.get("gate")).isCloseTo(0.6, within(1e-9));
     assertThat(silver.get("run record")).isCloseTo(0.3, within(1e-9));
-    assertThat(silver.get("outside steps")).isCloseTo(0.8, within(1e-9)); // 3.0 - 2.2
+    assertThat(silver.get("job, no step")).isCloseTo(0.5, within(1e-9)); // 2.4 - (0.5 + 0.8 + 0.4 + 0.2)
+    assertThat(silver.get("runner")).isCloseTo(0.3, within(1e-9)); // 3.0 - 2.4 - 0.3 (the run record)
+    assertThat(silver.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(3.0, within(1e-9));
     assertThat(BRONZE.byKind().get("write")).isCloseTo(1.3, within(1e-9));
+    assertThat(BRONZE.byKind().get("job, no step")).isCloseTo(0.1, within(1e-9));
+    assertThat(BRONZE.byKind().get("runner")).isCloseTo(0.1, within(1e-9));
     assertThat(GOLD.byKind().get("read/plan")).isCloseTo(0.4, within(1e-9));
     assertThat(GOLD.byKind().get("write")).isCloseTo(0.6, within(1e-9));
+    assertThat(GOLD.byKind().get("job, no step")).isCloseTo(1.0, within(1e-9));
+    assertThat(GOLD.byKind().get("runner")).isCloseTo(0.3, within(1e-9));
   }
 
   @Test
@@ -51,6 +57,6 @@ class OverheadReportTest {
     // Fixed costs 2.0, 0.0 and 1.2: median 1.2; commits 4, 2 and 3: median 3; totals 7.0 s against 4.3 s bare, 3.2 s fixed.
     assertThat(text).contains("bench overhead: median fixed cost per job 1.20 s (target <= 1.00 s: not met), median commits per job 3.");
     assertThat(text).containsPattern("total \\(3 jobs\\)\\s+7\\.0\\s+4\\.3\\s+1\\.6\\s+3\\.2\\s+9");
-    assertThat(text).containsPattern("silver\\.things\\s+3\\.00\\s+1\\.00\\s+3\\.0\\s+2\\.00\\s+4\\s+0\\.50\\s+0\\.80\\s+0\\.60\\s+0\\.30\\s+0\\.80");
+    assertThat(text).containsPattern("silver\\.things\\s+3\\.00\\s+1\\.00\\s+3\\.0\\s+2\\.00\\s+4\\s+0\\.50\\s+0\\.80\\s+0\\.60\\s+0\\.30\\s+0\\.50\\s+0\\.30");
   }
 }
