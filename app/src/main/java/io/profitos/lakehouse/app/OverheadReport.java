@@ -75,6 +75,21 @@ final class OverheadReport {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
+  /**
+   * The second run of the same date with nothing new: its time against the first run's (target:
+   * at most {@code targetRatio}) and the commits per job (target: one, the job-run record).
+   */
+  static void printSecondRun(List<Job> first, List<Job> second, double targetRatio, PrintStream out) {
+    double a = first.stream().mapToDouble(Job::seconds).sum();
+    double b = second.stream().mapToDouble(Job::seconds).sum();
+    int most = second.stream().mapToInt(Job::commits).max().orElse(0);
+    List<String> over = second.stream().filter(j -> j.commits() > 1).map(j -> j.name() + " (" + j.commits() + ")").toList();
+    out.printf(Locale.ROOT, "bench overhead: the second run took %.1f s against %.1f s for the first, a ratio of %.2f (target <= %.2f: %s); "
+        + "median %.2f s per job; at most %d commit(s) per job (target 1: %s)%s.%n", b, a, b / a, targetRatio,
+        b / a <= targetRatio ? "met" : "not met", median(second.stream().map(Job::seconds).toList()), most,
+        most <= 1 ? "met" : "not met", over.isEmpty() ? "" : "; more than one: " + String.join(", ", over));
+  }
+
   static void print(List<Job> jobs, double targetMedianFixed, PrintStream out) {
     out.printf(Locale.ROOT, "%-36s %8s %8s %7s %8s %7s", "job", "seconds", "bare s", "ratio", "fixed s", "commits");
     KINDS.forEach(k -> out.printf(Locale.ROOT, " %13s", k));

@@ -43,6 +43,20 @@ class OverheadReportTest {
   }
 
   @Test
+  void theSecondRunIsComparedWithTheFirstAndItsCommitsCounted() {
+    List<OverheadReport.Job> second = List.of(
+        new OverheadReport.Job("silver.things", 0.5, 0.3, 0, 1, Map.of("read", 0.1, "record_run", 0.1)),
+        new OverheadReport.Job("bronze.things", 0.2, 0.1, 0, 1, Map.of()),
+        new OverheadReport.Job("gold.things", 0.3, 0.2, 0, 2, Map.of()));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    OverheadReport.printSecondRun(List.of(SILVER, BRONZE, GOLD), second, 0.15, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    // 1.0 s against 7.0 s: 0.14; seconds 0.5, 0.2, 0.3: median 0.3; gold committed twice.
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("bench overhead: the second run took 1.0 s against 7.0 s for the "
+        + "first, a ratio of 0.14 (target <= 0.15: met); median 0.30 s per job; at most 2 commit(s) per job (target 1: not met); "
+        + "more than one: gold.things (2)." + System.lineSeparator());
+  }
+
+  @Test
   void theMedianOfAnOddAndAnEvenCount() {
     assertThat(OverheadReport.median(List.of(2.0, 0.0, 1.2))).isEqualTo(1.2);
     assertThat(OverheadReport.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
