@@ -37,22 +37,7 @@ import org.apache.spark.storage.StorageLevel;
  * of each table it wrote (cached first, untimed). A job's fixed cost is its time minus the bare
  * time; its steps split it by kind ({@link OverheadReport}).
  */
-final class OverheadBenchmark {
-  private final SparkSession spark;
-  private final LakehouseSettings settings;
-  private final Path work;
-  private final double scale;
-  private final long seed;
-  private final PrintStream out;
-
-  OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path work, double scale, long seed, PrintStream out) {
-    this.spark = spark;
-    this.settings = settings;
-    this.work = work;
-    this.scale = scale;
-    this.seed = seed;
-    this.out = out;
-  }
+record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path work, double scale, long seed, PrintStream out) {
 
   int run() {
     Path root = work.resolve(String.format(Locale.ROOT, "overhead-scale%s-seed%d", scale, seed));

@@ -25,22 +25,7 @@ import org.apache.spark.sql.SparkSession;
  * as-of date's extracts (landed in bronze, untimed). Then silver runs incrementally for the new
  * day (timed), and again with {@code --full-refresh} over the whole history (timed).
  */
-final class SilverBenchmark {
-  private final SparkSession spark;
-  private final LakehouseSettings settings;
-  private final Path work;
-  private final double scale;
-  private final long seed;
-  private final PrintStream out;
-
-  SilverBenchmark(SparkSession spark, LakehouseSettings settings, Path work, double scale, long seed, PrintStream out) {
-    this.spark = spark;
-    this.settings = settings;
-    this.work = work;
-    this.scale = scale;
-    this.seed = seed;
-    this.out = out;
-  }
+record SilverBenchmark(SparkSession spark, LakehouseSettings settings, Path work, double scale, long seed, PrintStream out) {
 
   int run() {
     Path root = work.resolve(String.format(Locale.ROOT, "silver-scale%s-seed%d", scale, seed));
