@@ -61,14 +61,7 @@ final class BronzeBenchmark {
 
   int run() {
     Path landing = work.resolve(String.format(Locale.ROOT, "landing-scale%s-seed%d", scale, seed));
-    if (!Files.exists(landing.resolve(DemoManifest.FILE_NAME))) {
-      out.printf(Locale.ROOT, "Generating a scale %s landing zone in %s ...%n", scale, landing);
-      try {
-        DemoDataGenerator.generate(DemoSpec.of(scale, seed, landing));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    generateOnce(DemoSpec.of(scale, seed, landing), out);
     long bytes = folderBytes(landing);
     out.printf(Locale.ROOT, "Landing zone: %s, %,d bytes in %d streams; ours runs %d streams at a time (lakehouse.runner.parallelism), bare one after the other.%n",
         landing, bytes, settings.streams().size(), parallelism);
@@ -138,6 +131,19 @@ final class BronzeBenchmark {
   }
 
   /** {@code settings} with the landing zone and warehouse of a benchmark's own folders. */
+  /** Generates the benchmark's demo landing zone unless an earlier run left it (its manifest is there). */
+  static void generateOnce(DemoSpec spec, PrintStream out) {
+    if (Files.exists(spec.out().resolve(DemoManifest.FILE_NAME))) {
+      return;
+    }
+    out.printf(Locale.ROOT, "Generating a scale %s landing zone in %s (kept for later runs) ...%n", spec.scale(), spec.out());
+    try {
+      DemoDataGenerator.generate(spec);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static LakehouseSettings at(LakehouseSettings settings, Path landing, Path warehouse) {
     return LakehouseSettings.from(settings.config()
         .withValue("lakehouse.landing", ConfigValueFactory.fromAnyRef(landing.toAbsolutePath().toString()))

@@ -120,7 +120,7 @@ final class Commands {
     return withSpark(settings, "lakehouse maintain", spark -> {
       io.profitos.lakehouse.core.table.TableMaintenance maintenance = new io.profitos.lakehouse.core.table.TableMaintenance(spark,
           retention, above);
-      List<String> tables = maintenance.tables(settings.warehouse());
+      List<String> tables = io.profitos.lakehouse.core.table.DeltaTables.tablesUnder(spark, settings.warehouse());
       out.printf(Locale.ROOT, "Maintaining %d tables under %s: compacting those with more than %d files, vacuuming files older "
           + "than %s that no version inside it needs ...%n", tables.size(), settings.warehouse(), above, conf.getString("retention"));
       out.printf(Locale.ROOT, "%-48s %16s %20s%n", "table", "files (current)", "files stored");

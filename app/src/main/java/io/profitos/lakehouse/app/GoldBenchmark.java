@@ -1,8 +1,6 @@
 package io.profitos.lakehouse.app;
 
 import io.delta.tables.DeltaTable;
-import io.profitos.lakehouse.demo.DemoDataGenerator;
-import io.profitos.lakehouse.demo.DemoManifest;
 import io.profitos.lakehouse.demo.DemoSpec;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.job.JobContext;
@@ -11,12 +9,9 @@ import io.profitos.lakehouse.core.job.JobRunner;
 import io.profitos.lakehouse.core.job.LakehouseJob;
 import io.profitos.lakehouse.core.table.TableCatalog;
 import io.profitos.lakehouse.core.table.TableName;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -84,14 +79,8 @@ final class GoldBenchmark {
     JobRegistry registry = JobRegistry.discover(s);
     DemoSpec spec = DemoSpec.of(scale, seed, landing);
     LocalDate runDate = spec.asOf();
-    if (!Files.exists(landing.resolve(DemoManifest.FILE_NAME))) {
-      out.printf(Locale.ROOT, "scale %s: generating the landing zone and building bronze and silver (untimed, kept in %s) ...%n", scale, root);
-      try {
-        DemoDataGenerator.generate(spec);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    BronzeBenchmark.generateOnce(spec, out);
+    out.printf(Locale.ROOT, "scale %s: building bronze and silver (untimed, kept in %s) ...%n", scale, root);
     run(s, registry.layer("bronze"), runDate, false);
     run(s, registry.layer("silver"), runDate, false);
 

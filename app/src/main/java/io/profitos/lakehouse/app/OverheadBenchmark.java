@@ -6,15 +6,11 @@ import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobRegistry;
 import io.profitos.lakehouse.core.job.JobRunner;
 import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableCatalog;
 import io.profitos.lakehouse.core.table.TableName;
-import io.profitos.lakehouse.demo.DemoDataGenerator;
-import io.profitos.lakehouse.demo.DemoManifest;
 import io.profitos.lakehouse.demo.DemoSpec;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -45,14 +41,7 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
     Path warehouse = root.resolve("warehouse");
     Path scratch = root.resolve("bare");
     DemoSpec spec = DemoSpec.of(scale, seed, landing);
-    if (!Files.exists(landing.resolve(DemoManifest.FILE_NAME))) {
-      out.printf(Locale.ROOT, "Generating the demo landing zone (scale %s) in %s ...%n", scale, landing);
-      try {
-        DemoDataGenerator.generate(spec);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    BronzeBenchmark.generateOnce(spec, out);
     BronzeBenchmark.delete(warehouse);
     BronzeBenchmark.delete(scratch);
     LakehouseSettings s = BronzeBenchmark.at(settings, landing, warehouse);
@@ -112,8 +101,8 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
 
   private Map<String, Long> versions(TableCatalog catalog) {
     Map<String, Long> out = new LinkedHashMap<>();
-    for (String t : new io.profitos.lakehouse.core.table.TableMaintenance(spark, java.time.Duration.ZERO, 0).tables(catalog.warehouse())) {
-      out.put(t, io.profitos.lakehouse.core.table.DeltaTables.version(spark, t));
+    for (String t : DeltaTables.tablesUnder(spark, catalog.warehouse())) {
+      out.put(t, DeltaTables.version(spark, t));
     }
     return out;
   }

@@ -105,6 +105,45 @@ public final class DeltaTables {
     }
   }
 
+  /**
+   * Every Delta table under a warehouse: {@code <warehouse>/<layer>/<table>} (layers, {@code ops},
+   * {@code quality}) and the staging of blocked outputs, {@code <warehouse>/quality/staging/<layer>/<table>}.
+   */
+  public static List<String> tablesUnder(SparkSession spark, String warehouse) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String dir : children(spark, warehouse)) {
+      for (String table : children(spark, dir)) {
+        if (version(spark, table) >= 0) {
+          out.add(table);
+        } else if (table.endsWith("/staging")) {
+          for (String layer : children(spark, table)) {
+            children(spark, layer).stream().filter(t -> version(spark, t) >= 0).forEach(out::add);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<String> children(SparkSession spark, String location) {
+    List<String> out = new java.util.ArrayList<>();
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+    try {
+      org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark.sessionState().newHadoopConf());
+      for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(path)) {
+        String name = s.getPath().getName();
+        if (s.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) {
+          out.add(location.replaceAll("/+$", "") + "/" + name);
+        }
+      }
+    } catch (java.io.FileNotFoundException absent) {
+      return out;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + location + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
   private static final java.util.regex.Pattern COMMIT_FILE = java.util.regex.Pattern.compile("\\d{20}\\.json");
 
   /** A commit: its version and operation metrics. */

@@ -1,13 +1,9 @@
 package io.profitos.lakehouse.core.table;
 
 import io.delta.tables.DeltaTable;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -19,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
  * quality results and the staging of blocked outputs) is compacted when it holds more than
  * {@code compactAboveFiles} data files, then vacuumed: data files that no version inside the
  * retention needs are deleted. Time travel to any version inside the retention keeps working.
+ * The tables are those {@link DeltaTables#tablesUnder} finds.
  */
 public final class TableMaintenance {
   private final SparkSession spark;
@@ -36,23 +33,6 @@ public final class TableMaintenance {
 
   /** What maintenance did to one table: data files in its current version before and after, files on storage before and after. */
   public record Result(String location, long filesBefore, long filesAfter, long storedBefore, long storedAfter, boolean compacted) {}
-
-  /** Every Delta table under the warehouse: {@code <warehouse>/<dir>/<table>} and {@code <warehouse>/quality/staging/<layer>/<table>}. */
-  public List<String> tables(String warehouse) {
-    List<String> out = new ArrayList<>();
-    for (String dir : children(warehouse)) {
-      for (String table : children(dir)) {
-        if (isTable(table)) {
-          out.add(table);
-        } else if (table.endsWith("/staging")) {
-          for (String layer : children(table)) {
-            children(layer).stream().filter(this::isTable).forEach(out::add);
-          }
-        }
-      }
-    }
-    return out;
-  }
 
   public Result maintain(String location) {
     DeltaTable table = DeltaTable.forPath(spark, location);
@@ -76,29 +56,6 @@ public final class TableMaintenance {
     }
     long after = DeltaTable.forPath(spark, location).detail().select("numFiles").first().getLong(0);
     return new Result(location, before, after, storedBefore, dataFilesStored(location), compact);
-  }
-
-  private boolean isTable(String location) {
-    return DeltaTables.version(spark, location) >= 0;
-  }
-
-  private List<String> children(String location) {
-    List<String> out = new ArrayList<>();
-    Path path = new Path(location);
-    try {
-      FileSystem fs = path.getFileSystem(spark.sessionState().newHadoopConf());
-      for (FileStatus s : fs.listStatus(path)) {
-        String name = s.getPath().getName();
-        if (s.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) {
-          out.add(location.replaceAll("/+$", "") + "/" + name);
-        }
-      }
-    } catch (FileNotFoundException absent) {
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + location + ": " + e.getMessage(), e);
-    }
-    return out;
   }
 
   /** Parquet files stored under the table, whichever versions they belong to. */

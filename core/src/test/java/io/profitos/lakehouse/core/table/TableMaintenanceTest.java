@@ -34,7 +34,7 @@ class TableMaintenanceTest {
     Files.writeString(wh.resolve("quality/metrics/gold.x.json"), "[]");
     Files.createDirectories(wh.resolve("gold/not_a_table"));
 
-    List<String> tables = new TableMaintenance(spark, Duration.ofDays(7), 16).tables(wh.toString());
+    List<String> tables = DeltaTables.tablesUnder(spark, wh.toString());
 
     assertThat(tables).extracting(t -> t.substring(wh.toString().length() + 1))
         .containsExactlyInAnyOrder("silver/things", "quality/check_results", "quality/staging/gold/blocked");
