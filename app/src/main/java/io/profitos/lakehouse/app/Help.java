@@ -136,7 +136,7 @@ final class Help {
       overhead: generates scale S once, then runs every job alone, in order, into a fresh warehouse; after each,
         times the bare Spark read of its Delta inputs and Delta write of its own tables' rows, and prints per job
         its seconds, the bare seconds, their ratio, the fixed cost (the difference), its Delta commits and its
-        seconds by kind of step (read/plan, write, gate, run record, job with no step, runner); then the median fixed cost
+        seconds by kind of step (read/compute, write, gate, run record, job with no step, runner); then the median fixed cost
         against its target (at most 1 s); then runs every job again with nothing new and prints that run's time
         against the first (target <= 0.15) and the most commits a job made (target: 1, its run record).
 

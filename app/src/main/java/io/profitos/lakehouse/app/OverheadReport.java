@@ -15,13 +15,13 @@ import java.util.Set;
  */
 final class OverheadReport {
   /** The kinds of step a job's time is split into, in print order. */
-  static final List<String> KINDS = List.of("read/plan", "write", "gate", "run record", "job, no step", "runner");
+  static final List<String> KINDS = List.of("read/compute", "write", "gate", "run record", "job, no step", "runner");
 
   private static final Set<String> WRITES = Set.of("overwrite", "merge", "merge_versions", "replace_where", "update", "land",
       "quarantine", "schema");
   private static final Set<String> GATE = Set.of("audit", "record_results");
 
-  /** The kind of a step: its Delta write, the quality gate, the job-run record, or reading and planning. */
+  /** The kind of a step: its Delta write, the quality gate, the job-run record, or reading and computing (the job's transformations, materialised once before its gate). */
   static String kind(String step) {
     if (WRITES.contains(step)) {
       return "write";
@@ -29,7 +29,7 @@ final class OverheadReport {
     if (GATE.contains(step)) {
       return "gate";
     }
-    return step.equals("record_run") ? "run record" : "read/plan";
+    return step.equals("record_run") ? "run record" : "read/compute";
   }
 
   /**

@@ -26,7 +26,7 @@ class OverheadReportTest {
     assertThat(BRONZE.fixed()).isZero();
     Map<String, Double> silver = SILVER.byKind();
     assertThat(silver.keySet()).containsExactlyElementsOf(OverheadReport.KINDS);
-    assertThat(silver.get("read/plan")).isCloseTo(0.5, within(1e-9));
+    assertThat(silver.get("read/compute")).isCloseTo(0.5, within(1e-9));
     assertThat(silver.get("write")).isCloseTo(0.8, within(1e-9));
     assertThat(silver.get("gate")).isCloseTo(0.6, within(1e-9));
     assertThat(silver.get("run record")).isCloseTo(0.3, within(1e-9));
@@ -36,7 +36,7 @@ class OverheadReportTest {
     assertThat(BRONZE.byKind().get("write")).isCloseTo(1.3, within(1e-9));
     assertThat(BRONZE.byKind().get("job, no step")).isCloseTo(0.1, within(1e-9));
     assertThat(BRONZE.byKind().get("runner")).isCloseTo(0.1, within(1e-9));
-    assertThat(GOLD.byKind().get("read/plan")).isCloseTo(0.4, within(1e-9));
+    assertThat(GOLD.byKind().get("read/compute")).isCloseTo(0.4, within(1e-9));
     assertThat(GOLD.byKind().get("write")).isCloseTo(0.6, within(1e-9));
     assertThat(GOLD.byKind().get("job, no step")).isCloseTo(1.0, within(1e-9));
     assertThat(GOLD.byKind().get("runner")).isCloseTo(0.3, within(1e-9));

@@ -40,8 +40,11 @@ public final class QualityGate implements PublishGate {
     }
     Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      StepLog audit = ctx.step(table.toString(), "audit");
+      // The job's own work (its transformations), materialised once for the checks and the write.
+      StepLog compute = ctx.step(table.toString(), "compute");
       long count = cached.count();
+      compute.done("rows", count);
+      StepLog audit = ctx.step(table.toString(), "audit");
       SuiteValidator.Context vctx = new SuiteValidator.Context(ctx.spark(), ctx.catalog(), ctx.runDate(),
           metricsRepository(ctx.catalog(), table));
       Overrides overrides = Overrides.from(ctx.settings().config());

@@ -113,6 +113,8 @@ public abstract class SilverJob implements LakehouseJob {
     SilverTableConfig conf = tableConfig();
     Dataset<Row> bronze = ctx.read(source());
     Dataset<Row> fx = conf.usd() == null ? null : ctx.read(FX_RATES);
+    // The version the read above sees (the FX job has finished before this one starts).
+    long fxVersion = fx == null ? -1 : ctx.version(FX_RATES);
     String watermark = ctx.fullRefresh() ? null : ctx.watermark(source());
     // No recorded watermark means no complete run: rebuild (a half-made table is never merged into).
     boolean forced = !ctx.exists(table()) || ctx.schemaOutdated(table(), schemaVersion());
@@ -122,7 +124,7 @@ public abstract class SilverJob implements LakehouseJob {
     Row newest = (watermark == null ? bronze : bronze.where(col("_batch_id").gt(watermark))).agg(max("_batch_id")).first();
     if (newest.isNullAt(0) && (watermark == null || !forced)) {
       read.done("new_rows", 0, "watermark", watermark);
-      long restated = rebuild ? 0 : restateFx(ctx, conf, fx);
+      long restated = rebuild ? 0 : restateFx(ctx, conf, fx, fxVersion);
       return JobResult.succeeded(restated, restated, restated == 0 ? "up to date" : restated + " rows restated at newly published FX rates",
           Map.of());
     }
@@ -139,14 +141,14 @@ public abstract class SilverJob implements LakehouseJob {
     Dataset<Row> conformed = usd(privacy(localTimes(conform(input), conf), conf, ctx), conf, fx)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return write(ctx, conf, conformed, rebuild, fx, newestBatch);
+      return write(ctx, conf, conformed, rebuild, fx, fxVersion, newestBatch);
     } finally {
       conformed.unpersist();
     }
   }
 
   private JobResult write(JobContext ctx, SilverTableConfig conf, Dataset<Row> conformed, boolean rebuild, Dataset<Row> fx,
-      String newestBatch) {
+      long fxVersion, String newestBatch) {
     Instant latestAllowed = ctx.runDate().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)
         .plus(Duration.ofMillis(ctx.settings().config().getDuration("lakehouse.silver.future-tolerance").toMillis()));
     List<RowRules.Rule> rules = rules(conf, Timestamp.from(latestAllowed));
@@ -160,10 +162,14 @@ public abstract class SilverJob implements LakehouseJob {
         : Publish.merge(key()).withNewerBy(VERSION_ORDER).withPrunedPartitions(conf.partitionBy()));
     long written = published.rowsWritten();
     if (!rebuild) {
-      written += restateFx(ctx, conf, fx);
+      written += restateFx(ctx, conf, fx, fxVersion);
     }
     ctx.advance(source(), newestBatch);
     ctx.recordSchema(table(), schemaVersion());
+    if (fx != null && rebuild) {
+      // Every row was converted at the rates of this version.
+      ctx.record(FX_SEEN, Long.toString(fxVersion));
+    }
     Map<String, Long> details = new LinkedHashMap<>();
     details.put("quarantined", quarantined);
     return JobResult.succeeded(written, written, written + " rows written to " + table() + ", " + quarantined + " quarantined", details);
@@ -223,17 +229,30 @@ public abstract class SilverJob implements LakehouseJob {
    * (finance's extract lags) get the rate a rebuild would give them, once it is published; rows
    * whose rate is unchanged are not touched, so a re-run writes nothing.
    */
-  private long restateFx(JobContext ctx, SilverTableConfig conf, Dataset<Row> fx) {
+  private long restateFx(JobContext ctx, SilverTableConfig conf, Dataset<Row> fx, long fxVersion) {
     SilverTableConfig.Usd usd = conf.usd();
     if (usd == null) {
       return 0;
     }
     StepLog step = ctx.step("restate_fx");
-    Dataset<Row> stale = ctx.read(table()).where(col("fx_rate_date").lt(col(usd.date()).cast("date"))
-        .and(col(usd.currency()).notEqual("USD")));
+    Column stale = col("fx_rate_date").lt(col(usd.date()).cast("date")).and(col(usd.currency()).notEqual("USD"));
+    String seen = ctx.state(FX_SEEN);
+    if (seen != null) {
+      // Only a rate published or changed since the last run can give a row a newer rate: rows dated before the
+      // earliest such rate keep theirs, so the scan is bounded by that date (none changed: nothing to scan).
+      long seenVersion = Long.parseLong(seen);
+      java.sql.Date from = seenVersion == fxVersion ? null : earliestChangedRate(ctx, fx, seenVersion);
+      if (from == null) {
+        ctx.record(FX_SEEN, Long.toString(fxVersion));
+        step.done("rows", 0, "fx_rates", "unchanged");
+        return 0;
+      }
+      stale = stale.and(col(usd.date()).cast("date").geq(lit(from)));
+    }
+    Dataset<Row> candidates = ctx.read(table()).where(stale);
     List<String> derived = new ArrayList<>(List.of("usd_per_unit", "fx_rate_date"));
     usd.amounts().forEach(a -> derived.add(a + "_usd"));
-    Dataset<Row> recomputed = usd(stale.withColumnRenamed("fx_rate_date", "_old_fx_rate_date")
+    Dataset<Row> recomputed = usd(candidates.withColumnRenamed("fx_rate_date", "_old_fx_rate_date")
         .drop(derived.stream().filter(c -> !c.equals("fx_rate_date")).toArray(String[]::new)), conf, fx)
         .where(col("fx_rate_date").isNotNull().and(col("fx_rate_date").notEqual(col("_old_fx_rate_date"))))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -242,11 +261,39 @@ public abstract class SilverJob implements LakehouseJob {
       if (changed > 0) {
         ctx.publish(table(), recomputed, Publish.update(key(), derived));
       }
+      ctx.record(FX_SEEN, Long.toString(fxVersion));
       step.done("rows", changed);
       return changed;
     } finally {
       recomputed.unpersist();
     }
+  }
+
+  /** The state key of the {@code silver.fx_rates} version the table's USD amounts reflect. */
+  static final String FX_SEEN = "fx_rates_version";
+
+  /**
+   * The earliest date of a rate that differs between {@code silver.fx_rates} now and at {@code
+   * version} (added, changed or removed), or null when none does. When that version can no longer
+   * be read (vacuumed), the earliest date of any rate: every stale row is looked at again.
+   */
+  private static java.sql.Date earliestChangedRate(JobContext ctx, Dataset<Row> fx, long version) {
+    Dataset<Row> before;
+    try {
+      before = ctx.readVersion(FX_RATES, version);
+      before.schema();
+    } catch (RuntimeException gone) {
+      Row first = fx.agg(org.apache.spark.sql.functions.min(col("date"))).first();
+      return first.isNullAt(0) ? java.sql.Date.valueOf("0001-01-01") : first.getDate(0);
+    }
+    Dataset<Row> now = rates(fx);
+    Dataset<Row> then = rates(before);
+    Row earliest = now.except(then).union(then.except(now)).agg(org.apache.spark.sql.functions.min(col("date"))).first();
+    return earliest.isNullAt(0) ? null : earliest.getDate(0);
+  }
+
+  private static Dataset<Row> rates(Dataset<Row> fx) {
+    return fx.where(col("is_deleted").equalTo(false).and(col("usd_per_unit").isNotNull())).select("date", "currency", "usd_per_unit");
   }
 
   /**

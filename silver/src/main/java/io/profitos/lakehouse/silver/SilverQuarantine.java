@@ -13,8 +13,9 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * {@code silver._quarantine}: rows a silver rule rejected (table, key, rule, reason, the conformed
  * record as JSON, bronze lineage), partitioned by table. Writes are idempotent: a row is inserted
- * once per table, record and rule; a rebuild replaces the table's partition in one commit. Every
- * write names its partition as a literal, so silver jobs running at once never conflict.
+ * once per table, record and rule; a rebuild replaces the table's partition in one commit (none when
+ * the partition is empty and stays so). Every write names its partition as a literal, so silver
+ * jobs running at once never conflict.
  */
 final class SilverQuarantine {
   static final org.apache.spark.sql.types.StructType SCHEMA = new org.apache.spark.sql.types.StructType()
@@ -31,7 +32,7 @@ final class SilverQuarantine {
       long failing = rows.count();
       DeltaTables.ensure(ctx.spark(), ctx.catalog().location(SilverJob.QUARANTINE), SCHEMA, List.of("table"), Map.of());
       String partition = "table = '" + table + "'";
-      if (rebuild) {
+      if (rebuild && (failing > 0 || !partitionEmpty(ctx, partition))) {
         ctx.publish(SilverJob.QUARANTINE, rows, Publish.replaceWhere(partition).withoutGate().withEmptyAllowed());
       } else if (failing > 0) {
         // A row already quarantined is left as it is (only a later delivery of the same record replaces it).
@@ -42,5 +43,10 @@ final class SilverQuarantine {
     } finally {
       rows.unpersist();
     }
+  }
+
+  /** Whether the table has no quarantined rows (a pruned read of its partition: nothing to replace, no commit). */
+  private static boolean partitionEmpty(JobContext ctx, String partition) {
+    return ctx.read(SilverJob.QUARANTINE).where(partition).limit(1).isEmpty();
   }
 }

@@ -33,6 +33,7 @@ class SilverJobsIT {
       lakehouse.sources {
         stripe { format = airbyte-jsonl, streams.customers { sync = incremental, primary-key = [id], cursor = updated } }
         stripe { streams.subscriptions { sync = incremental, primary-key = [id], cursor = updated } }
+        stripe { streams.invoices { sync = incremental, primary-key = [id], cursor = updated } }
         product_db { format = airbyte-jsonl, streams.workspaces { sync = incremental, primary-key = [workspace_id], cursor = _ab_cdc_updated_at } }
         finance { format = csv, streams.fx_rates { sync = full_refresh } }
         product_db { streams.users { sync = incremental, primary-key = [user_id], cursor = _ab_cdc_updated_at } }
@@ -49,6 +50,7 @@ class SilverJobsIT {
         subscriptions { enums { status = [trialing, active, past_due, unpaid, canceled, incomplete] } }
         users { local-time-zone { created_at = "America/Los_Angeles" }, privacy { email = hash, ip_address = truncate-ip } }
         events { privacy { ip_address = truncate-ip }, not-future = [occurred_at] }
+        invoices { usd { currency = currency, date = created_at, amounts = [amount_due, amount_paid, total] } }
       }
       """;
 
@@ -293,6 +295,56 @@ class SilverJobsIT {
       runSilver(wh, job, JobContext.CommitListener.NONE);
       assertThat(rows(wh, job, "true")).as("after a kill at merge commit " + k).isEqualTo(expectedDayTwo);
     });
+  }
+
+  private static String invoice(String id, String currency, long amountMinor, long created) {
+    return airbyte("{\"id\":\"" + id + "\",\"customer\":\"c1\",\"subscription\":\"s1\",\"status\":\"paid\","
+        + "\"billing_reason\":\"subscription_cycle\",\"currency\":\"" + currency + "\",\"amount_due\":" + amountMinor
+        + ",\"amount_paid\":" + amountMinor + ",\"total\":" + amountMinor + ",\"created\":" + created + ",\"updated\":" + created + "}");
+  }
+
+  private void runFxAndInvoices(LakehouseSettings s, boolean fullRefresh) {
+    new JobRunner(ctx(s, false)).run(List.of(new BronzeIngestJob(s.stream("finance/fx_rates")),
+        new BronzeIngestJob(s.stream("stripe/invoices"))));
+    List<LakehouseJob> silver = new SilverJobProvider().jobs(s).stream()
+        .filter(j -> List.of("silver.fx_rates", "silver.invoices").contains(j.name())).toList();
+    JobRunner.Outcome outcome = new JobRunner(ctx(s, fullRefresh)).run(silver);
+    assertThat(outcome.finished()).hasSize(2).allSatisfy(f -> assertThat(f.result().status()).isEqualTo(JobResult.SUCCEEDED));
+  }
+
+  private List<String> invoicesUsd(Path wh) {
+    return table(wh, "silver.invoices").orderBy("invoice_id").collectAsList().stream()
+        .map(r -> r.<String>getAs("invoice_id") + ":" + r.getAs("fx_rate_date") + ":" + r.getDecimal(r.fieldIndex("total_usd")).toPlainString())
+        .toList();
+  }
+
+  /**
+   * An invoice converted at an older rate (its day's rate had not arrived) is restated when that
+   * rate arrives, even with no new invoice; a run where no rate changed leaves every row as it is;
+   * the incremental table equals a full rebuild.
+   */
+  @Test
+  void usdAmountsAreRestatedWhenTheirDaysRateArrives() throws IOException {
+    write("finance/fx_rates/extract_date=2026-01-01/fx.csv", "date,currency,usd_per_unit\n2026-01-01,EUR,1.08\n2026-01-01,GBP,1.26\n");
+    write("stripe/invoices/extract_date=2026-01-01/a.jsonl",
+        invoice("i0", "eur", 10000, JAN_1 + 3600)              // 1 January: its own day's rate
+            + invoice("i1", "eur", 10000, JAN_1 + 86400 + 3600) // 2 January: no rate yet, 1 January's
+            + invoice("i2", "gbp", 10000, JAN_1 + 86400 + 7200)); // 2 January in GBP: no newer GBP rate comes
+    runFxAndInvoices(settings, false);
+    assertThat(invoicesUsd(warehouse)).containsExactly("i0:2026-01-01:108.000000", "i1:2026-01-01:108.000000",
+        "i2:2026-01-01:126.000000");
+
+    write("finance/fx_rates/extract_date=2026-01-02/fx.csv",
+        "date,currency,usd_per_unit\n2026-01-01,EUR,1.08\n2026-01-01,GBP,1.26\n2026-01-02,EUR,1.10\n");
+    runFxAndInvoices(settings, false);
+    List<String> restated = List.of("i0:2026-01-01:108.000000", "i1:2026-01-02:110.000000", "i2:2026-01-01:126.000000");
+    assertThat(invoicesUsd(warehouse)).containsExactlyElementsOf(restated);
+
+    runFxAndInvoices(settings, false); // nothing new anywhere
+    assertThat(invoicesUsd(warehouse)).containsExactlyElementsOf(restated);
+    LakehouseSettings full = TestSettings.settings(landing, rebuilt, CONF);
+    runFxAndInvoices(full, true);
+    assertThat(invoicesUsd(rebuilt)).containsExactlyElementsOf(restated);
   }
 
   private Path copy(Path from, String name) {

@@ -1,7 +1,8 @@
 package io.profitos.lakehouse.core.job;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.struct;
 
 import io.delta.tables.DeltaTable;
 import io.profitos.lakehouse.core.table.DeltaTables;
@@ -20,7 +21,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -81,9 +81,8 @@ public final class JobRunRecorder {
     if (!List.of(runs.columns()).contains("state")) {
       return out;
     }
-    Dataset<Row> newest = runs.withColumn("_n", row_number().over(Window.partitionBy("job")
-            .orderBy(col("ended_at").desc(), col("started_at").desc())))
-        .where(col("_n").equalTo(1)).select("job", "state");
+    // One aggregate (no sort, no window): the state of the run that ended last, per job.
+    Dataset<Row> newest = runs.groupBy("job").agg(max_by(col("state"), struct(col("ended_at"), col("started_at"))).as("state"));
     for (Row r : newest.collectAsList()) {
       Map<String, String> state = new LinkedHashMap<>();
       if (!r.isNullAt(1)) {

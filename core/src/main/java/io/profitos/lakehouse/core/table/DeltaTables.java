@@ -70,11 +70,9 @@ public final class DeltaTables {
     if (!io.delta.tables.DeltaTable.isDeltaTable(spark, location)) {
       return;
     }
-    io.delta.tables.DeltaTable table = io.delta.tables.DeltaTable.forPath(spark, location);
-    long files = table.detail().select("numFiles").first().getLong(0);
-    if (files > maxFiles) {
+    if (fileCount(spark, location) > maxFiles) {
       try {
-        table.optimize().executeCompaction();
+        io.delta.tables.DeltaTable.forPath(spark, location).optimize().executeCompaction();
       } catch (RuntimeException raced) {
         org.slf4j.LoggerFactory.getLogger(DeltaTables.class).info("Compaction of {} skipped: {}", location, raced.getMessage());
       }
@@ -149,26 +147,72 @@ public final class DeltaTables {
   /** A commit: its version and operation metrics. */
   public record Commit(long version, Map<String, String> metrics) {}
 
+  /** How far back {@link #lastCommit} looks for the caller's own commit among other writers' commits. */
+  private static final int OWN_COMMIT_LOOKBACK = 20;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   /**
    * The newest commit of the table made with {@code userMetadata} (a job's tag; null: the newest
    * commit). Other writers may have committed since (tables shared by several jobs), so the tag
-   * finds the caller's own commit.
+   * finds the caller's own commit among the newest {@value #OWN_COMMIT_LOOKBACK}; without one
+   * there, the newest commit. Reads the commit files of the log directly: no history query, no
+   * Spark job.
    */
   public static Commit lastCommit(SparkSession spark, String location, String userMetadata) {
-    DeltaTable table = DeltaTable.forPath(spark, location);
-    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> history = userMetadata == null ? table.history(1)
-        : table.history(20).where(org.apache.spark.sql.functions.col("userMetadata").equalTo(userMetadata))
-            .orderBy(org.apache.spark.sql.functions.col("version").desc()).limit(1);
-    java.util.List<org.apache.spark.sql.Row> rows = history.select("version", "operationMetrics").collectAsList();
-    if (rows.isEmpty()) {
-      rows = table.history(1).select("version", "operationMetrics").collectAsList();
+    org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(location, "_delta_log");
+    try {
+      org.apache.hadoop.fs.FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      long newest = version(spark, location);
+      if (newest < 0) {
+        throw new IllegalStateException("no Delta table at " + location);
+      }
+      Commit first = null;
+      for (long v = newest; v >= 0 && v > newest - OWN_COMMIT_LOOKBACK; v--) {
+        com.fasterxml.jackson.databind.JsonNode info = commitInfo(fs, new org.apache.hadoop.fs.Path(log, String.format("%020d.json", v)));
+        if (info == null) {
+          continue; // a commit file cleaned up by log retention
+        }
+        Map<String, String> metrics = new java.util.LinkedHashMap<>();
+        info.path("operationMetrics").fields().forEachRemaining(m -> metrics.put(m.getKey(), m.getValue().asText()));
+        Commit c = new Commit(v, metrics);
+        if (userMetadata == null || userMetadata.equals(info.path("userMetadata").asText(null))) {
+          return c;
+        }
+        first = first == null ? c : first;
+      }
+      if (first == null) {
+        throw new IllegalStateException("no readable commit in " + log);
+      }
+      return first;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the Delta log at " + log + ": " + e.getMessage(), e);
     }
-    org.apache.spark.sql.Row last = rows.get(0);
-    scala.collection.Map<String, String> metrics = last.getAs(1);
-    Map<String, String> out = new java.util.LinkedHashMap<>();
-    if (metrics != null) {
-      out.putAll(scala.collection.JavaConverters.mapAsJavaMap(metrics));
+  }
+
+  /** The {@code commitInfo} action of one commit file, or null when the file is gone. */
+  private static com.fasterxml.jackson.databind.JsonNode commitInfo(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path file)
+      throws java.io.IOException {
+    try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(file),
+        java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.startsWith("{\"commitInfo\"")) {
+          return JSON.readTree(line).path("commitInfo");
+        }
+      }
+      return JSON.createObjectNode();
+    } catch (java.io.FileNotFoundException gone) {
+      return null;
     }
-    return new Commit(last.getLong(0), out);
+  }
+
+  /**
+   * The number of data files of the table's current snapshot: from the log's checksum when it has
+   * one (Delta writes one with every commit), so no Spark job.
+   */
+  public static long fileCount(SparkSession spark, String location) {
+    org.apache.spark.sql.delta.Snapshot snapshot = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location)
+        .update(false, scala.Option.empty(), scala.Option.empty());
+    scala.Option<Object> known = snapshot.numOfFilesIfKnown();
+    return known.isDefined() ? ((Number) known.get()).longValue() : snapshot.numOfFiles();
   }
 }

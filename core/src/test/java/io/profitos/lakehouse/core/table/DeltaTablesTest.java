@@ -37,4 +37,34 @@ class DeltaTablesTest {
     assertThat(spark.read().format("delta").load(location).count()).isEqualTo(5);
     DeltaTables.compactIfFragmented(spark, dir.resolve("absent").toString(), 3);
   }
+
+  @Test
+  void theFileCountComesFromTheLogAndMatchesTheTableDetail() {
+    String location = dir.resolve("counted").toString();
+    StructType schema = new StructType().add("n", "int");
+    for (int i = 0; i < 3; i++) {
+      spark.createDataFrame(List.of(RowFactory.create(i)), schema).coalesce(1).write().format("delta").mode(SaveMode.Append).save(location);
+    }
+    assertThat(DeltaTables.fileCount(spark, location)).isEqualTo(3).isEqualTo(files(location));
+  }
+
+  @Test
+  void theLastCommitIsTheCallersOwnAmongOtherWritersWithItsMetrics() {
+    String location = dir.resolve("shared").toString();
+    StructType schema = new StructType().add("n", "int");
+    // Version 0: two rows by job a; versions 1 and 2: one row each by job b.
+    spark.createDataFrame(List.of(RowFactory.create(1), RowFactory.create(2)), schema).coalesce(1).write().format("delta")
+        .mode(SaveMode.Append).option("userMetadata", "job-a").save(location);
+    for (int i = 0; i < 2; i++) {
+      spark.createDataFrame(List.of(RowFactory.create(10 + i)), schema).coalesce(1).write().format("delta").mode(SaveMode.Append)
+          .option("userMetadata", "job-b").save(location);
+    }
+
+    DeltaTables.Commit own = DeltaTables.lastCommit(spark, location, "job-a");
+    assertThat(own.version()).isEqualTo(0);
+    assertThat(own.metrics()).containsEntry("numOutputRows", "2").containsEntry("numFiles", "1");
+    assertThat(DeltaTables.lastCommit(spark, location, "job-b").version()).isEqualTo(2);
+    assertThat(DeltaTables.lastCommit(spark, location, null).version()).isEqualTo(2);
+    assertThat(DeltaTables.lastCommit(spark, location, "job-never").version()).as("no own commit: the newest").isEqualTo(2);
+  }
 }
