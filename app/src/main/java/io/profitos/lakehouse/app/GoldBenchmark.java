@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -32,6 +33,7 @@ import org.apache.spark.sql.SparkSession;
  * grows from the first scale to the last.
  */
 final class GoldBenchmark {
+  static final TableName FACT_MRR_MONTHLY = TableName.of("gold", "fact_mrr_monthly");
   private final SparkSession spark;
   private final LakehouseSettings settings;
   private final Path work;
@@ -48,7 +50,16 @@ final class GoldBenchmark {
     this.out = out;
   }
 
-  record Measurement(double scale, long inputRows, long outputRows, double seconds, long peakHeapBytes) {}
+  /**
+   * One scale: gold's full build, and {@code gold.fact_mrr_monthly} built alone ({@code sparkMrrSeconds},
+   * gate and write included) against DuckDB computing and writing the same months ({@code duckMrrSeconds}),
+   * with the rows on which they differ.
+   */
+  record Measurement(double scale, long inputRows, long outputRows, double seconds, long peakHeapBytes, double sparkMrrSeconds,
+      double duckMrrSeconds, int mrrRows, int mrrDifferences) {}
+
+  /** Spark's gold.fact_mrr_monthly within this many times DuckDB's time at scale 1 (issue target). */
+  static final double PEER_TARGET = 10;
 
   int run() {
     List<Measurement> results = new ArrayList<>();
@@ -61,6 +72,19 @@ final class GoldBenchmark {
       out.printf(Locale.ROOT, "%5s  %11s  %10s  %8.1f  %13s  %,12d MB%n", m.scale(), String.format(Locale.ROOT, "%,d", m.inputRows()),
           String.format(Locale.ROOT, "%,d", m.outputRows()), m.seconds(), String.format(Locale.ROOT, "%,.0f", m.inputRows() / m.seconds()),
           m.peakHeapBytes() / (1024 * 1024));
+    }
+    out.println();
+    out.println("gold.fact_mrr_monthly against DuckDB (the same months from the same silver files, one machine):");
+    out.println("scale   Spark s   DuckDB s   Spark / DuckDB   rows   rows that differ");
+    for (Measurement m : results) {
+      out.printf(Locale.ROOT, "%5s  %8.2f  %9.2f  %15.1f  %,5d  %,17d%n", m.scale(), m.sparkMrrSeconds(), m.duckMrrSeconds(),
+          m.sparkMrrSeconds() / m.duckMrrSeconds(), m.mrrRows(), m.mrrDifferences());
+    }
+    for (Measurement m : results) {
+      double ratio = m.sparkMrrSeconds() / m.duckMrrSeconds();
+      out.printf(Locale.ROOT, "bench gold scale %s: Spark / DuckDB = %.1f%s, %s%n", m.scale(), ratio,
+          m.scale() == 1.0 ? String.format(Locale.ROOT, " (target at scale 1 <= %.0f: %s)", PEER_TARGET, ratio <= PEER_TARGET ? "met" : "not met")
+              : "", m.mrrDifferences() == 0 ? "equal results" : m.mrrDifferences() + " rows differ");
     }
     if (results.size() > 1) {
       Measurement a = results.get(0);
@@ -120,7 +144,18 @@ final class GoldBenchmark {
       }
     }
     out.printf(Locale.ROOT, "scale %s: gold built in %.1f s (%d jobs)%n", scale, outcome.wallSeconds(), outcome.finished().size());
-    return new Measurement(scale, inputRows, outputRows, outcome.wallSeconds(), peak.get());
+
+    List<LakehouseJob> mrrJob = gold.stream().filter(j -> j.outputs().contains(FACT_MRR_MONTHLY)).toList();
+    JobRunner.Outcome mrr = run(s, mrrJob, runDate, true);
+    DuckDbMrr.Result duck = DuckDbMrr.compute(spark, catalog, runDate, root.resolve("duckdb-mrr-" + UUID.randomUUID() + ".parquet"));
+    List<Row> goldMrr = spark.read().format("delta").load(catalog.location(FACT_MRR_MONTHLY))
+        .select("workspace_id", "month", "mrr_usd", "movement_type", "movement_amount_usd").collectAsList();
+    List<String> differences = DuckDbMrr.differences(goldMrr, duck.byWorkspaceMonth());
+    differences.stream().limit(5).forEach(d -> out.println("  differs: " + d));
+    out.printf(Locale.ROOT, "scale %s: gold.fact_mrr_monthly alone %.2f s in Spark, %.2f s in DuckDB; %,d rows, %,d differ%n", scale,
+        mrr.wallSeconds(), duck.seconds(), goldMrr.size(), differences.size());
+    return new Measurement(scale, inputRows, outputRows, outcome.wallSeconds(), peak.get(), mrr.wallSeconds(), duck.seconds(),
+        goldMrr.size(), differences.size());
   }
 
   private JobRunner.Outcome run(LakehouseSettings s, List<LakehouseJob> jobs, LocalDate runDate, boolean fullRefresh) {

@@ -28,7 +28,7 @@ final class Help {
         demo-data            write a realistic demo landing zone (deterministic for a seed)
         demo                 generate the demo landing zone if absent, run every layer, print the headline KPIs
         bench bronze         measure the bronze ingest against a bare Spark read and Delta write
-        bench silver         measure a daily incremental silver run against a full rebuild
+        bench silver         measure the daily incremental silver and gold runs against full rebuilds
         bench gold           time a full gold build at one or more scales, with peak driver heap
         bench overhead       every job alone against the bare Spark work on its data: the fixed cost per job, by step
         quality validate     validate any table or file with any expectation suite (GE validation-result JSON)
@@ -127,9 +127,10 @@ final class Help {
       bronze: generates a demo landing zone of scale S (default 1) once, then in one run lands it R times
         (default 2) with our bronze ingest and with a bare spark.read...write.format("delta") of the same
         files, each into a fresh warehouse, alternating, and prints rows/s of both and their ratio (best of R).
-      silver: generates scale S up to the day before the demo as-of date, lands it and builds silver
-        (untimed), then lands the as-of date's extracts and times a daily incremental silver run against
-        a full rebuild (--full-refresh) of silver, and prints both and their ratio (target <= 0.10).
+      silver: generates scale S up to the day before the demo as-of date, lands it and builds silver and
+        gold (untimed), then lands the as-of date's extracts and times the daily incremental silver and
+        gold runs against full rebuilds (--full-refresh), and prints each and their ratios (targets:
+        silver <= 0.15, gold <= 0.30).
       gold: for each scale of --scale (a list, for example 1,10) builds bronze and silver once (untimed,
         kept under --work), then times a full gold build and prints input rows, rows/s, rows written,
         peak driver heap, and how the time grows from the first scale to the last.

@@ -136,10 +136,16 @@ public final class JobRunner {
     return new Outcome(finished, exitCode, firstError, (System.nanoTime() - t0) / 1e9);
   }
 
-  /** Once per run: every job appends to ops.job_runs; keep it few files. */
+  /**
+   * Once per run, a safety valve: every job appends a file to ops.job_runs, which {@code lakehouse
+   * maintain} compacts routinely; a warehouse never maintained is compacted here once the run log
+   * holds more than {@code lakehouse.runner.compact-run-log-above-files} files, so reading the
+   * jobs' states stays cheap.
+   */
   private void compactBookkeeping() {
     try {
-      DeltaTables.compactIfFragmented(ctx.spark(), ctx.catalog().location(JobRunRecorder.JOB_RUNS), 100);
+      DeltaTables.compactIfFragmented(ctx.spark(), ctx.catalog().location(JobRunRecorder.JOB_RUNS),
+          ctx.settings().config().getInt("lakehouse.runner.compact-run-log-above-files"));
     } catch (RuntimeException e) {
       LOG.warn("Compacting ops.job_runs failed (the next run retries): {}", e.toString());
     }
