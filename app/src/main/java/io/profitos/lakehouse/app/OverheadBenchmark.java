@@ -54,8 +54,9 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
     Map<TableName, Integer> writers = new LinkedHashMap<>();
     jobs.forEach(j -> j.outputs().forEach(t -> writers.merge(t, 1, Integer::sum)));
     List<OverheadReport.Job> measured = new ArrayList<>();
+    Map<String, Integer> byStep = new java.util.concurrent.ConcurrentHashMap<>();
     for (LakehouseJob job : jobs) {
-      measured.add(measure(s, catalog, job, runDate, scratch, job.outputs().stream().filter(t -> writers.get(t) == 1).toList()));
+      measured.add(measure(s, catalog, job, runDate, scratch, job.outputs().stream().filter(t -> writers.get(t) == 1).toList(), byStep));
     }
     out.println();
     out.println("seconds: the job run (its runner included); bare s: a Spark read of its Delta inputs and a Delta write of the rows");
@@ -64,12 +65,13 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
     out.println("job, no step: the job's time outside its steps; runner: the run around the job (setup, the state of the last runs,");
     out.println("compaction of the run log), paid once per run when a run has many jobs. Commits: new versions of every table.");
     OverheadReport.print(measured, 1.0, out);
+    OverheadReport.printSparkJobsByStep(byStep, out);
 
     out.println();
     out.printf(Locale.ROOT, "Second run of the same date, no new landing files: every job alone again ...%n");
     List<OverheadReport.Job> again = new ArrayList<>();
     for (LakehouseJob job : jobs) {
-      again.add(measure(s, catalog, job, runDate, null, List.of()));
+      again.add(measure(s, catalog, job, runDate, null, List.of(), new java.util.concurrent.ConcurrentHashMap<>()));
     }
     OverheadReport.printSecondRun(measured, again, 0.15, out);
     return 0;
@@ -81,12 +83,29 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
    * after (whoever reports them).
    */
   private OverheadReport.Job measure(LakehouseSettings s, TableCatalog catalog, LakehouseJob job, LocalDate runDate, Path scratch,
-      List<TableName> own) {
+      List<TableName> own, Map<String, Integer> sparkJobsByStep) {
     Map<String, Long> before = versions(catalog);
+    java.util.concurrent.atomic.AtomicInteger sparkJobs = new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+        sparkJobs.incrementAndGet();
+        String description = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
+        sparkJobsByStep.merge(OverheadReport.stepOf(description), 1, Integer::sum);
+      }
+    };
+    spark.sparkContext().addSparkListener(counter);
     Map<String, Double> steps = new LinkedHashMap<>();
     JobContext ctx = new JobContext(spark, s, catalog, UUID.randomUUID().toString(), runDate, false, Clock.systemUTC())
         .withStepListener((j, step, seconds) -> steps.merge(step, seconds, Double::sum));
-    JobRunner.Outcome outcome = new JobRunner(ctx, 1).run(List.of(job));
+    JobRunner.Outcome outcome;
+    try {
+      outcome = new JobRunner(ctx, 1).run(List.of(job));
+    } finally {
+      // The listener bus delivers events asynchronously: let it catch up before the count is read.
+      waitForListeners();
+      spark.sparkContext().removeSparkListener(counter);
+    }
     if (outcome.exitCode() != 0 && outcome.exitCode() != io.profitos.lakehouse.core.LakehouseException.EXIT_INPUT_REJECTED) {
       throw new IllegalStateException("bench overhead: " + job.name() + " failed: " + outcome.firstError());
     }
@@ -96,7 +115,15 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
     }
     double bare = scratch == null ? 0 : bare(catalog, job, own, scratch);
     double jobSeconds = outcome.finished().isEmpty() ? 0 : outcome.finished().get(0).seconds();
-    return new OverheadReport.Job(job.name(), outcome.wallSeconds(), jobSeconds, bare, (int) commits, steps);
+    return new OverheadReport.Job(job.name(), outcome.wallSeconds(), jobSeconds, bare, (int) commits, sparkJobs.get(), steps);
+  }
+
+  private void waitForListeners() {
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+    } catch (java.util.concurrent.TimeoutException slow) {
+      out.println("  (the Spark listener bus did not drain within 10 s: the Spark job count may be short)");
+    }
   }
 
   private Map<String, Long> versions(TableCatalog catalog) {

@@ -18,7 +18,7 @@ final class OverheadReport {
   static final List<String> KINDS = List.of("read/compute", "write", "gate", "run record", "job, no step", "runner");
 
   private static final Set<String> WRITES = Set.of("overwrite", "merge", "merge_versions", "replace_where", "update", "land",
-      "quarantine", "schema");
+      "quarantine", "schema", "ledger");
   private static final Set<String> GATE = Set.of("audit", "record_results");
 
   /** The kind of a step: its Delta write, the quality gate, the job-run record, or reading and computing (the job's transformations, materialised once before its gate). */
@@ -35,10 +35,11 @@ final class OverheadReport {
   /**
    * One job measured: {@code seconds} its whole run (the runner around it included), {@code jobSeconds}
    * the job's own run (without the runner and the run record), {@code bare} the bare read and write of
-   * the same data, {@code commits} its Delta commits, {@code steps} the seconds of each step it logged
+   * the same data, {@code commits} its Delta commits, {@code sparkJobs} the Spark jobs its run started,
+   * {@code steps} the seconds of each step it logged
    * (a step logged twice adds up).
    */
-  record Job(String name, double seconds, double jobSeconds, double bare, int commits, Map<String, Double> steps) {
+  record Job(String name, double seconds, double jobSeconds, double bare, int commits, int sparkJobs, Map<String, Double> steps) {
     Job {
       steps = Map.copyOf(steps);
     }
@@ -90,8 +91,29 @@ final class OverheadReport {
         most <= 1 ? "met" : "not met", over.isEmpty() ? "" : "; more than one: " + String.join(", ", over));
   }
 
+  /**
+   * The Spark jobs of every run by the step that started them (the job description each step sets:
+   * "job: step"), most first, with the share of all: where a job's Spark work goes.
+   */
+  static void printSparkJobsByStep(Map<String, Integer> byStep, PrintStream out) {
+    int total = byStep.values().stream().mapToInt(Integer::intValue).sum();
+    out.printf(Locale.ROOT, "Spark jobs by step (all %d jobs of the first run): ", total);
+    out.println(byStep.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .map(e -> String.format(Locale.ROOT, "%s %d (%.0f%%)", e.getKey(), e.getValue(), 100.0 * e.getValue() / Math.max(1, total)))
+        .collect(java.util.stream.Collectors.joining(", ")));
+  }
+
+  /** The step of a Spark job description ("silver.users: audit" -> "audit"; none: "no step"). */
+  static String stepOf(String description) {
+    if (description == null) {
+      return "no step";
+    }
+    int colon = description.lastIndexOf(": ");
+    return colon < 0 ? "no step" : description.substring(colon + 2);
+  }
+
   static void print(List<Job> jobs, double targetMedianFixed, PrintStream out) {
-    out.printf(Locale.ROOT, "%-36s %8s %8s %7s %8s %7s", "job", "seconds", "bare s", "ratio", "fixed s", "commits");
+    out.printf(Locale.ROOT, "%-36s %8s %8s %7s %8s %7s %6s", "job", "seconds", "bare s", "ratio", "fixed s", "commits", "spark");
     KINDS.forEach(k -> out.printf(Locale.ROOT, " %13s", k));
     out.println();
     Map<String, Double> totals = new LinkedHashMap<>();
@@ -99,9 +121,10 @@ final class OverheadReport {
     double seconds = 0;
     double bare = 0;
     int commits = 0;
+    int sparkJobs = 0;
     for (Job j : jobs) {
-      out.printf(Locale.ROOT, "%-36s %8.2f %8.2f %7s %8.2f %7d", j.name(), j.seconds(), j.bare(),
-          j.bare() > 0 ? String.format(Locale.ROOT, "%.1f", j.seconds() / j.bare()) : "-", j.fixed(), j.commits());
+      out.printf(Locale.ROOT, "%-36s %8.2f %8.2f %7s %8.2f %7d %6d", j.name(), j.seconds(), j.bare(),
+          j.bare() > 0 ? String.format(Locale.ROOT, "%.1f", j.seconds() / j.bare()) : "-", j.fixed(), j.commits(), j.sparkJobs());
       j.byKind().forEach((k, v) -> {
         out.printf(Locale.ROOT, " %13.2f", v);
         totals.merge(k, v, Double::sum);
@@ -110,9 +133,11 @@ final class OverheadReport {
       seconds += j.seconds();
       bare += j.bare();
       commits += j.commits();
+      sparkJobs += j.sparkJobs();
     }
-    out.printf(Locale.ROOT, "%-36s %8.1f %8.1f %7s %8.1f %7d", "total (" + jobs.size() + " jobs)", seconds, bare,
-        bare > 0 ? String.format(Locale.ROOT, "%.1f", seconds / bare) : "-", jobs.stream().mapToDouble(Job::fixed).sum(), commits);
+    out.printf(Locale.ROOT, "%-36s %8.1f %8.1f %7s %8.1f %7d %6d", "total (" + jobs.size() + " jobs)", seconds, bare,
+        bare > 0 ? String.format(Locale.ROOT, "%.1f", seconds / bare) : "-", jobs.stream().mapToDouble(Job::fixed).sum(), commits,
+        sparkJobs);
     totals.forEach((k, v) -> out.printf(Locale.ROOT, " %13.1f", v));
     out.println();
     double median = median(jobs.stream().map(Job::fixed).toList());

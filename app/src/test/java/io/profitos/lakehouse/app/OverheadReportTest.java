@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 
 /** The arithmetic of {@code bench overhead}'s report, on measurements worked out by hand. */
 class OverheadReportTest {
-  private static final OverheadReport.Job SILVER = new OverheadReport.Job("silver.things", 3.0, 2.4, 1.0, 4,
+  private static final OverheadReport.Job SILVER = new OverheadReport.Job("silver.things", 3.0, 2.4, 1.0, 4, 12,
       Map.of("read", 0.5, "overwrite", 0.8, "audit", 0.4, "record_results", 0.2, "record_run", 0.3));
   // Faster than its bare work: no fixed cost (never negative).
-  private static final OverheadReport.Job BRONZE = new OverheadReport.Job("bronze.things", 1.5, 1.4, 2.0, 2,
+  private static final OverheadReport.Job BRONZE = new OverheadReport.Job("bronze.things", 1.5, 1.4, 2.0, 2, 5,
       Map.of("land", 1.0, "quarantine", 0.2, "schema", 0.1));
-  private static final OverheadReport.Job GOLD = new OverheadReport.Job("gold.things", 2.5, 2.0, 1.3, 3,
+  private static final OverheadReport.Job GOLD = new OverheadReport.Job("gold.things", 2.5, 2.0, 1.3, 3, 9,
       Map.of("fingerprint", 0.4, "merge_versions", 0.6, "record_run", 0.2));
 
   @Test
@@ -45,9 +45,9 @@ class OverheadReportTest {
   @Test
   void theSecondRunIsComparedWithTheFirstAndItsCommitsCounted() {
     List<OverheadReport.Job> second = List.of(
-        new OverheadReport.Job("silver.things", 0.5, 0.3, 0, 1, Map.of("read", 0.1, "record_run", 0.1)),
-        new OverheadReport.Job("bronze.things", 0.2, 0.1, 0, 1, Map.of()),
-        new OverheadReport.Job("gold.things", 0.3, 0.2, 0, 2, Map.of()));
+        new OverheadReport.Job("silver.things", 0.5, 0.3, 0, 1, 7, Map.of("read", 0.1, "record_run", 0.1)),
+        new OverheadReport.Job("bronze.things", 0.2, 0.1, 0, 1, 7, Map.of()),
+        new OverheadReport.Job("gold.things", 0.3, 0.2, 0, 2, 7, Map.of()));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     OverheadReport.printSecondRun(List.of(SILVER, BRONZE, GOLD), second, 0.15, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     // 1.0 s against 7.0 s: 0.14; seconds 0.5, 0.2, 0.3: median 0.3; gold committed twice.
@@ -68,9 +68,22 @@ class OverheadReportTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     OverheadReport.print(List.of(SILVER, BRONZE, GOLD), 1.0, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String text = bytes.toString(StandardCharsets.UTF_8);
-    // Fixed costs 2.0, 0.0 and 1.2: median 1.2; commits 4, 2 and 3: median 3; totals 7.0 s against 4.3 s bare, 3.2 s fixed.
+    // Fixed costs 2.0, 0.0 and 1.2: median 1.2; commits 4, 2 and 3: median 3; totals 7.0 s against 4.3 s bare, 3.2 s fixed,
+    // 9 commits, 12 + 5 + 9 = 26 Spark jobs.
     assertThat(text).contains("bench overhead: median fixed cost per job 1.20 s (target <= 1.00 s: not met), median commits per job 3.");
-    assertThat(text).containsPattern("total \\(3 jobs\\)\\s+7\\.0\\s+4\\.3\\s+1\\.6\\s+3\\.2\\s+9");
-    assertThat(text).containsPattern("silver\\.things\\s+3\\.00\\s+1\\.00\\s+3\\.0\\s+2\\.00\\s+4\\s+0\\.50\\s+0\\.80\\s+0\\.60\\s+0\\.30\\s+0\\.50\\s+0\\.30");
+    assertThat(text).containsPattern("total \\(3 jobs\\)\\s+7\\.0\\s+4\\.3\\s+1\\.6\\s+3\\.2\\s+9\\s+26");
+    assertThat(text).containsPattern("silver\\.things\\s+3\\.00\\s+1\\.00\\s+3\\.0\\s+2\\.00\\s+4\\s+12\\s+0\\.50\\s+0\\.80\\s+0\\.60\\s+0\\.30\\s+0\\.50\\s+0\\.30");
+  }
+
+  @Test
+  void sparkJobsAreCountedByTheStepThatStartedThem() {
+    assertThat(OverheadReport.stepOf("silver.users: audit")).isEqualTo("audit");
+    assertThat(OverheadReport.stepOf("gold.kpi_sales: fingerprint")).isEqualTo("fingerprint");
+    assertThat(OverheadReport.stepOf(null)).isEqualTo("no step");
+    assertThat(OverheadReport.stepOf("Delta: compute snapshot")).isEqualTo("compute snapshot");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    OverheadReport.printSparkJobsByStep(Map.of("audit", 30, "compute", 10, "no step", 40), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    assertThat(bytes.toString(StandardCharsets.UTF_8).trim())
+        .isEqualTo("Spark jobs by step (all 80 jobs of the first run): no step 40 (50%), audit 30 (38%), compute 10 (13%)");
   }
 }

@@ -107,8 +107,10 @@ public final class BronzeIngestJob implements LakehouseJob {
     String tablePath = ctx.catalog().location(table());
     String quarantinePath = ctx.catalog().location(QUARANTINE);
 
+    StepLog known = ctx.step(name(), "ledger_state");
     ensureSharedTables(ctx);
     IngestLedger.State state = ledger.state(spec);
+    known.done("landed_files", state.finalByPath().size(), "unfinished_batches", state.orphanBatches().size());
     if (!state.orphanBatches().isEmpty()) {
       rollBack(ctx, ledger, state, tablePath, quarantinePath);
       state = ledger.state(spec);
@@ -164,7 +166,9 @@ public final class BronzeIngestJob implements LakehouseJob {
     for (LandingFile f : fresh) {
       pending.add(IngestLedger.row(f, spec, null, null, null, batchId, IngestLedger.PENDING, null, now));
     }
+    StepLog announce = ctx.step(name(), "ledger");
     ledger.append(pending);
+    announce.done("pending", pending.size());
     afterStep.accept(Step.PENDING_RECORDED);
 
     Dataset<Row> read = readFiles(spark, fresh).persist(StorageLevel.MEMORY_AND_DISK());
@@ -244,7 +248,9 @@ public final class BronzeIngestJob implements LakehouseJob {
       empty += LandingFileReader.EMPTY.equals(status) ? 1 : 0;
       closing.add(IngestLedger.row(f, spec, s.getString(1), s.getLong(3), s.getLong(4), batchId, status, s.getString(5), closedAt));
     }
+    StepLog close = ctx.step(name(), "ledger");
     ledger.append(closing);
+    close.done("closed", closing.size());
     afterStep.accept(Step.LEDGER_CLOSED);
 
     Map<String, Long> details = new LinkedHashMap<>();

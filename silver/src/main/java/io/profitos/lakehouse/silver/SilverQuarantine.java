@@ -2,6 +2,7 @@ package io.profitos.lakehouse.silver;
 
 import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.Publish;
+import io.profitos.lakehouse.core.job.StepLog;
 import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableName;
 import java.util.List;
@@ -29,7 +30,9 @@ final class SilverQuarantine {
     Dataset<Row> rows = failed.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // Counted from the input, not from the commit metrics: jobs running concurrently share this table.
+      StepLog rules = ctx.step("rules");
       long failing = rows.count();
+      rules.done("failing", failing);
       DeltaTables.ensure(ctx.spark(), ctx.catalog().location(SilverJob.QUARANTINE), SCHEMA, List.of("table"), Map.of());
       String partition = "table = '" + table + "'";
       if (rebuild && (failing > 0 || !partitionEmpty(ctx, partition))) {
