@@ -232,7 +232,21 @@ public final class JobRunner {
     }
   }
 
+  /** The Spark local property naming the scheduler pool of a thread's jobs. */
+  static final String POOL = "spark.scheduler.pool";
+
   private Attempt attempt(int index, LakehouseJob job, Map<String, String> previous) {
+    // One pool per job: under spark.scheduler.mode=FAIR, jobs running at once share the executors instead of a
+    // small job's tasks waiting behind every task of a big one (ignored under FIFO).
+    ctx.spark().sparkContext().setLocalProperty(POOL, job.name());
+    try {
+      return attemptInPool(index, job, previous);
+    } finally {
+      ctx.spark().sparkContext().setLocalProperty(POOL, null);
+    }
+  }
+
+  private Attempt attemptInPool(int index, LakehouseJob job, Map<String, String> previous) {
     Instant started = ctx.clock().instant();
     long t0 = System.nanoTime();
     JobContext jobCtx = ctx.forJob(job, previous);

@@ -57,6 +57,38 @@ class JobRunnerTest {
     });
   }
 
+  /** Each job's Spark work runs in a scheduler pool of its own (fair sharing between jobs running at once). */
+  @Test
+  void everyJobsSparkWorkRunsInItsOwnSchedulerPool() throws Exception {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    JobContext ctx = TestSettings.context(settings, LocalDate.of(2026, 3, 1));
+    java.util.Set<String> pools = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+        String description = start.properties().getProperty("spark.job.description", "");
+        if (description.startsWith("bronze.")) {
+          pools.add(description + " in " + start.properties().getProperty(JobRunner.POOL));
+        }
+      }
+    };
+    SparkTestSession.get().sparkContext().addSparkListener(listener);
+    Function<JobContext, JobResult> count = c -> {
+      c.step("count");
+      long n = c.spark().range(3).count();
+      return JobResult.succeeded(n, 0, "counted", Map.of());
+    };
+    try {
+      JobRunner.Outcome outcome = new JobRunner(ctx, 2).run(List.of(job("bronze.p", count), job("bronze.q", count)));
+      assertThat(outcome.exitCode()).isZero();
+      SparkTestSession.get().sparkContext().listenerBus().waitUntilEmpty(10_000);
+    } finally {
+      SparkTestSession.get().sparkContext().removeSparkListener(listener);
+    }
+    assertThat(pools).contains("bronze.p: count in bronze.p", "bronze.q: count in bronze.q");
+    assertThat(SparkTestSession.get().sparkContext().getLocalProperty(JobRunner.POOL)).as("the caller's thread is untouched").isNull();
+  }
+
   private static LakehouseJob job(String name, List<String> in, Function<JobContext, JobResult> body) {
     return new LakehouseJob() {
       public String name() { return name; }
