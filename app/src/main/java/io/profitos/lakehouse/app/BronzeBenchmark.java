@@ -61,7 +61,8 @@ final class BronzeBenchmark {
 
   int run() {
     Path landing = work.resolve(String.format(Locale.ROOT, "landing-scale%s-seed%d", scale, seed));
-    generateOnce(DemoSpec.of(scale, seed, landing), out);
+    DemoSpec spec = DemoSpec.of(scale, seed, landing);
+    generateOnce(spec, out);
     long bytes = folderBytes(landing);
     out.printf(Locale.ROOT, "Landing zone: %s, %,d bytes in %d streams; ours runs %d streams at a time (lakehouse.runner.parallelism), bare one after the other.%n",
         landing, bytes, settings.streams().size(), parallelism);
@@ -75,7 +76,7 @@ final class BronzeBenchmark {
     Measurement bestBare = null;
     for (int i = 1; i <= repeat; i++) {
       Measurement b = bare(benchSettings, work.resolve("bare-" + i), benchSettings.streams());
-      Measurement o = ours(benchSettings, work.resolve("ours-" + i));
+      Measurement o = ours(benchSettings, work.resolve("ours-" + i), spec.asOf());
       out.printf(Locale.ROOT, "run %d: bare %,d rows in %.1f s (%,.0f rows/s); ours %,d rows in %.1f s (%,.0f rows/s)%n",
           i, b.rows(), b.seconds(), b.rowsPerSecond(), o.rows(), o.seconds(), o.rowsPerSecond());
       bestBare = bestBare == null || b.rowsPerSecond() > bestBare.rowsPerSecond() ? b : bestBare;
@@ -88,15 +89,19 @@ final class BronzeBenchmark {
     return 0;
   }
 
-  private Measurement ours(LakehouseSettings base, Path warehouse) {
+  /** Our bronze run on the landing zone's as-of date (a later date would find every stream stopped and fail it). */
+  private Measurement ours(LakehouseSettings base, Path warehouse, LocalDate runDate) {
     delete(warehouse);
     LakehouseSettings s = LakehouseSettings.from(base.config()
         .withValue("lakehouse.warehouse", ConfigValueFactory.fromAnyRef(warehouse.toAbsolutePath().toString())),
         Path.of("").toAbsolutePath());
     JobContext ctx = new JobContext(spark, s, new TableCatalog(s.warehouse()), UUID.randomUUID().toString(),
-        LocalDate.now(), false, Clock.systemUTC());
+        runDate, false, Clock.systemUTC());
     long t0 = System.nanoTime();
     JobRunner.Outcome outcome = new JobRunner(ctx, parallelism).run(JobRegistry.discover(s).layer("bronze"));
+    if (outcome.exitCode() != 0 && outcome.exitCode() != io.profitos.lakehouse.core.LakehouseException.EXIT_INPUT_REJECTED) {
+      throw new IllegalStateException("bench bronze: the bronze run failed: " + outcome.firstError());
+    }
     long rows = outcome.finished().stream().mapToLong(f -> f.result().rowsWritten()).sum();
     return new Measurement(rows, (System.nanoTime() - t0) / 1e9);
   }
