@@ -278,17 +278,17 @@ public abstract class SilverJob implements LakehouseJob {
    * be read (vacuumed), the earliest date of any rate: every stale row is looked at again.
    */
   private static java.sql.Date earliestChangedRate(JobContext ctx, Dataset<Row> fx, long version) {
-    Dataset<Row> before;
+    Row earliest;
     try {
-      before = ctx.readVersion(FX_RATES, version);
-      before.schema();
-    } catch (RuntimeException gone) {
+      Dataset<Row> now = rates(fx);
+      Dataset<Row> then = rates(ctx.readVersion(FX_RATES, version));
+      earliest = now.except(then).union(then.except(now)).agg(org.apache.spark.sql.functions.min(col("date"))).first();
+    } catch (Exception gone) { // a SparkException (checked) when the files are opened
+      // The version's log or data files were vacuumed (the read fails when planned or when its
+      // files are opened): look at every rate again rather than fail the job.
       Row first = fx.agg(org.apache.spark.sql.functions.min(col("date"))).first();
       return first.isNullAt(0) ? java.sql.Date.valueOf("0001-01-01") : first.getDate(0);
     }
-    Dataset<Row> now = rates(fx);
-    Dataset<Row> then = rates(before);
-    Row earliest = now.except(then).union(then.except(now)).agg(org.apache.spark.sql.functions.min(col("date"))).first();
     return earliest.isNullAt(0) ? null : earliest.getDate(0);
   }
 

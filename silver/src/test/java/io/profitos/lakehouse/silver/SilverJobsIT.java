@@ -304,12 +304,16 @@ class SilverJobsIT {
   }
 
   private void runFxAndInvoices(LakehouseSettings s, boolean fullRefresh) {
+    runSilver(s, fullRefresh, List.of("silver.fx_rates", "silver.invoices"));
+  }
+
+  private void runSilver(LakehouseSettings s, boolean fullRefresh, List<String> tables) {
     new JobRunner(ctx(s, false)).run(List.of(new BronzeIngestJob(s.stream("finance/fx_rates")),
         new BronzeIngestJob(s.stream("stripe/invoices"))));
-    List<LakehouseJob> silver = new SilverJobProvider().jobs(s).stream()
-        .filter(j -> List.of("silver.fx_rates", "silver.invoices").contains(j.name())).toList();
+    List<LakehouseJob> silver = new SilverJobProvider().jobs(s).stream().filter(j -> tables.contains(j.name())).toList();
     JobRunner.Outcome outcome = new JobRunner(ctx(s, fullRefresh)).run(silver);
-    assertThat(outcome.finished()).hasSize(2).allSatisfy(f -> assertThat(f.result().status()).isEqualTo(JobResult.SUCCEEDED));
+    assertThat(outcome.finished()).hasSize(tables.size())
+        .allSatisfy(f -> assertThat(f.result().status()).isEqualTo(JobResult.SUCCEEDED));
   }
 
   private List<String> invoicesUsd(Path wh) {
@@ -345,6 +349,29 @@ class SilverJobsIT {
     LakehouseSettings full = TestSettings.settings(landing, rebuilt, CONF);
     runFxAndInvoices(full, true);
     assertThat(invoicesUsd(rebuilt)).containsExactlyElementsOf(restated);
+  }
+
+  @Test
+  void usdAmountsAreRestatedWhenTheFxVersionLastSeenWasVacuumed() throws IOException {
+    write("finance/fx_rates/extract_date=2026-01-01/fx.csv", "date,currency,usd_per_unit\n2026-01-01,EUR,1.08\n");
+    write("stripe/invoices/extract_date=2026-01-01/a.jsonl", invoice("i1", "eur", 10000, JAN_1 + 86400 + 3600));
+    runFxAndInvoices(settings, false);
+    assertThat(invoicesUsd(warehouse)).containsExactly("i1:2026-01-01:108.000000");
+    String fxPath = warehouse.resolve("silver/fx_rates").toString();
+    long seen = DeltaTable.forPath(spark, fxPath).history(1).first().<Long>getAs("version");
+
+    // finance corrects 1 January and publishes 2 January; maintenance then vacuums every file
+    // the version the invoices last saw needs, before the invoices job runs again
+    write("finance/fx_rates/extract_date=2026-01-02/fx.csv",
+        "date,currency,usd_per_unit\n2026-01-01,EUR,1.09\n2026-01-02,EUR,1.10\n");
+    runSilver(settings, false, List.of("silver.fx_rates"));
+    new io.profitos.lakehouse.core.table.TableMaintenance(spark, java.time.Duration.ZERO, Integer.MAX_VALUE).maintain(fxPath);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> spark.read().format("delta").option("versionAsOf", seen).load(fxPath).collectAsList())
+        .as("the seen version's files are gone").isInstanceOf(Exception.class);
+
+    runSilver(settings, false, List.of("silver.invoices"));
+    assertThat(invoicesUsd(warehouse)).containsExactly("i1:2026-01-02:110.000000");
   }
 
   private Path copy(Path from, String name) {
