@@ -48,6 +48,9 @@ final class DuckDbMrr {
     String fx = files(spark, catalog, FX);
     String asOfEnd = asOf.plusDays(1) + " 00:00:00";
     String sql = """
+        CREATE TEMP MACRO monthly_factor(item) AS
+          (CASE struct_extract(item, 'interval') WHEN 'day' THEN 365 WHEN 'week' THEN 52 WHEN 'month' THEN 12 WHEN 'year' THEN 1 END)
+          / (12 * coalesce(struct_extract(item, 'interval_count'), 1));
         CREATE TEMP TABLE hist AS SELECT * FROM read_parquet(%1$s) WHERE NOT is_deleted;
         CREATE TEMP TABLE rates AS SELECT currency, "date" AS rate_date, usd_per_unit FROM read_parquet(%2$s)
           WHERE NOT is_deleted AND usd_per_unit IS NOT NULL;
@@ -65,14 +68,11 @@ final class DuckDbMrr {
               status IN ('active', 'past_due') AND (trial_end_at IS NULL OR month_end >= trial_end_at)
                 AND (ended_at IS NULL OR month_end < ended_at) AS paying,
               list_sum(list_transform(items, x -> CAST(struct_extract(x, 'unit_amount') AS DOUBLE) * struct_extract(x, 'quantity')
-                * (CASE struct_extract(x, 'interval') WHEN 'day' THEN 365 WHEN 'week' THEN 52 WHEN 'month' THEN 12 WHEN 'year' THEN 1 END)
-                / (12 * coalesce(struct_extract(x, 'interval_count'), 1)))) AS gross,
+                * monthly_factor(x))) AS gross,
               discount_duration IN ('forever', 'repeating') AND (discount_start_at IS NULL OR discount_start_at <= month_end)
                 AND (discount_end_at IS NULL OR month_end < discount_end_at) AS discounted,
               discount_percent_off, discount_amount_off,
-              CAST(discount_amount_off AS DOUBLE)
-                * (CASE struct_extract(items[1], 'interval') WHEN 'day' THEN 365 WHEN 'week' THEN 52 WHEN 'month' THEN 12 WHEN 'year' THEN 1 END)
-                / (12 * coalesce(struct_extract(items[1], 'interval_count'), 1)) AS amount_off_monthly
+              CAST(discount_amount_off AS DOUBLE) * monthly_factor(items[1]) AS amount_off_monthly
             FROM at_instant),
           net AS (
             SELECT workspace_id, currency, month, at_date,
