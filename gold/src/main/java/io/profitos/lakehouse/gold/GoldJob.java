@@ -72,6 +72,24 @@ abstract class GoldJob implements LakehouseJob {
   /** The output for this run; reads inputs through {@code ctx}, writes nothing. */
   abstract Dataset<Row> build(JobContext ctx);
 
+  /**
+   * The output for a partial rebuild from {@code from} (null: the whole table). Only rows with
+   * {@link #monthColumn} {@code >= from} are written; the default builds every row and lets the
+   * publish keep those. A table whose rows do not depend on earlier periods builds only these.
+   */
+  Dataset<Row> build(JobContext ctx, LocalDate from) {
+    return build(ctx);
+  }
+
+  /**
+   * The first value of {@link #monthColumn} to rewrite when every change is on or after the first
+   * day of {@code month}: the month itself for month-grained tables; a week-grained table starts at
+   * the Monday of the week that day falls in.
+   */
+  LocalDate periodFrom(LocalDate month) {
+    return month;
+  }
+
   /** The month column for partial rebuilds, or null to publish the whole table. */
   String monthColumn() {
     return null;
@@ -143,7 +161,7 @@ abstract class GoldJob implements LakehouseJob {
     LocalDate from = exists && !ctx.fullRefresh() && monthColumn() != null ? partialFrom(ctx, fp, why) : null;
     plan.done("rebuild", from == null ? "whole" : "from " + from, "because", String.join("; ", why));
     io.profitos.lakehouse.core.job.StepLog buildStep = ctx.step("build");
-    Dataset<Row> out = build(ctx);
+    Dataset<Row> out = build(ctx, from);
     buildStep.done("plan", "lazy");
     Publish how = from == null ? Publish.overwrite() : Publish.replaceFrom(monthColumn(), from);
     long rows = ctx.publish(table(), out, mayBeEmpty() ? how.withEmptyAllowed() : how).rowsWritten();
@@ -181,7 +199,7 @@ abstract class GoldJob implements LakehouseJob {
       Effect e;
       try {
         e = affectedFrom(ctx, in, Long.parseLong(before));
-      } catch (RuntimeException unavailable) {
+      } catch (Exception unavailable) { // also Spark's checked SparkException when vacuumed files are opened
         // The old version is no longer readable (vacuumed): the change cannot be bounded.
         org.slf4j.LoggerFactory.getLogger(GoldJob.class).info("{}: cannot compare {} with version {} ({}); rebuilding",
             name(), in, before, unavailable.getMessage());
@@ -196,7 +214,7 @@ abstract class GoldJob implements LakehouseJob {
         from = e.from();
       }
     }
-    return from;
+    return periodFrom(from);
   }
 
   private String configHash(JobContext ctx) {

@@ -311,13 +311,22 @@ final class GoldJobs {
 
     @Override
     Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
-      if (input.equals(GoldTables.SUBSCRIPTION_HISTORY)) {
-        return Effect.from(month(Changes.firstChangedDay(ctx.readVersion(input, oldVersion), ctx.read(input), List.of("subscription_id"),
-            "valid_from", "valid_to", MRR_COLUMNS)));
-      }
       if (input.equals(GoldTables.DIM_WORKSPACE)) {
         return Effect.from(month(Changes.firstChangedDay(ctx.readVersion(input, oldVersion), ctx.read(input), List.of("workspace_id"),
             "valid_from", "valid_to", List.of("workspace_key", "is_deleted"))));
+      }
+      Effect mrr = mrrInputAffectedFrom(ctx, input, oldVersion);
+      return mrr != null ? mrr : super.affectedFrom(ctx, input, oldVersion);
+    }
+
+    /**
+     * The first month a change of the subscription history or the FX rates can reach in any MRR
+     * measured at an instant (month ends, week starts and ends); null for any other input.
+     */
+    static Effect mrrInputAffectedFrom(JobContext ctx, TableName input, long oldVersion) {
+      if (input.equals(GoldTables.SUBSCRIPTION_HISTORY)) {
+        return Effect.from(month(Changes.firstChangedDay(ctx.readVersion(input, oldVersion), ctx.read(input), List.of("subscription_id"),
+            "valid_from", "valid_to", MRR_COLUMNS)));
       }
       if (input.equals(GoldTables.FX_RATES)) {
         Dataset<Row> before = ctx.readVersion(input, oldVersion);
@@ -330,7 +339,7 @@ final class GoldJobs {
         Row first = before.unionByName(after).agg(min("date")).first();
         return !changed.isAfter(first.getDate(0).toLocalDate()) ? Effect.WHOLE : Effect.from(changed.withDayOfMonth(1));
       }
-      return super.affectedFrom(ctx, input, oldVersion);
+      return null;
     }
 
     private static LocalDate month(LocalDate day) {
@@ -368,7 +377,12 @@ final class GoldJobs {
     }
   }
 
-  /** {@code gold.kpi_saas_weekly}: weekly logo churn, MRR at each week's first and last instant. */
+  /**
+   * {@code gold.kpi_saas_weekly}: weekly logo churn, MRR at each week's first and last instant.
+   * Each week depends only on the history and rates at its own two instants, so a daily run
+   * rebuilds only the weeks from the first one a changed subscription version or FX rate can
+   * reach (never later than the week of the first day of the month before the run date's).
+   */
   static final class KpiSaasWeekly extends GoldJob {
     @Override TableName table() { return GoldTables.KPI_SAAS_WEEKLY; }
     @Override List<TableName> reads() { return List.of(GoldTables.SUBSCRIPTION_HISTORY, GoldTables.FX_RATES); }
@@ -376,12 +390,26 @@ final class GoldJobs {
     @Override public String description() {
       return "Week x segment (at the week's start): paying workspaces at its start, those not paying at its end, weekly logo churn";
     }
+    @Override String monthColumn() { return "week_start"; }
+    @Override LocalDate periodFrom(LocalDate month) { return month.with(java.time.DayOfWeek.MONDAY); }
+
+    @Override
+    Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
+      Effect mrr = FactMrrMonthly.mrrInputAffectedFrom(ctx, input, oldVersion);
+      return mrr != null ? mrr : super.affectedFrom(ctx, input, oldVersion);
+    }
 
     @Override
     Dataset<Row> build(JobContext ctx) {
+      return build(ctx, null);
+    }
+
+    @Override
+    Dataset<Row> build(JobContext ctx, LocalDate from) {
       Dataset<Row> history = ctx.read(GoldTables.SUBSCRIPTION_HISTORY);
       Dataset<Row> fx = ctx.read(GoldTables.FX_RATES);
-      Dataset<Row> weeks = MrrTransforms.weeks(ctx.spark(), firstMonth(ctx, history, "valid_from").atDay(1), ctx.runDate());
+      Dataset<Row> weeks = MrrTransforms.weeks(ctx.spark(), from != null ? from : firstMonth(ctx, history, "valid_from").atDay(1),
+          ctx.runDate());
       Dataset<Row> start = MrrTransforms.workspaceMrr(MrrTransforms.subscriptionMrr(history, weeks.select(col("week_start"),
           col("start_at").as("at"), col("start_at").cast(DataTypes.DateType).as("at_date")), fx), "week_start");
       Dataset<Row> end = MrrTransforms.workspaceMrr(MrrTransforms.subscriptionMrr(history, weeks.select(col("week_start"),

@@ -205,6 +205,57 @@ class GoldIncrementalIT {
     assertThat(rekeyed.get("w1@2026-01-01").<Long>getAs("workspace_key")).isEqualTo(before.get("w1@2026-01-01").<Long>getAs("workspace_key"));
   }
 
+  private static final String WEEKLY = "gold.kpi_saas_weekly";
+
+  /** Runs gold.kpi_saas_weekly incrementally, then with --full-refresh: same rows; returns the incremental run's message. */
+  private String weeklyIncrementalEqualsFull(LakehouseSettings s, TableCatalog c) {
+    String message = run(s, false, WEEKLY).finished().get(0).result().message();
+    long incremental = version(c, WEEKLY);
+    run(s, true, WEEKLY);
+    Dataset<Row> a = at(c, WEEKLY, incremental);
+    Dataset<Row> b = at(c, WEEKLY, version(c, WEEKLY));
+    assertThat(a.exceptAll(b).count()).as("incremental weeks missing from the full refresh").isZero();
+    assertThat(b.exceptAll(a).count()).as("full-refresh weeks missing from the incremental run").isZero();
+    return message;
+  }
+
+  @Test
+  void theWeeklyKpisRebuildOnlyTheWeeksAChangeReachesAndEqualAFullRefresh() throws Exception {
+    Path wh = Files.createTempDirectory("gold-weekly").resolve("warehouse");
+    LakehouseSettings s = settings(wh, Map.of());
+    TableCatalog c = new TableCatalog(s.warehouse());
+    silver(c);
+    run(s, false, WEEKLY);
+    // 1 December 2025 (a Monday) to the week of 15 June 2026: 29 weeks, each with All and at least one segment.
+    assertThat(spark.read().format("delta").load(c.location(WEEKLY)).where(col("segment").equalTo("All")).count()).isEqualTo(29);
+
+    // w3's upgrade moves from 2 April to 20 March: the first change is on 20 March, so the weeks from the
+    // Monday of 1 March's week (23 February) are rebuilt, the twelve before it are kept.
+    write(c, "silver.subscription_history", List.of(
+        subscription("s1", "w1", "USD", 1200, "2025-12-01T00:00:00Z", null),
+        subscription("s2", "w2", "EUR", 300, "2025-12-01T00:00:00Z", null),
+        subscription("s3", "w3", "USD", 150, "2026-02-03T00:00:00Z", "2026-03-20T00:00:00Z"),
+        subscription("s3", "w3", "USD", 2000, "2026-03-20T00:00:00Z", null)), HISTORY);
+    assertThat(weeklyIncrementalEqualsFull(s, c)).endsWith(" from 2026-02-23");
+
+    // A June rate only: the weeks from the Monday of May's first day's week (27 April) are rebuilt.
+    List<Row> june = new ArrayList<>(fx(1.10));
+    june.add(RowFactory.create(Date.valueOf("2026-06-13"), "EUR", new BigDecimal("1.20000000"), false));
+    StructType fxSchema = StructType.fromDDL("date date, currency string, usd_per_unit decimal(18,8), is_deleted boolean");
+    write(c, "silver.fx_rates", june, fxSchema);
+    assertThat(weeklyIncrementalEqualsFull(s, c)).endsWith(" from 2026-04-27");
+
+    // Maintenance vacuums every file of the rates version the table last saw: the change cannot be
+    // bounded, so the table is rebuilt whole (the run does not fail).
+    long seen = version(c, "silver.fx_rates");
+    write(c, "silver.fx_rates", fx(1.30), fxSchema);
+    new io.profitos.lakehouse.core.table.TableMaintenance(spark, java.time.Duration.ZERO, Integer.MAX_VALUE)
+        .maintain(c.location("silver.fx_rates"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> at(c, "silver.fx_rates", seen).collectAsList())
+        .as("the seen version's files are gone").isInstanceOf(Exception.class);
+    assertThat(weeklyIncrementalEqualsFull(s, c)).doesNotContain(" from ");
+  }
+
   @Test
   void aGoldJobKilledAfterAnyCommitIsRedoneByTheNextRun() throws Exception {
     Path root = Files.createTempDirectory("gold-crash");
