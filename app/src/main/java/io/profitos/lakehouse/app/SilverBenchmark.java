@@ -69,9 +69,17 @@ record SilverBenchmark(SparkSession spark, LakehouseSettings settings, Path work
     double ratio = daily.wallSeconds() / full.wallSeconds();
     out.printf(Locale.ROOT, "%-6s daily incremental run: %,d rows written in %.1f s (%d jobs); full rebuild: %,d rows written in %.1f s%n",
         layer, rows(daily), daily.wallSeconds(), daily.finished().size(), rows(full), full.wallSeconds());
+    java.util.Map<String, Double> fullSeconds = new java.util.HashMap<>();
+    full.finished().forEach(f -> fullSeconds.put(f.job().name(), f.seconds()));
+    daily.finished().stream().sorted(java.util.Comparator.comparingDouble(JobRunner.Finished::seconds).reversed()).limit(SLOWEST)
+        .forEach(f -> out.printf(Locale.ROOT, "  %-34s daily %6.1f s  full %6.1f s  %s%n", f.job().name(), f.seconds(),
+            fullSeconds.getOrDefault(f.job().name(), Double.NaN), f.result().message()));
     out.printf(Locale.ROOT, "bench silver scale %s: %s daily / full = %.3f (target <= %.2f: %s)%n", scale, layer, ratio, target,
         ratio <= target ? "met" : "not met");
   }
+
+  /** The daily run's slowest jobs, printed with their full-rebuild time: where the daily seconds go. */
+  private static final int SLOWEST = 8;
 
   private JobRunner.Outcome run(LakehouseSettings s, JobRegistry registry, String layer, LocalDate runDate, boolean fullRefresh) {
     JobContext ctx = new JobContext(spark, s, new TableCatalog(s.warehouse()), UUID.randomUUID().toString(), runDate,
