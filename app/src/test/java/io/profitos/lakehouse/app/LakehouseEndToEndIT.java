@@ -5,13 +5,9 @@ import static org.apache.spark.sql.functions.size;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delta.tables.DeltaTable;
-import io.profitos.lakehouse.demo.DemoDataGenerator;
 import io.profitos.lakehouse.demo.DemoManifest;
-import io.profitos.lakehouse.demo.DemoSpec;
-import io.profitos.lakehouse.core.config.ConfigLoader;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.config.StreamSpec;
-import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobRegistry;
 import io.profitos.lakehouse.core.job.JobResult;
 import io.profitos.lakehouse.core.job.JobRunner;
@@ -19,9 +15,6 @@ import io.profitos.lakehouse.core.job.LakehouseJob;
 import io.profitos.lakehouse.core.table.TableCatalog;
 import io.profitos.lakehouse.core.table.TableName;
 import io.profitos.lakehouse.core.testing.SparkTestSession;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -44,15 +37,16 @@ import org.junit.jupiter.api.TestMethodOrder;
  * delivery's run date, so silver's second run is the incremental path. Bronze is checked against
  * the generator's manifest per stream, silver against the manifest's planted defects (no good
  * record lost), re-runs change nothing, and a full refresh gives the same silver tables.
+ * The warehouse is the test run's shared {@link GeneratedWarehouse}; the test that writes works
+ * on a copy of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LakehouseEndToEndIT {
-  private static final LocalDate DAY_ONE = LocalDate.of(2026, 11, 19);
-  private static final LocalDate DAY_TWO = LocalDate.of(2026, 11, 20);
+  private static final LocalDate DAY_ONE = GeneratedWarehouse.DAY_ONE;
+  private static final LocalDate DAY_TWO = GeneratedWarehouse.DAY_TWO;
+  private static final String GOLD_RUN = GeneratedWarehouse.GOLD_RUN;
 
-  private Path landing;
-  private Path warehouse;
   private final SparkSession spark = SparkTestSession.get();
   private LakehouseSettings settings;
   private TableCatalog catalog;
@@ -62,40 +56,14 @@ class LakehouseEndToEndIT {
   private DemoManifest dayOneManifest;
 
   @BeforeAll
-  void deliverTwoDays() throws Exception {
-    Path root = Files.createTempDirectory("lakehouse-e2e");
-    landing = root.resolve("landing");
-    warehouse = root.resolve("warehouse");
-    settings = LakehouseSettings.from(ConfigLoader.load(Path.of("../conf"), "local",
-        Map.of("lakehouse.landing", landing.toString(), "lakehouse.warehouse", warehouse.toString())), Path.of(".."));
-    catalog = new TableCatalog(settings.warehouse());
-    registry = JobRegistry.discover(settings);
-    DemoSpec spec = DemoSpec.of(0.01, 7, landing);
-
-    dayOneManifest = DemoDataGenerator.generate(spec.withWindow(null, DAY_ONE));
-    bronzeDayOne = run("bronze", DAY_ONE, false);
-    assertThat(run("silver", DAY_ONE, false).exitCode()).isZero();
-    // Day one builds the MRR fact, so day two rewrites it from the affected months only (compared with a rebuild below).
-    // (gold.dim_date: the fact's quality gate checks its date keys against it.)
-    List<LakehouseJob> mrr = registry.layer("gold").stream().filter(j -> List.of("gold.dim_date", "gold.dim_workspace",
-        "gold.fact_mrr_monthly", "gold.kpi_saas_monthly").contains(j.name())).toList();
-    JobContext dayOne = new JobContext(spark, settings, catalog, UUID.randomUUID().toString(), DAY_ONE, false, Clock.systemUTC());
-    JobRunner.Outcome goldDayOne = new JobRunner(dayOne).run(mrr);
-    assertThat(goldDayOne.exitCode()).as(goldDayOne.firstError()).isZero();
-    manifest = DemoDataGenerator.generate(spec.withWindow(DAY_TWO, DAY_TWO));
-    assertThat(run("bronze", DAY_TWO, false).exitCode()).isIn(0, 4);
-    JobRunner.Outcome silver = run("silver", DAY_TWO, false);
-    assertThat(silver.exitCode()).as(silver.firstError()).isZero();
-    JobContext dayTwoGold = new JobContext(spark, settings, catalog, GOLD_RUN, DAY_TWO, false, Clock.systemUTC());
-    JobRunner.Outcome gold = new JobRunner(dayTwoGold).run(registry.layer("gold"));
-    assertThat(gold.exitCode()).as(gold.firstError()).isZero();
-  }
-
-  private static final String GOLD_RUN = "e2e-day-two-gold";
-
-  private JobRunner.Outcome run(String layer, LocalDate runDate, boolean fullRefresh) {
-    JobContext ctx = new JobContext(spark, settings, catalog, UUID.randomUUID().toString(), runDate, fullRefresh, Clock.systemUTC());
-    return new JobRunner(ctx).run(registry.layer(layer));
+  void deliverTwoDays() {
+    GeneratedWarehouse w = GeneratedWarehouse.shared();
+    settings = w.settings;
+    catalog = w.catalog;
+    registry = w.registry;
+    manifest = w.manifest;
+    dayOneManifest = w.dayOneManifest;
+    bronzeDayOne = w.bronzeDayOne;
   }
 
   private Dataset<Row> table(String name) {
@@ -323,6 +291,10 @@ class LakehouseEndToEndIT {
   @Order(5)
   void rerunChangesNothingAndFullRefreshGivesTheSameTables() {
     // Bronze's own re-run is tested in the bronze module (every crash point, then a run that lands nothing).
+    // This test writes: it works on a copy of the shared warehouse.
+    GeneratedWarehouse w = GeneratedWarehouse.shared().copy();
+    JobRegistry registry = w.registry;
+    TableCatalog catalog = w.catalog;
     List<LakehouseJob> jobs = new java.util.ArrayList<>(registry.layer("silver"));
     jobs.addAll(registry.layer("gold"));
     Map<String, Long> versions = new HashMap<>();
@@ -338,8 +310,7 @@ class LakehouseEndToEndIT {
         }
       }
     }
-    JobContext again = new JobContext(spark, settings, catalog, UUID.randomUUID().toString(), DAY_TWO, false, Clock.systemUTC());
-    JobRunner.Outcome rerun = new JobRunner(again).run(jobs);
+    JobRunner.Outcome rerun = w.run(jobs, UUID.randomUUID().toString(), DAY_TWO, false);
     assertThat(rerun.exitCode()).isZero();
     assertThat(rerun.finished()).allSatisfy(f -> {
       assertThat(f.result().status()).isEqualTo(JobResult.SUCCEEDED);
@@ -348,13 +319,12 @@ class LakehouseEndToEndIT {
     versions.forEach((location, version) ->
         assertThat(DeltaTable.forPath(spark, location).history(1).first().getLong(0)).as(location).isEqualTo(version));
 
-    JobRunner.Outcome full = run("silver", DAY_TWO, true);
+    JobRunner.Outcome full = w.run("silver", DAY_TWO, true);
     assertThat(full.exitCode()).as(full.firstError()).isZero();
     // Gold's incremental path is the MRR fact's partial rewrite: rebuild it (and what it reads and feeds) in full.
     List<LakehouseJob> mrr = registry.layer("gold").stream()
         .filter(j -> List.of("gold.dim_workspace", "gold.fact_mrr_monthly", "gold.kpi_saas_monthly").contains(j.name())).toList();
-    JobRunner.Outcome fullGold = new JobRunner(new JobContext(spark, settings, catalog, UUID.randomUUID().toString(), DAY_TWO, true,
-        Clock.systemUTC())).run(mrr);
+    JobRunner.Outcome fullGold = w.run(mrr, UUID.randomUUID().toString(), DAY_TWO, true);
     assertThat(fullGold.exitCode()).as(fullGold.firstError()).isZero();
     assertThat(compared).hasSizeGreaterThanOrEqualTo(22);
     // Gold's MRR fact was rebuilt incrementally (from the affected months) on day two: same as a full rebuild.

@@ -135,16 +135,27 @@ class GoldIncrementalIT {
     return spark.read().format("delta").option("versionAsOf", version).load(c.location(table));
   }
 
-  /** Runs gold incrementally, then with --full-refresh: the two versions of the fact hold the same rows. */
+  /** What an incremental run wrote (the table's version after it) and the run's message. */
+  private record Incremental(Dataset<Row> rows, String message) {}
+
+  /**
+   * Runs {@code jobs} incrementally, then {@code table}'s job with --full-refresh: the two versions
+   * of {@code table} hold the same rows.
+   */
+  private Incremental incrementalEqualsFull(LakehouseSettings s, TableCatalog c, String table, String... jobs) {
+    JobRunner.Outcome run = run(s, false, jobs);
+    String message = run.finished().stream().filter(f -> f.job().name().equals(table)).findFirst().orElseThrow().result().message();
+    long incremental = version(c, table);
+    run(s, true, table);
+    Dataset<Row> a = at(c, table, incremental);
+    Dataset<Row> b = at(c, table, version(c, table));
+    assertThat(a.exceptAll(b).count()).as(table + ": incremental rows missing from the full refresh").isZero();
+    assertThat(b.exceptAll(a).count()).as(table + ": full-refresh rows missing from the incremental run").isZero();
+    return new Incremental(a, message);
+  }
+
   private Dataset<Row> incrementalEqualsFull(LakehouseSettings s, TableCatalog c) {
-    run(s, false, MRR);
-    long incremental = version(c, "gold.fact_mrr_monthly");
-    run(s, true, "gold.fact_mrr_monthly");
-    Dataset<Row> a = at(c, "gold.fact_mrr_monthly", incremental);
-    Dataset<Row> b = at(c, "gold.fact_mrr_monthly", version(c, "gold.fact_mrr_monthly"));
-    assertThat(a.exceptAll(b).count()).as("incremental rows missing from the full refresh").isZero();
-    assertThat(b.exceptAll(a).count()).as("full-refresh rows missing from the incremental run").isZero();
-    return a;
+    return incrementalEqualsFull(s, c, "gold.fact_mrr_monthly", MRR).rows();
   }
 
   private static Map<String, Row> byWorkspaceMonth(Dataset<Row> fact) {
@@ -207,16 +218,8 @@ class GoldIncrementalIT {
 
   private static final String WEEKLY = "gold.kpi_saas_weekly";
 
-  /** Runs gold.kpi_saas_weekly incrementally, then with --full-refresh: same rows; returns the incremental run's message. */
   private String weeklyIncrementalEqualsFull(LakehouseSettings s, TableCatalog c) {
-    String message = run(s, false, WEEKLY).finished().get(0).result().message();
-    long incremental = version(c, WEEKLY);
-    run(s, true, WEEKLY);
-    Dataset<Row> a = at(c, WEEKLY, incremental);
-    Dataset<Row> b = at(c, WEEKLY, version(c, WEEKLY));
-    assertThat(a.exceptAll(b).count()).as("incremental weeks missing from the full refresh").isZero();
-    assertThat(b.exceptAll(a).count()).as("full-refresh weeks missing from the incremental run").isZero();
-    return message;
+    return incrementalEqualsFull(s, c, WEEKLY, WEEKLY).message();
   }
 
   @Test
