@@ -236,29 +236,45 @@ final class GoldJobs {
       return Map.of("range", range[0] + ".." + range[1]);
     }
 
-    /** First and last day of the calendar. */
+    /**
+     * First and last day of the calendar. Each source column's bounds come from its table's file
+     * statistics when every file has them (no scan); the columns without are scanned together.
+     */
     LocalDate[] range(JobContext ctx) {
       var c = ctx.settings().config().getConfig("lakehouse.gold.calendar");
-      List<Dataset<Row>> bounds = new ArrayList<>();
+      List<Dataset<Row>> scans = new ArrayList<>();
+      List<java.sql.Date> los = new ArrayList<>();
+      List<java.sql.Date> his = new ArrayList<>();
       for (Map.Entry<TableName, List<String>> s : DATE_SOURCES.entrySet()) {
         if (!ctx.exists(s.getKey())) {
           continue;
         }
-        Dataset<Row> t = ctx.read(s.getKey());
         for (String column : s.getValue()) {
-          bounds.add(t.agg(min(col(column).cast(DataTypes.DateType)).as("lo"), max(col(column).cast(DataTypes.DateType)).as("hi")));
+          java.sql.Date[] known = io.profitos.lakehouse.core.table.DeltaTables.dateBounds(ctx.spark(),
+              ctx.catalog().location(s.getKey()), column);
+          if (known != null) {
+            los.add(known[0]);
+            his.add(known[1]);
+          } else {
+            scans.add(ctx.read(s.getKey()).agg(min(col(column).cast(DataTypes.DateType)).as("lo"),
+                max(col(column).cast(DataTypes.DateType)).as("hi")));
+          }
         }
+      }
+      if (!scans.isEmpty()) {
+        Row r = scans.stream().reduce(Dataset::unionByName).orElseThrow().agg(min("lo"), max("hi")).first();
+        los.add(r.getDate(0));
+        his.add(r.getDate(1));
       }
       LocalDate first = c.getString("first-day").isBlank() ? null : LocalDate.parse(c.getString("first-day"));
       LocalDate last = ctx.runDate().plusYears(c.getInt("years-ahead")).withMonth(12).withDayOfMonth(31);
-      if (!bounds.isEmpty()) {
-        Row r = bounds.stream().reduce(Dataset::unionByName).orElseThrow().agg(min("lo"), max("hi")).first();
-        if (!r.isNullAt(0) && (first == null || r.getDate(0).toLocalDate().isBefore(first))) {
-          first = r.getDate(0).toLocalDate();
-        }
-        if (!r.isNullAt(1) && r.getDate(1).toLocalDate().isAfter(last)) {
-          last = r.getDate(1).toLocalDate().withMonth(12).withDayOfMonth(31);
-        }
+      LocalDate lo = los.stream().filter(java.util.Objects::nonNull).map(java.sql.Date::toLocalDate).min(LocalDate::compareTo).orElse(null);
+      LocalDate hi = his.stream().filter(java.util.Objects::nonNull).map(java.sql.Date::toLocalDate).max(LocalDate::compareTo).orElse(null);
+      if (lo != null && (first == null || lo.isBefore(first))) {
+        first = lo;
+      }
+      if (hi != null && hi.isAfter(last)) {
+        last = hi.withMonth(12).withDayOfMonth(31);
       }
       if (first == null) {
         first = ctx.runDate();

@@ -215,4 +215,33 @@ public final class DeltaTables {
     scala.Option<Object> known = snapshot.numOfFilesIfKnown();
     return known.isDefined() ? ((Number) known.get()).longValue() : snapshot.numOfFiles();
   }
+
+  /**
+   * The earliest and latest value of {@code column}, as dates, in the current version of the Delta
+   * table at {@code location}, read from the data files' statistics in its log (no scan of the
+   * data): {lo, hi}, both null when the column holds no value. Null when a file holding values of
+   * the column has no statistics for it (Delta collects them for the first columns only, by
+   * default 32): the caller scans instead. Timestamps are cast to dates in the session time zone,
+   * as a scan would.
+   */
+  public static java.sql.Date[] dateBounds(SparkSession spark, String location, String column) {
+    org.apache.spark.sql.delta.Snapshot snapshot = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location)
+        .update(false, scala.Option.empty(), scala.Option.empty());
+    org.apache.spark.sql.types.DataType type = snapshot.schema().apply(column).dataType();
+    org.apache.spark.sql.Column stats = org.apache.spark.sql.functions.col("stats");
+    org.apache.spark.sql.Column lo = org.apache.spark.sql.functions.get_json_object(stats, "$.minValues." + column).cast(type)
+        .cast(org.apache.spark.sql.types.DataTypes.DateType);
+    org.apache.spark.sql.Column hi = org.apache.spark.sql.functions.get_json_object(stats, "$.maxValues." + column).cast(type)
+        .cast(org.apache.spark.sql.types.DataTypes.DateType);
+    org.apache.spark.sql.Column records = org.apache.spark.sql.functions.get_json_object(stats, "$.numRecords").cast("long");
+    org.apache.spark.sql.Column nulls = org.apache.spark.sql.functions.get_json_object(stats, "$.nullCount." + column).cast("long");
+    // Unknown: no statistics, or no minimum although not every row is null (a column without statistics).
+    org.apache.spark.sql.Column unknown = stats.isNull().or(records.isNull())
+        .or(lo.isNull().or(hi.isNull()).and(org.apache.spark.sql.functions.coalesce(nulls, org.apache.spark.sql.functions.lit(-1L))
+            .notEqual(records)));
+    org.apache.spark.sql.Row r = snapshot.allFiles().toDF().agg(org.apache.spark.sql.functions.min(lo),
+        org.apache.spark.sql.functions.max(hi), org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(unknown, 1)))
+        .first();
+    return r.getLong(2) > 0 ? null : new java.sql.Date[] {r.getDate(0), r.getDate(1)};
+  }
 }

@@ -67,4 +67,30 @@ class DeltaTablesTest {
     assertThat(DeltaTables.lastCommit(spark, location, null).version()).isEqualTo(2);
     assertThat(DeltaTables.lastCommit(spark, location, "job-never").version()).as("no own commit: the newest").isEqualTo(2);
   }
+
+  @Test
+  void dateBoundsComeFromTheFileStatisticsOrAreUnknownWithoutThem() {
+    StructType schema = StructType.fromDDL("id int, at timestamp, day date");
+    String location = dir.resolve("bounds").toString();
+    java.util.function.BiConsumer<String, String> append = (at, day) -> spark.createDataFrame(List.of(RowFactory.create(1,
+            at == null ? null : java.sql.Timestamp.from(java.time.Instant.parse(at)), day == null ? null : java.sql.Date.valueOf(day))),
+        schema).coalesce(1).write().format("delta").mode(SaveMode.Append).save(location);
+    append.accept("2025-03-04T23:59:59.999Z", "2025-06-01");
+    append.accept("2024-12-31T00:00:01Z", null); // a file whose day is all null
+    append.accept("2026-01-15T12:00:00Z", "2024-02-29");
+    assertThat(DeltaTables.dateBounds(spark, location, "at")).containsExactly(java.sql.Date.valueOf("2024-12-31"),
+        java.sql.Date.valueOf("2026-01-15"));
+    assertThat(DeltaTables.dateBounds(spark, location, "day")).containsExactly(java.sql.Date.valueOf("2024-02-29"),
+        java.sql.Date.valueOf("2025-06-01"));
+
+    // Statistics on the first column only: the other columns' bounds are unknown, not wrong.
+    String firstOnly = dir.resolve("first-only").toString();
+    DeltaTable.create(spark).location(firstOnly).addColumns(schema).property("delta.dataSkippingNumIndexedCols", "1").execute();
+    spark.createDataFrame(List.of(RowFactory.create(1, java.sql.Timestamp.from(java.time.Instant.parse("2025-01-01T00:00:00Z")),
+        java.sql.Date.valueOf("2025-01-02"))), schema).write().format("delta").mode(SaveMode.Append).save(firstOnly);
+    assertThat(DeltaTables.dateBounds(spark, firstOnly, "day")).isNull();
+    String empty = dir.resolve("empty").toString();
+    spark.createDataFrame(List.of(), schema).write().format("delta").save(empty);
+    assertThat(DeltaTables.dateBounds(spark, empty, "day")).containsExactly(null, null);
+  }
 }
