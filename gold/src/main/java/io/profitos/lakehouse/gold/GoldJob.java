@@ -202,7 +202,7 @@ abstract class GoldJob implements LakehouseJob {
       } catch (Exception unavailable) { // also Spark's checked SparkException when vacuumed files are opened
         // The old version is no longer readable (vacuumed): the change cannot be bounded.
         org.slf4j.LoggerFactory.getLogger(GoldJob.class).info("{}: cannot compare {} with version {} ({}); rebuilding",
-            name(), in, before, unavailable.getMessage());
+            name(), in, before, io.profitos.lakehouse.core.job.JobRunner.rootMessage(unavailable));
         why.add(in + " version " + before + " unreadable");
         return null;
       }

@@ -111,6 +111,25 @@ class GoldIncrementalIT {
         StructType.fromDDL("workspace_id string, name string, region string, created_at timestamp"));
   }
 
+  /** w3's upgrade restated from 2 April to 20 March. */
+  private void upgradeMovedToMarch20(TableCatalog c) {
+    write(c, "silver.subscription_history", List.of(
+        subscription("s1", "w1", "USD", 1200, "2025-12-01T00:00:00Z", null),
+        subscription("s2", "w2", "EUR", 300, "2025-12-01T00:00:00Z", null),
+        subscription("s3", "w3", "USD", 150, "2026-02-03T00:00:00Z", "2026-03-20T00:00:00Z"),
+        subscription("s3", "w3", "USD", 2000, "2026-03-20T00:00:00Z", null)), HISTORY);
+  }
+
+  /** A warehouse at {@code dir} with the default settings and the silver tables above written. */
+  private record Seeded(Path dir, LakehouseSettings settings, TableCatalog catalog) {}
+
+  private Seeded seeded(Path dir) {
+    LakehouseSettings s = settings(dir, Map.of());
+    TableCatalog c = new TableCatalog(s.warehouse());
+    silver(c);
+    return new Seeded(dir, s, c);
+  }
+
   private JobRunner.Outcome run(LakehouseSettings s, boolean fullRefresh, JobContext.CommitListener listener, String... jobs) {
     List<String> names = List.of(jobs);
     List<LakehouseJob> selected = new GoldJobProvider().jobs(s).stream().filter(j -> names.contains(j.name())).toList();
@@ -166,10 +185,9 @@ class GoldIncrementalIT {
 
   @Test
   void aPartialRebuildEqualsAFullRefreshWhateverChanged() throws Exception {
-    Path wh = Files.createTempDirectory("gold-incremental").resolve("warehouse");
-    LakehouseSettings s = settings(wh, Map.of());
-    TableCatalog c = new TableCatalog(s.warehouse());
-    silver(c);
+    Seeded w = seeded(Files.createTempDirectory("gold-incremental").resolve("warehouse"));
+    LakehouseSettings s = w.settings();
+    TableCatalog c = w.catalog();
     run(s, false, MRR);
     Map<String, Row> before = byWorkspaceMonth(spark.read().format("delta").load(c.location("gold.fact_mrr_monthly")));
     assertThat(before.get("w1@2026-01-01").<String>getAs("segment")).isEqualTo("Mid-Market");
@@ -195,7 +213,7 @@ class GoldIncrementalIT {
     });
 
     // 1. New segment boundaries: every month's segment changes, not only the last two.
-    LakehouseSettings resegmented = settings(wh, Map.of("lakehouse.gold.segments.Mid-Market", "1500"));
+    LakehouseSettings resegmented = settings(w.dir(), Map.of("lakehouse.gold.segments.Mid-Market", "1500"));
     Map<String, Row> segmented = byWorkspaceMonth(incrementalEqualsFull(resegmented, c));
     assertThat(segmented.get("w1@2026-01-01").<String>getAs("segment")).isEqualTo("SMB");
 
@@ -224,21 +242,16 @@ class GoldIncrementalIT {
 
   @Test
   void theWeeklyKpisRebuildOnlyTheWeeksAChangeReachesAndEqualAFullRefresh() throws Exception {
-    Path wh = Files.createTempDirectory("gold-weekly").resolve("warehouse");
-    LakehouseSettings s = settings(wh, Map.of());
-    TableCatalog c = new TableCatalog(s.warehouse());
-    silver(c);
+    Seeded w = seeded(Files.createTempDirectory("gold-weekly").resolve("warehouse"));
+    LakehouseSettings s = w.settings();
+    TableCatalog c = w.catalog();
     run(s, false, WEEKLY);
     // 1 December 2025 (a Monday) to the week of 15 June 2026: 29 weeks, each with All and at least one segment.
     assertThat(spark.read().format("delta").load(c.location(WEEKLY)).where(col("segment").equalTo("All")).count()).isEqualTo(29);
 
     // w3's upgrade moves from 2 April to 20 March: the first change is on 20 March, so the weeks from the
     // Monday of 1 March's week (23 February) are rebuilt, the twelve before it are kept.
-    write(c, "silver.subscription_history", List.of(
-        subscription("s1", "w1", "USD", 1200, "2025-12-01T00:00:00Z", null),
-        subscription("s2", "w2", "EUR", 300, "2025-12-01T00:00:00Z", null),
-        subscription("s3", "w3", "USD", 150, "2026-02-03T00:00:00Z", "2026-03-20T00:00:00Z"),
-        subscription("s3", "w3", "USD", 2000, "2026-03-20T00:00:00Z", null)), HISTORY);
+    upgradeMovedToMarch20(c);
     assertThat(weeklyIncrementalEqualsFull(s, c)).endsWith(" from 2026-02-23");
 
     // A June rate only: the weeks from the Monday of May's first day's week (27 April) are rebuilt.
@@ -263,16 +276,12 @@ class GoldIncrementalIT {
   void aGoldJobKilledAfterAnyCommitIsRedoneByTheNextRun() throws Exception {
     Path root = Files.createTempDirectory("gold-crash");
     Path base = root.resolve("base");
-    LakehouseSettings s = settings(base, Map.of());
-    TableCatalog c = new TableCatalog(s.warehouse());
-    silver(c);
+    Seeded w = seeded(base);
+    LakehouseSettings s = w.settings();
+    TableCatalog c = w.catalog();
     run(s, false, MRR);
     // A restated March for w3 (its upgrade moved to 20 March) waits for the next run.
-    write(c, "silver.subscription_history", List.of(
-        subscription("s1", "w1", "USD", 1200, "2025-12-01T00:00:00Z", null),
-        subscription("s2", "w2", "EUR", 300, "2025-12-01T00:00:00Z", null),
-        subscription("s3", "w3", "USD", 150, "2026-02-03T00:00:00Z", "2026-03-20T00:00:00Z"),
-        subscription("s3", "w3", "USD", 2000, "2026-03-20T00:00:00Z", null)), HISTORY);
+    upgradeMovedToMarch20(c);
     Path cleanDir = root.resolve("clean");
     copy(base, cleanDir);
     LakehouseSettings clean = settings(cleanDir, Map.of());

@@ -283,9 +283,12 @@ public abstract class SilverJob implements LakehouseJob {
       Dataset<Row> now = rates(fx);
       Dataset<Row> then = rates(ctx.readVersion(FX_RATES, version));
       earliest = now.except(then).union(then.except(now)).agg(org.apache.spark.sql.functions.min(col("date"))).first();
-    } catch (Exception gone) { // a SparkException (checked) when the files are opened
-      // The version's log or data files were vacuumed (the read fails when planned or when its
-      // files are opened): look at every rate again rather than fail the job.
+    } catch (Exception gone) {
+      // The version's log or data files were vacuumed: the read fails when planned, or with
+      // Spark's checked SparkException when its files are opened. Look at every rate again
+      // rather than fail the job.
+      org.slf4j.LoggerFactory.getLogger(SilverJob.class).info("cannot compare {} with version {} ({}); rescanning every rate",
+          FX_RATES, version, io.profitos.lakehouse.core.job.JobRunner.rootMessage(gone));
       Row first = fx.agg(org.apache.spark.sql.functions.min(col("date"))).first();
       return first.isNullAt(0) ? java.sql.Date.valueOf("0001-01-01") : first.getDate(0);
     }

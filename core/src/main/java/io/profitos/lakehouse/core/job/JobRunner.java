@@ -307,7 +307,8 @@ public final class JobRunner {
     };
   }
 
-  static String rootMessage(Throwable e) {
+  /** The first line of the innermost cause's message: what a log line or a run record shows of a failure. */
+  public static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
