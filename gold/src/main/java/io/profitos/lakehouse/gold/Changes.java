@@ -19,12 +19,32 @@ import org.apache.spark.sql.Row;
 
 /**
  * How far back a change between two versions of an input reaches, for partial rebuilds of
- * month-grained facts. Both versions are compared row by row (time travel), so late data,
- * restatements and re-keyed versions are all seen, whatever wrote them. Runs Spark actions: used
+ * month-grained facts. The versions are compared row by row (through the change data feed, or
+ * time travel), so late data, restatements and re-keyed versions are all seen, whatever wrote them. Runs Spark actions: used
  * by jobs, never inside transformations.
  */
 final class Changes {
   private Changes() {}
+
+  /**
+   * What changed in {@code input} from {@code oldVersion} to its current version, as two multisets
+   * of rows: {@code before} holds rows of the old version the new one lacks, {@code after} rows of
+   * the new one the old lacked (rows in both may appear on both sides; the comparisons below cancel
+   * them). From the input's change data feed when it records one at both versions (only the rows
+   * commits removed and added are read); otherwise both versions whole.
+   */
+  record Sides(Dataset<Row> before, Dataset<Row> after) {}
+
+  static Sides sides(io.profitos.lakehouse.core.job.JobContext ctx, io.profitos.lakehouse.core.table.TableName input, long oldVersion) {
+    Dataset<Row> feed = ctx.readChanges(input, oldVersion, ctx.version(input));
+    if (feed == null) {
+      return new Sides(ctx.readVersion(input, oldVersion), ctx.read(input));
+    }
+    Column removed = col("_change_type").isin("delete", "update_preimage");
+    Column added = col("_change_type").isin("insert", "update_postimage");
+    return new Sides(feed.where(removed).drop("_change_type", "_commit_version", "_commit_timestamp"),
+        feed.where(added).drop("_change_type", "_commit_version", "_commit_timestamp"));
+  }
 
   /**
    * For a table of versions (one row per entity and {@code validFrom}, open until {@code validTo}):

@@ -1,6 +1,7 @@
 package io.profitos.lakehouse.gold;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
@@ -328,7 +329,8 @@ final class GoldJobs {
     @Override
     Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
       if (input.equals(GoldTables.DIM_WORKSPACE)) {
-        return Effect.from(month(Changes.firstChangedDay(ctx.readVersion(input, oldVersion), ctx.read(input), List.of("workspace_id"),
+        Changes.Sides changed = Changes.sides(ctx, input, oldVersion);
+        return Effect.from(month(Changes.firstChangedDay(changed.before(), changed.after(), List.of("workspace_id"),
             "valid_from", "valid_to", List.of("workspace_key", "is_deleted"))));
       }
       Effect mrr = mrrInputAffectedFrom(ctx, input, oldVersion);
@@ -341,7 +343,8 @@ final class GoldJobs {
      */
     static Effect mrrInputAffectedFrom(JobContext ctx, TableName input, long oldVersion) {
       if (input.equals(GoldTables.SUBSCRIPTION_HISTORY)) {
-        return Effect.from(month(Changes.firstChangedDay(ctx.readVersion(input, oldVersion), ctx.read(input), List.of("subscription_id"),
+        Changes.Sides changed = Changes.sides(ctx, input, oldVersion);
+        return Effect.from(month(Changes.firstChangedDay(changed.before(), changed.after(), List.of("subscription_id"),
             "valid_from", "valid_to", MRR_COLUMNS)));
       }
       if (input.equals(GoldTables.FX_RATES)) {
@@ -364,17 +367,37 @@ final class GoldJobs {
 
     @Override
     Dataset<Row> build(JobContext ctx) {
+      return build(ctx, null);
+    }
+
+    /**
+     * From {@code from} on, only those months' ends are priced and their movements continue the
+     * published fact's earlier months (carried, not recomputed). The earlier rows are part of the
+     * output, so the gate checks the seam (previous_mrr_usd of {@code from} against the month
+     * before); the publish writes only the months from {@code from}.
+     */
+    @Override
+    Dataset<Row> build(JobContext ctx, LocalDate from) {
       Dataset<Row> history = ctx.read(GoldTables.SUBSCRIPTION_HISTORY);
-      Dataset<Row> months = MrrTransforms.months(ctx.spark(), firstMonth(ctx, history, "valid_from"), ctx.runDate());
+      Dataset<Row> earlier = null;
+      if (from != null) {
+        // A version that ended before the first month began is valid at none of the month ends priced.
+        history = history.where(col("valid_to").isNull()
+            .or(col("valid_to").gt(lit(java.sql.Timestamp.from(from.atStartOfDay(ZoneOffset.UTC).toInstant())))));
+        earlier = ctx.read(GoldTables.FACT_MRR_MONTHLY).where(col("month").lt(lit(java.sql.Date.valueOf(from))));
+      }
+      Dataset<Row> months = MrrTransforms.months(ctx.spark(), from == null ? firstMonth(ctx, history, "valid_from") : YearMonth.from(from),
+          ctx.runDate());
       Dataset<Row> subscriptionMrr = MrrTransforms.subscriptionMrr(history, MrrTransforms.monthEnds(months),
           ctx.read(GoldTables.FX_RATES));
       Dataset<Row> fact = MrrTransforms.movements(MrrTransforms.workspaceMrr(subscriptionMrr, "month"), months,
-          Segments.from(ctx.settings().config()));
+          Segments.from(ctx.settings().config()), earlier == null ? null : earlier.select("workspace_id", "month", "mrr_usd"));
       Dataset<Row> withEnd = fact.join(months.select("month", "month_end", "month_end_date"), MrrTransforms.usingColumns("month"));
-      return DimensionTransforms.withWorkspaceKey(withEnd, ctx.read(GoldTables.DIM_WORKSPACE), col("month_end"))
+      Dataset<Row> rows = DimensionTransforms.withWorkspaceKey(withEnd, ctx.read(GoldTables.DIM_WORKSPACE), col("month_end"))
           .select(col("month"), DimensionTransforms.dateKey(col("month_end_date")).as("date_key"), col("workspace_id"),
               col("workspace_key"), col("segment"), col("previous_segment"), col("mrr_usd"), col("previous_mrr_usd"),
               col("movement_type"), col("movement_amount_usd"), col("is_complete"));
+      return earlier == null ? rows : earlier.unionByName(rows);
     }
   }
 

@@ -171,14 +171,48 @@ public final class MrrTransforms {
    * mrr_usd = previous_mrr_usd + movement_amount_usd exactly.
    */
   public static Dataset<Row> movements(Dataset<Row> workspaceMrr, Dataset<Row> months, Segments segments) {
+    return movements(workspaceMrr, months, segments, null);
+  }
+
+  /**
+   * {@link #movements} for the months of {@code months} only, continuing a fact already published
+   * for every earlier month: {@code earlier} holds its rows (workspace_id, month, mrr_usd) before
+   * the first of {@code months} (null: there are none). The rows equal those {@link #movements}
+   * gives over the whole history for these months: a workspace that paid earlier carries its last
+   * month's MRR (previous_mrr_usd) and whether it paid before (reactivation, not new).
+   */
+  public static Dataset<Row> movements(Dataset<Row> workspaceMrr, Dataset<Row> months, Segments segments, Dataset<Row> earlier) {
     Dataset<Row> firstPaid = workspaceMrr.where(col("mrr_usd").gt(0)).groupBy("workspace_id").agg(min("month").as("_first"));
+    Dataset<Row> carry = null;
+    if (earlier != null) {
+      // Per workspace with earlier rows: the last earlier month's MRR and whether it paid before it / at all.
+      WindowSpec latestFirst = Window.partitionBy("workspace_id").orderBy(col("month").desc());
+      carry = earlier.withColumn("_rank", org.apache.spark.sql.functions.row_number().over(latestFirst))
+          .groupBy("workspace_id")
+          .agg(max(when(col("_rank").equalTo(1), col("mrr_usd"))).as("_carry_mrr"),
+              max(when(col("_rank").gt(1).and(col("mrr_usd").gt(0)), 1).otherwise(0)).equalTo(1).as("_paid_before_last"),
+              max(when(col("mrr_usd").gt(0), 1).otherwise(0)).equalTo(1).as("_paid_earlier"));
+      // A workspace with earlier rows has a row in every later month, from the first one on.
+      firstPaid = firstPaid.unionByName(carry.select("workspace_id").crossJoin(months.agg(min("month").as("_first"))))
+          .groupBy("workspace_id").agg(min("_first").as("_first"))
+          .join(carry, usingColumns("workspace_id"), "left");
+    }
     Dataset<Row> grid = firstPaid.join(months.select("month", "is_complete"), col("month").geq(col("_first")));
     Dataset<Row> filled = grid.join(workspaceMrr, usingColumns("workspace_id", "month"), "left")
         .withColumn("mrr_usd", coalesce(col("mrr_usd"), lit(0).cast(USD)));
     WindowSpec byWorkspace = Window.partitionBy("workspace_id").orderBy("month");
-    Column prev = coalesce(lag(col("mrr_usd"), 1).over(byWorkspace), lit(0).cast(USD));
-    Column paidBefore = coalesce(max(when(col("mrr_usd").gt(0), 1).otherwise(0))
+    Column paidInWindow = coalesce(max(when(col("mrr_usd").gt(0), 1).otherwise(0))
         .over(byWorkspace.rowsBetween(Window.unboundedPreceding(), -2)), lit(0)).equalTo(1);
+    Column prev;
+    Column paidBefore;
+    if (carry == null) {
+      prev = coalesce(lag(col("mrr_usd"), 1).over(byWorkspace), lit(0).cast(USD));
+      paidBefore = paidInWindow;
+    } else {
+      Column firstRow = lag(col("month"), 1).over(byWorkspace).isNull();
+      prev = coalesce(lag(col("mrr_usd"), 1).over(byWorkspace), col("_carry_mrr"), lit(0).cast(USD));
+      paidBefore = paidInWindow.or(coalesce(when(firstRow, col("_paid_before_last")).otherwise(col("_paid_earlier")), lit(false)));
+    }
     Dataset<Row> withPrev = filled.withColumn("previous_mrr_usd", prev).withColumn("_paid_before", paidBefore);
     Column curr = col("mrr_usd");
     Column p = col("previous_mrr_usd");

@@ -79,9 +79,10 @@ class GoldIncrementalIT {
     return LakehouseSettings.from(ConfigLoader.load(Path.of("../conf"), "local", all), Path.of(".."));
   }
 
+  /** Writes a silver table; like silver's own, it records its change data feed. */
   private void write(TableCatalog catalog, String table, List<Row> rows, StructType schema) {
     spark.createDataFrame(rows, schema).write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
-        .save(catalog.location(table));
+        .option("delta.enableChangeDataFeed", "true").save(catalog.location(table));
   }
 
   private List<Row> fx(double januaryRate) {
@@ -270,6 +271,45 @@ class GoldIncrementalIT {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> at(c, "silver.fx_rates", seen).collectAsList())
         .as("the seen version's files are gone").isInstanceOf(Exception.class);
     assertThat(weeklyIncrementalEqualsFull(s, c)).doesNotContain(" from ");
+  }
+
+  @Test
+  void anInputThatRecordsItsChangeFeedIsComparedThroughItAndOneThatDoesNotWhole() throws Exception {
+    Seeded w = seeded(Files.createTempDirectory("gold-changes").resolve("warehouse"));
+    TableCatalog c = w.catalog();
+    run(w.settings(), false, MRR);
+    long seen = version(c, "silver.subscription_history");
+    // s2 falls unpaid on 1 March: its open version ends there, a new one begins.
+    DeltaTable history = DeltaTable.forPath(spark, c.location("silver.subscription_history"));
+    history.update(col("subscription_id").equalTo("s2"), Map.of("valid_to", org.apache.spark.sql.functions.lit(ts("2026-03-01T00:00:00Z"))));
+    Row unpaid = RowFactory.create("s2", "w2", "c_w2", "unpaid", null, null, "EUR", scala.collection.JavaConverters.asScalaBuffer(
+        List.of(RowFactory.create("p", "prod", BigDecimal.valueOf(300).setScale(6), "EUR", "month", 1, 1L))).toSeq(),
+        null, null, null, null, null, false, ts("2026-03-01T00:00:00Z"), null);
+    spark.createDataFrame(List.of(unpaid), HISTORY).write().format("delta").mode(SaveMode.Append).save(c.location("silver.subscription_history"));
+    JobContext ctx = new JobContext(spark, w.settings(), c, UUID.randomUUID().toString(), RUN, false, Clock.systemUTC());
+
+    // Two commits since: the feed holds s2's old open version (before) and its two successors (after), nothing else.
+    Changes.Sides changed = Changes.sides(ctx, GoldTables.SUBSCRIPTION_HISTORY, seen);
+    assertThat(changed.before().collectAsList()).singleElement().satisfies(r -> {
+      assertThat(r.<String>getAs("subscription_id")).isEqualTo("s2");
+      assertThat(r.<Timestamp>getAs("valid_to")).isNull();
+    });
+    assertThat(changed.after().select("status").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("active", "unpaid");
+    // The old version's content is unchanged, only its end moved: the change reaches from 1 March.
+    assertThat(Changes.firstChangedDay(changed.before(), changed.after(), List.of("subscription_id"), "valid_from", "valid_to",
+        GoldJobs.FactMrrMonthly.MRR_COLUMNS)).isEqualTo(LocalDate.of(2026, 3, 1));
+
+    // gold.dim_workspace records no feed: both versions whole (three workspaces and the unknown member).
+    long dim = version(c, "gold.dim_workspace");
+    Changes.Sides whole = Changes.sides(ctx, GoldTables.DIM_WORKSPACE, dim);
+    assertThat(whole.before().count()).isEqualTo(4);
+    assertThat(whole.after().count()).isEqualTo(4);
+
+    // And the fact, rebuilt from March on, equals a full refresh (w2 pays nothing from March).
+    Incremental rebuilt = incrementalEqualsFull(w.settings(), c, "gold.fact_mrr_monthly", MRR);
+    assertThat(rebuilt.message()).endsWith(" from 2026-03-01");
+    assertThat(byWorkspaceMonth(rebuilt.rows()).get("w2@2026-03-01").<String>getAs("movement_type")).isEqualTo("churn");
   }
 
   @Test

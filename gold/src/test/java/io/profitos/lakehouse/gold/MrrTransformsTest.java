@@ -362,4 +362,51 @@ class MrrTransformsTest {
     assertThat(all.getDecimal(all.fieldIndex("mrr_usd"))).isEqualByComparingTo("510");
     assertThat(all.getDecimal(all.fieldIndex("previous_mrr_usd"))).isEqualByComparingTo("600");
   }
+
+  /**
+   * Continuing a published fact from April: the months before are carried, not recomputed. a paid
+   * in January only, so April is a reactivation (paid two months or more before); e paid only in
+   * March (the carried month), so its April is a churn of 100 and its May a reactivation; c
+   * churns in April from the carried 200; d is new in May. By hand, and equal to the movements of
+   * the whole history in those months.
+   */
+  @Test
+  void movementsFromAMonthContinueTheEarlierMonthsLikeTheWholeHistory() {
+    StructType schema = new StructType().add("workspace_id", "string").add("month", "date").add("mrr_usd", MONEY);
+    Object[][] byMonth = {
+        {"a", 100, 0, 0, 50, 50, 50}, {"b", 100, 100, 0, 0, 80, 80}, {"c", null, null, 200, 0, 0, 200},
+        {"d", null, null, null, null, 300, 0}, {"e", null, null, 100, 0, 100, 100}, {"f", null, 100, 100, 100, 100, 120}};
+    List<Row> rows = new ArrayList<>();
+    for (Object[] w : byMonth) {
+      for (int m = 1; m <= 6; m++) {
+        if (w[m] != null) {
+          rows.add(RowFactory.create(w[0], Date.valueOf(LocalDate.of(2026, m, 1)), BigDecimal.valueOf((Integer) w[m]).setScale(6)));
+        }
+      }
+    }
+    Dataset<Row> mrr = spark.createDataFrame(rows, schema);
+    Segments segments = Segments.from(ConfigFactory.parseString("lakehouse.gold.segments { Big = 250, Small = 0 }"));
+    Date april = Date.valueOf("2026-04-01");
+    Dataset<Row> earlier = MrrTransforms.movements(mrr.where(col("month").lt(april)),
+        MrrTransforms.months(spark, YearMonth.of(2026, 1), LocalDate.of(2026, 3, 31)), segments).select("workspace_id", "month", "mrr_usd");
+    Dataset<Row> continued = MrrTransforms.movements(mrr.where(col("month").geq(april)),
+        MrrTransforms.months(spark, YearMonth.of(2026, 4), LocalDate.of(2026, 6, 30)), segments, earlier).cache();
+
+    Map<String, String> actual = new HashMap<>();
+    continued.collectAsList().forEach(r -> actual.put(r.getString(r.fieldIndex("workspace_id")) + "@" + r.getDate(r.fieldIndex("month"))
+        .toLocalDate().getMonthValue(), r.getString(r.fieldIndex("movement_type")) + " from "
+        + r.getDecimal(r.fieldIndex("previous_mrr_usd")).stripTrailingZeros().toPlainString()));
+    assertThat(actual).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+        Map.entry("a@4", "reactivation from 0"), Map.entry("a@5", "retained from 50"), Map.entry("a@6", "retained from 50"),
+        Map.entry("b@4", "inactive from 0"), Map.entry("b@5", "reactivation from 0"), Map.entry("b@6", "retained from 80"),
+        Map.entry("c@4", "churn from 200"), Map.entry("c@5", "inactive from 0"), Map.entry("c@6", "reactivation from 0"),
+        Map.entry("d@5", "new from 0"), Map.entry("d@6", "churn from 300"),
+        Map.entry("e@4", "churn from 100"), Map.entry("e@5", "reactivation from 0"), Map.entry("e@6", "retained from 100"),
+        Map.entry("f@4", "retained from 100"), Map.entry("f@5", "retained from 100"), Map.entry("f@6", "expansion from 100")));
+
+    Dataset<Row> whole = MrrTransforms.movements(mrr, MrrTransforms.months(spark, YearMonth.of(2026, 1), LocalDate.of(2026, 6, 30)),
+        segments).where(col("month").geq(april));
+    assertThat(continued.exceptAll(whole).count()).isZero();
+    assertThat(whole.exceptAll(continued).count()).isZero();
+  }
 }

@@ -232,6 +232,22 @@ public final class JobContext {
     return spark.read().format("delta").option("versionAsOf", version).load(catalog.location(table));
   }
 
+  /**
+   * The table's change data feed from the version after {@code since} to {@code until}: every row
+   * a commit in between removed ({@code _change_type} delete or update_preimage) or added (insert
+   * or update_postimage). Null when the table does not record the feed at both versions (read
+   * both versions instead). Throws when {@code since}'s log is gone (vacuumed).
+   */
+  public Dataset<Row> readChanges(TableName table, long since, long until) {
+    requireInput(table);
+    String path = catalog.location(table);
+    if (!DeltaTables.changeFeedEnabled(spark, path, since) || !DeltaTables.changeFeedEnabled(spark, path, until)) {
+      return null;
+    }
+    return spark.read().format("delta").option("readChangeFeed", "true").option("startingVersion", since + 1)
+        .option("endingVersion", until).load(path);
+  }
+
   /** The rows of a bronze-lineage table with {@code _batch_id} above {@code watermark} (all rows for null). */
   public Dataset<Row> readSince(TableName table, String watermark) {
     Dataset<Row> rows = read(table);

@@ -244,4 +244,15 @@ public final class DeltaTables {
         .first();
     return r.getLong(2) > 0 ? null : new java.sql.Date[] {r.getDate(0), r.getDate(1)};
   }
+
+  /**
+   * Whether the Delta table at {@code location} records its change data feed at {@code version}
+   * ({@code delta.enableChangeDataFeed}). Throws when that version's log is gone.
+   */
+  public static boolean changeFeedEnabled(SparkSession spark, String location, long version) {
+    org.apache.spark.sql.delta.Snapshot snapshot = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location)
+        .getSnapshotAt(version, scala.Option.empty(), scala.Option.empty());
+    scala.Option<String> on = snapshot.metadata().configuration().get("delta.enableChangeDataFeed");
+    return on.isDefined() && on.get().equalsIgnoreCase("true");
+  }
 }
