@@ -161,13 +161,8 @@ final class GoldJobs {
                   load(ctx, GoldTables.DIM_SALES_REP).where(col("rep_key").notEqual(DimensionTransforms.UNKNOWN)),
                   WeeklyTransforms.SalesWindows.from(ctx.settings().config()));
             }).config("lakehouse.gold.sales").emptyAllowed(),
-        new Table(GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY, List.of(GoldTables.EVENTS, GoldTables.DIM_WORKSPACE),
-            "Workspace x day with activity: active users, events, features used and adopted, seat utilisation",
-            ctx -> ProductTransforms.workspaceActivityDaily(load(ctx, GoldTables.EVENTS), load(ctx, GoldTables.DIM_WORKSPACE),
-                ctx.settings().config().getInt("lakehouse.gold.product.adoption-days"))).config("lakehouse.gold.product").schema(2),
-        new Table(GoldTables.KPI_PRODUCT_DAILY, List.of(GoldTables.EVENTS, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY),
-            "Day: DAU, active workspaces, MAU and DAU/MAU of the month, feature adoption",
-            ctx -> ProductTransforms.productDaily(load(ctx, GoldTables.EVENTS), load(ctx, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY))),
+        new FactWorkspaceActivityDaily(),
+        new KpiProductDaily(),
         new Table(GoldTables.KPI_COHORT_RETENTION, List.of(GoldTables.DIM_WORKSPACE, GoldTables.FACT_MRR_MONTHLY,
                 GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY),
             "Signup cohort x months since: cohort size, logo retention (activity), paying and revenue retention (MRR)",
@@ -398,6 +393,102 @@ final class GoldJobs {
               col("workspace_key"), col("segment"), col("previous_segment"), col("mrr_usd"), col("previous_mrr_usd"),
               col("movement_type"), col("movement_amount_usd"), col("is_complete"));
       return earlier == null ? rows : earlier.unionByName(rows);
+    }
+  }
+
+  /** The first event_date whose activity rows differ between two versions of {@code silver.events}, or null. */
+  private static LocalDate firstChangedActivityDay(JobContext ctx, long oldVersion) {
+    Changes.Sides changed = Changes.sides(ctx, GoldTables.EVENTS, oldVersion);
+    return Changes.firstChangedDate(ProductTransforms.activityColumns(changed.before()), ProductTransforms.activityColumns(changed.after()),
+        "event_date", List.of("workspace_id", "user_id", "feature", "is_activity", "is_deleted"));
+  }
+
+  /**
+   * {@code gold.fact_workspace_activity_daily}. A day's row depends only on the events of the
+   * adoption window up to it and on the workspace version valid that day, so a daily run rebuilds
+   * the days from the first one a changed event or workspace version reaches (never later than the
+   * first day of the month before the run date's), reading only the events from the window before it.
+   */
+  static final class FactWorkspaceActivityDaily extends GoldJob {
+    @Override TableName table() { return GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY; }
+    @Override List<TableName> reads() { return List.of(GoldTables.EVENTS, GoldTables.DIM_WORKSPACE); }
+    @Override public String description() {
+      return "Workspace x day with activity: active users, events, features used and adopted, seat utilisation";
+    }
+    @Override List<String> configPaths() { return List.of("lakehouse.gold.product"); }
+    @Override int schemaVersion() { return 2; }
+    @Override String monthColumn() { return "activity_date"; }
+
+    @Override
+    Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
+      if (input.equals(GoldTables.EVENTS)) {
+        return Effect.from(firstChangedActivityDay(ctx, oldVersion));
+      }
+      if (input.equals(GoldTables.DIM_WORKSPACE)) {
+        Changes.Sides changed = Changes.sides(ctx, input, oldVersion);
+        return Effect.from(Changes.firstChangedDay(changed.before(), changed.after(), List.of("workspace_id"), "valid_from", "valid_to",
+            List.of("workspace_key", "seats", "is_deleted")));
+      }
+      return super.affectedFrom(ctx, input, oldVersion);
+    }
+
+    @Override
+    Dataset<Row> build(JobContext ctx) {
+      return build(ctx, null);
+    }
+
+    @Override
+    Dataset<Row> build(JobContext ctx, LocalDate from) {
+      int window = ctx.settings().config().getInt("lakehouse.gold.product.adoption-days");
+      Dataset<Row> events = ctx.read(GoldTables.EVENTS);
+      if (from == null) {
+        return ProductTransforms.workspaceActivityDaily(events, ctx.read(GoldTables.DIM_WORKSPACE), window);
+      }
+      Dataset<Row> recent = events.where(col("event_date").geq(lit(java.sql.Date.valueOf(from.minusDays(window - 1L)))));
+      return ProductTransforms.workspaceActivityDaily(recent, ctx.read(GoldTables.DIM_WORKSPACE), window)
+          .where(col("activity_date").geq(lit(java.sql.Date.valueOf(from))));
+    }
+  }
+
+  /**
+   * {@code gold.kpi_product_daily}. A day's row depends on its month's events (MAU, average DAU)
+   * and its own activity rows, so a daily run rebuilds the months from the first one a changed
+   * event or activity row reaches (never later than the month before the run date's).
+   */
+  static final class KpiProductDaily extends GoldJob {
+    @Override TableName table() { return GoldTables.KPI_PRODUCT_DAILY; }
+    @Override List<TableName> reads() { return List.of(GoldTables.EVENTS, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY); }
+    @Override public String description() { return "Day: DAU, active workspaces, MAU and DAU/MAU of the month, feature adoption"; }
+    @Override String monthColumn() { return "activity_date"; }
+    @Override LocalDate periodFrom(LocalDate day) { return day.withDayOfMonth(1); }
+
+    @Override
+    Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
+      if (input.equals(GoldTables.EVENTS)) {
+        return Effect.from(firstChangedActivityDay(ctx, oldVersion));
+      }
+      if (input.equals(GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY)) {
+        Changes.Sides changed = Changes.sides(ctx, input, oldVersion);
+        return Effect.from(Changes.firstChangedDate(changed.before(), changed.after(), "activity_date",
+            List.of("workspace_id", "features_adopted", "adopted_features")));
+      }
+      return super.affectedFrom(ctx, input, oldVersion);
+    }
+
+    @Override
+    Dataset<Row> build(JobContext ctx) {
+      return build(ctx, null);
+    }
+
+    @Override
+    Dataset<Row> build(JobContext ctx, LocalDate from) {
+      Dataset<Row> events = ctx.read(GoldTables.EVENTS);
+      Dataset<Row> activity = ctx.read(GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY);
+      if (from != null) {
+        events = events.where(col("event_date").geq(lit(java.sql.Date.valueOf(from))));
+        activity = activity.where(col("activity_date").geq(lit(java.sql.Date.valueOf(from))));
+      }
+      return ProductTransforms.productDaily(events, activity);
     }
   }
 

@@ -41,6 +41,11 @@ public final class ProductTransforms {
 
   private static final Column EPOCH = lit(Date.valueOf("1970-01-01"));
 
+  /** The columns of {@code silver.events} {@link #activity} reads (and the date), for comparing two versions. */
+  static Dataset<Row> activityColumns(Dataset<Row> events) {
+    return events.select("event_date", "workspace_id", "user_id", "feature", "is_activity", "is_deleted");
+  }
+
   /** The activity rows of {@code silver.events}: workspace_id, activity_date, user_id, feature. */
   static Dataset<Row> activity(Dataset<Row> events) {
     return events.where(col("is_activity").and(col("is_deleted").equalTo(false))

@@ -163,15 +163,36 @@ class GoldIncrementalIT {
    * of {@code table} hold the same rows.
    */
   private Incremental incrementalEqualsFull(LakehouseSettings s, TableCatalog c, String table, String... jobs) {
+    return incrementalEqualsFull(s, c, List.of(table), jobs).get(0);
+  }
+
+  /** Map columns as sorted arrays of their entries: set operations cannot compare maps. */
+  private static Dataset<Row> comparable(Dataset<Row> rows) {
+    Dataset<Row> out = rows;
+    for (org.apache.spark.sql.types.StructField f : rows.schema().fields()) {
+      if (f.dataType() instanceof org.apache.spark.sql.types.MapType) {
+        out = out.withColumn(f.name(), org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.map_entries(col(f.name()))));
+      }
+    }
+    return out;
+  }
+
+  /** {@link #incrementalEqualsFull(LakehouseSettings, TableCatalog, String, String...)} for several tables, refreshed together. */
+  private List<Incremental> incrementalEqualsFull(LakehouseSettings s, TableCatalog c, List<String> tables, String... jobs) {
     JobRunner.Outcome run = run(s, false, jobs);
-    String message = run.finished().stream().filter(f -> f.job().name().equals(table)).findFirst().orElseThrow().result().message();
-    long incremental = version(c, table);
-    run(s, true, table);
-    Dataset<Row> a = at(c, table, incremental);
-    Dataset<Row> b = at(c, table, version(c, table));
-    assertThat(a.exceptAll(b).count()).as(table + ": incremental rows missing from the full refresh").isZero();
-    assertThat(b.exceptAll(a).count()).as(table + ": full-refresh rows missing from the incremental run").isZero();
-    return new Incremental(a, message);
+    Map<String, Long> incremental = new HashMap<>();
+    tables.forEach(t -> incremental.put(t, version(c, t)));
+    run(s, true, tables.toArray(String[]::new));
+    List<Incremental> out = new ArrayList<>();
+    for (String table : tables) {
+      String message = run.finished().stream().filter(f -> f.job().name().equals(table)).findFirst().orElseThrow().result().message();
+      Dataset<Row> a = comparable(at(c, table, incremental.get(table)));
+      Dataset<Row> b = comparable(at(c, table, version(c, table)));
+      assertThat(a.exceptAll(b).count()).as(table + ": incremental rows missing from the full refresh").isZero();
+      assertThat(b.exceptAll(a).count()).as(table + ": full-refresh rows missing from the incremental run").isZero();
+      out.add(new Incremental(a, message));
+    }
+    return out;
   }
 
   private Dataset<Row> incrementalEqualsFull(LakehouseSettings s, TableCatalog c) {
@@ -310,6 +331,72 @@ class GoldIncrementalIT {
     Incremental rebuilt = incrementalEqualsFull(w.settings(), c, "gold.fact_mrr_monthly", MRR);
     assertThat(rebuilt.message()).endsWith(" from 2026-03-01");
     assertThat(byWorkspaceMonth(rebuilt.rows()).get("w2@2026-03-01").<String>getAs("movement_type")).isEqualTo("churn");
+  }
+
+  private static final StructType EVENTS = StructType.fromDDL(
+      "event_id string, event_date date, workspace_id string, user_id string, feature string, is_activity boolean, is_deleted boolean");
+  private static final String ACTIVITY = "gold.fact_workspace_activity_daily";
+  private static final String PRODUCT = "gold.kpi_product_daily";
+  private static final String[] PRODUCT_JOBS = {"gold.dim_date", "gold.dim_workspace", ACTIVITY, PRODUCT};
+
+  private static Row event(String id, LocalDate day, String ws, String user, String feature, boolean activity) {
+    return RowFactory.create(id, Date.valueOf(day), ws, user, feature, activity, false);
+  }
+
+  /** Activity from 5 January to 14 June: w1's two users on alternate features every third day, w2's user every fifth, heartbeats. */
+  private static List<Row> events() {
+    List<Row> rows = new ArrayList<>();
+    int n = 0;
+    for (LocalDate d = LocalDate.of(2026, 1, 5); !d.isAfter(LocalDate.of(2026, 6, 14)); d = d.plusDays(1), n++) {
+      if (n % 3 == 0) {
+        rows.add(event("e" + n + "a", d, "w1", "u1", n % 2 == 0 ? "reports" : "dashboards", true));
+      }
+      if (n % 5 == 0) {
+        rows.add(event("e" + n + "b", d, "w2", "u3", "exports", true));
+        rows.add(event("e" + n + "c", d, "w2", "u3", "heartbeat", false));
+      }
+      if (n % 7 == 0) {
+        rows.add(event("e" + n + "d", d, "w1", "u2", "alerts", true));
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void theDailyProductTablesRebuildOnlyTheDaysAChangedEventOrWorkspaceVersionReachesAndEqualAFullRefresh() throws Exception {
+    Seeded w = seeded(Files.createTempDirectory("gold-product").resolve("warehouse"));
+    LakehouseSettings s = w.settings();
+    TableCatalog c = w.catalog();
+    write(c, "silver.events", events(), EVENTS);
+    run(s, false, PRODUCT_JOBS);
+    assertThat(spark.read().format("delta").load(c.location(PRODUCT)).count()).isPositive();
+
+    // Late events of 10 March arrive (appended, as silver's merge inserts them): the activity days from
+    // 10 March are rebuilt, the product KPIs from March (its MAU); the days before are kept.
+    spark.createDataFrame(List.of(event("late1", LocalDate.of(2026, 3, 10), "w2", "u9", "alerts", true),
+        event("late2", LocalDate.of(2026, 3, 10), "w1", "u1", "exports", true)), EVENTS)
+        .write().format("delta").mode(SaveMode.Append).save(c.location("silver.events"));
+    List<Incremental> late = incrementalEqualsFull(s, c, List.of(ACTIVITY, PRODUCT), PRODUCT_JOBS);
+    assertThat(late.get(0).message()).endsWith(" from 2026-03-10");
+    assertThat(late.get(1).message()).endsWith(" from 2026-03-01");
+
+    // New events of the run date's month only: the floor (the first day of the month before the run date's).
+    spark.createDataFrame(List.of(event("new1", LocalDate.of(2026, 6, 15), "w1", "u2", "reports", true)), EVENTS)
+        .write().format("delta").mode(SaveMode.Append).save(c.location("silver.events"));
+    List<Incremental> fresh = incrementalEqualsFull(s, c, List.of(ACTIVITY, PRODUCT), PRODUCT_JOBS);
+    assertThat(fresh).allSatisfy(i -> assertThat(i.message()).endsWith(" from 2026-05-01"));
+    assertThat(fresh.get(0).rows().where(col("activity_date").equalTo(Date.valueOf("2026-06-15"))).count()).isEqualTo(1);
+
+    // A late workspace version (w1's seats from 10 February) re-keys w1's days from then on; the product
+    // KPIs do not use the key, so only the floor is rebuilt there.
+    write(c, "silver.workspace_history", List.of(version("w1", "business", 10, "2025-11-20T00:00:00Z", "2026-02-10T00:00:00Z"),
+        version("w1", "business", 25, "2026-02-10T00:00:00Z", null), version("w2", "team", 3, "2025-11-21T00:00:00Z", null),
+        version("w3", "team", 2, "2026-02-01T00:00:00Z", null)), WORKSPACE_HISTORY);
+    List<Incremental> rekeyed = incrementalEqualsFull(s, c, List.of(ACTIVITY, PRODUCT), PRODUCT_JOBS);
+    assertThat(rekeyed.get(0).message()).endsWith(" from 2026-02-10");
+    assertThat(rekeyed.get(0).rows().where(col("workspace_id").equalTo("w1").and(col("activity_date").geq(Date.valueOf("2026-02-10"))))
+        .select("seats").distinct().as(org.apache.spark.sql.Encoders.INT()).collectAsList()).containsExactly(25);
+    assertThat(rekeyed.get(1).message()).endsWith(" from 2026-05-01");
   }
 
   @Test
