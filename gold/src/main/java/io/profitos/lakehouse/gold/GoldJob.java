@@ -90,6 +90,18 @@ abstract class GoldJob implements LakehouseJob {
     return month;
   }
 
+  /**
+   * The latest day a partial rebuild starts at whatever changed (before {@link #periodFrom}): the
+   * first day of the month before the run date's, or of the previous run's month when earlier (the
+   * current month is month-to-date, and months may have completed since). A table whose rows depend
+   * only on changes its inputs' comparisons see, not on the run date, starts at the previous run's date.
+   */
+  LocalDate latestFrom(LocalDate runDate, LocalDate previousRun) {
+    LocalDate from = runDate.withDayOfMonth(1).minusMonths(1);
+    LocalDate previous = previousRun.withDayOfMonth(1);
+    return previous.isBefore(from) ? previous : from;
+  }
+
   /** The month column for partial rebuilds, or null to publish the whole table. */
   String monthColumn() {
     return null;
@@ -170,9 +182,8 @@ abstract class GoldJob implements LakehouseJob {
   }
 
   /**
-   * The first month to rewrite, or null to rebuild the whole table: never later than the month
-   * before the run date's (the current month is month-to-date) or the month of the previous run
-   * date (months completed since), and as early as any changed input requires.
+   * The first month to rewrite, or null to rebuild the whole table: never later than {@link
+   * #latestFrom}, and as early as any changed input requires.
    */
   private LocalDate partialFrom(JobContext ctx, Map<String, String> fp, List<String> why) {
     String previousRun = ctx.state("run_date");
@@ -181,11 +192,7 @@ abstract class GoldJob implements LakehouseJob {
       why.add(previousRun == null ? "no previous run" : "configuration or schema changed");
       return null;
     }
-    LocalDate from = ctx.runDate().withDayOfMonth(1).minusMonths(1);
-    LocalDate previous = LocalDate.parse(previousRun).withDayOfMonth(1);
-    if (previous.isBefore(from)) {
-      from = previous;
-    }
+    LocalDate from = latestFrom(ctx.runDate(), LocalDate.parse(previousRun));
     for (TableName in : watched()) {
       String before = ctx.state("version:" + in);
       String now = fp.get("version:" + in);

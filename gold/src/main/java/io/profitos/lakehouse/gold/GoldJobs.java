@@ -396,6 +396,10 @@ final class GoldJobs {
     }
   }
 
+  private static LocalDate earlier(LocalDate a, LocalDate b) {
+    return a.isBefore(b) ? a : b;
+  }
+
   /** The first event_date whose activity rows differ between two versions of {@code silver.events}, or null. */
   private static LocalDate firstChangedActivityDay(JobContext ctx, long oldVersion) {
     Changes.Sides changed = Changes.sides(ctx, GoldTables.EVENTS, oldVersion);
@@ -405,9 +409,9 @@ final class GoldJobs {
 
   /**
    * {@code gold.fact_workspace_activity_daily}. A day's row depends only on the events of the
-   * adoption window up to it and on the workspace version valid that day, so a daily run rebuilds
-   * the days from the first one a changed event or workspace version reaches (never later than the
-   * first day of the month before the run date's), reading only the events from the window before it.
+   * adoption window up to it and on the workspace version valid that day (not on the run date), so
+   * a daily run rebuilds the days from the first one a changed event or workspace version reaches
+   * (never later than the previous run's date), reading only the events of the window before it.
    */
   static final class FactWorkspaceActivityDaily extends GoldJob {
     @Override TableName table() { return GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY; }
@@ -418,6 +422,7 @@ final class GoldJobs {
     @Override List<String> configPaths() { return List.of("lakehouse.gold.product"); }
     @Override int schemaVersion() { return 2; }
     @Override String monthColumn() { return "activity_date"; }
+    @Override LocalDate latestFrom(LocalDate runDate, LocalDate previousRun) { return earlier(runDate, previousRun); }
 
     @Override
     Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
@@ -453,7 +458,7 @@ final class GoldJobs {
   /**
    * {@code gold.kpi_product_daily}. A day's row depends on its month's events (MAU, average DAU)
    * and its own activity rows, so a daily run rebuilds the months from the first one a changed
-   * event or activity row reaches (never later than the month before the run date's).
+   * event or activity row reaches (never later than the previous run's month).
    */
   static final class KpiProductDaily extends GoldJob {
     @Override TableName table() { return GoldTables.KPI_PRODUCT_DAILY; }
@@ -461,6 +466,7 @@ final class GoldJobs {
     @Override public String description() { return "Day: DAU, active workspaces, MAU and DAU/MAU of the month, feature adoption"; }
     @Override String monthColumn() { return "activity_date"; }
     @Override LocalDate periodFrom(LocalDate day) { return day.withDayOfMonth(1); }
+    @Override LocalDate latestFrom(LocalDate runDate, LocalDate previousRun) { return earlier(runDate, previousRun); }
 
     @Override
     Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {

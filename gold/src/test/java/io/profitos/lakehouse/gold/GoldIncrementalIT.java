@@ -380,15 +380,16 @@ class GoldIncrementalIT {
     assertThat(late.get(0).message()).endsWith(" from 2026-03-10");
     assertThat(late.get(1).message()).endsWith(" from 2026-03-01");
 
-    // New events of the run date's month only: the floor (the first day of the month before the run date's).
+    // New events of the run date only: that day (the previous run's), and its month for the product KPIs.
     spark.createDataFrame(List.of(event("new1", LocalDate.of(2026, 6, 15), "w1", "u2", "reports", true)), EVENTS)
         .write().format("delta").mode(SaveMode.Append).save(c.location("silver.events"));
     List<Incremental> fresh = incrementalEqualsFull(s, c, List.of(ACTIVITY, PRODUCT), PRODUCT_JOBS);
-    assertThat(fresh).allSatisfy(i -> assertThat(i.message()).endsWith(" from 2026-05-01"));
+    assertThat(fresh.get(0).message()).endsWith(" from 2026-06-15");
+    assertThat(fresh.get(1).message()).endsWith(" from 2026-06-01");
     assertThat(fresh.get(0).rows().where(col("activity_date").equalTo(Date.valueOf("2026-06-15"))).count()).isEqualTo(1);
 
     // A late workspace version (w1's seats from 10 February) re-keys w1's days from then on; the product
-    // KPIs do not use the key, so only the floor is rebuilt there.
+    // KPIs do not use the key, so only the previous run's month is rebuilt there.
     write(c, "silver.workspace_history", List.of(version("w1", "business", 10, "2025-11-20T00:00:00Z", "2026-02-10T00:00:00Z"),
         version("w1", "business", 25, "2026-02-10T00:00:00Z", null), version("w2", "team", 3, "2025-11-21T00:00:00Z", null),
         version("w3", "team", 2, "2026-02-01T00:00:00Z", null)), WORKSPACE_HISTORY);
@@ -396,7 +397,7 @@ class GoldIncrementalIT {
     assertThat(rekeyed.get(0).message()).endsWith(" from 2026-02-10");
     assertThat(rekeyed.get(0).rows().where(col("workspace_id").equalTo("w1").and(col("activity_date").geq(Date.valueOf("2026-02-10"))))
         .select("seats").distinct().as(org.apache.spark.sql.Encoders.INT()).collectAsList()).containsExactly(25);
-    assertThat(rekeyed.get(1).message()).endsWith(" from 2026-05-01");
+    assertThat(rekeyed.get(1).message()).endsWith(" from 2026-06-01");
   }
 
   @Test
