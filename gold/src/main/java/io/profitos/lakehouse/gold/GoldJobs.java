@@ -305,7 +305,7 @@ final class GoldJobs {
    * that differs from the previous run's (both versions compared), and never later than the month
    * before the run date's. Changed segments rebuild it whole.
    */
-  static final class FactMrrMonthly extends GoldJob {
+  static final class FactMrrMonthly extends Partial {
     /** The subscription history columns MRR depends on (besides the key and validity). */
     static final List<String> MRR_COLUMNS = List.of("workspace_id", "status", "items", "trial_end_at", "ended_at", "currency",
         "discount_percent_off", "discount_amount_off", "discount_duration", "discount_start_at", "discount_end_at", "is_deleted");
@@ -324,9 +324,7 @@ final class GoldJobs {
     @Override
     Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
       if (input.equals(GoldTables.DIM_WORKSPACE)) {
-        Changes.Sides changed = Changes.sides(ctx, input, oldVersion);
-        return Effect.from(month(Changes.firstChangedDay(changed.before(), changed.after(), List.of("workspace_id"),
-            "valid_from", "valid_to", List.of("workspace_key", "is_deleted"))));
+        return Effect.from(month(firstChangedWorkspaceDay(ctx, oldVersion, List.of("workspace_key", "is_deleted"))));
       }
       Effect mrr = mrrInputAffectedFrom(ctx, input, oldVersion);
       return mrr != null ? mrr : super.affectedFrom(ctx, input, oldVersion);
@@ -358,11 +356,6 @@ final class GoldJobs {
 
     private static LocalDate month(LocalDate day) {
       return day == null ? null : day.withDayOfMonth(1);
-    }
-
-    @Override
-    Dataset<Row> build(JobContext ctx) {
-      return build(ctx, null);
     }
 
     /**
@@ -400,6 +393,39 @@ final class GoldJobs {
     return a.isBefore(b) ? a : b;
   }
 
+  /** The first day on which {@code gold.dim_workspace}'s versions differ from those of {@code oldVersion} on {@code compared}, or null. */
+  private static LocalDate firstChangedWorkspaceDay(JobContext ctx, long oldVersion, List<String> compared) {
+    Changes.Sides changed = Changes.sides(ctx, GoldTables.DIM_WORKSPACE, oldVersion);
+    return Changes.firstChangedDay(changed.before(), changed.after(), List.of("workspace_id"), "valid_from", "valid_to", compared);
+  }
+
+  /** A table built for partial rebuilds: {@link #build(JobContext, LocalDate)} is the build, from null the whole table. */
+  abstract static class Partial extends GoldJob {
+    @Override
+    final Dataset<Row> build(JobContext ctx) {
+      return build(ctx, null);
+    }
+
+    @Override
+    abstract Dataset<Row> build(JobContext ctx, LocalDate from);
+  }
+
+  /**
+   * A table of days computed from {@code silver.events}: a change of the events reaches from its
+   * first changed day, and no row depends on the run date, so a run starts no later than the
+   * previous run's date.
+   */
+  abstract static class EventDays extends Partial {
+    @Override String monthColumn() { return "activity_date"; }
+    @Override LocalDate latestFrom(LocalDate runDate, LocalDate previousRun) { return earlier(runDate, previousRun); }
+
+    @Override
+    Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
+      return input.equals(GoldTables.EVENTS) ? Effect.from(firstChangedActivityDay(ctx, oldVersion))
+          : super.affectedFrom(ctx, input, oldVersion);
+    }
+  }
+
   /** The first event_date whose activity rows differ between two versions of {@code silver.events}, or null. */
   private static LocalDate firstChangedActivityDay(JobContext ctx, long oldVersion) {
     Changes.Sides changed = Changes.sides(ctx, GoldTables.EVENTS, oldVersion);
@@ -413,7 +439,7 @@ final class GoldJobs {
    * a daily run rebuilds the days from the first one a changed event or workspace version reaches
    * (never later than the previous run's date), reading only the events of the window before it.
    */
-  static final class FactWorkspaceActivityDaily extends GoldJob {
+  static final class FactWorkspaceActivityDaily extends EventDays {
     @Override TableName table() { return GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY; }
     @Override List<TableName> reads() { return List.of(GoldTables.EVENTS, GoldTables.DIM_WORKSPACE); }
     @Override public String description() {
@@ -421,25 +447,13 @@ final class GoldJobs {
     }
     @Override List<String> configPaths() { return List.of("lakehouse.gold.product"); }
     @Override int schemaVersion() { return 2; }
-    @Override String monthColumn() { return "activity_date"; }
-    @Override LocalDate latestFrom(LocalDate runDate, LocalDate previousRun) { return earlier(runDate, previousRun); }
 
     @Override
     Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
-      if (input.equals(GoldTables.EVENTS)) {
-        return Effect.from(firstChangedActivityDay(ctx, oldVersion));
-      }
       if (input.equals(GoldTables.DIM_WORKSPACE)) {
-        Changes.Sides changed = Changes.sides(ctx, input, oldVersion);
-        return Effect.from(Changes.firstChangedDay(changed.before(), changed.after(), List.of("workspace_id"), "valid_from", "valid_to",
-            List.of("workspace_key", "seats", "is_deleted")));
+        return Effect.from(firstChangedWorkspaceDay(ctx, oldVersion, List.of("workspace_key", "seats", "is_deleted")));
       }
       return super.affectedFrom(ctx, input, oldVersion);
-    }
-
-    @Override
-    Dataset<Row> build(JobContext ctx) {
-      return build(ctx, null);
     }
 
     @Override
@@ -460,30 +474,20 @@ final class GoldJobs {
    * and its own activity rows, so a daily run rebuilds the months from the first one a changed
    * event or activity row reaches (never later than the previous run's month).
    */
-  static final class KpiProductDaily extends GoldJob {
+  static final class KpiProductDaily extends EventDays {
     @Override TableName table() { return GoldTables.KPI_PRODUCT_DAILY; }
     @Override List<TableName> reads() { return List.of(GoldTables.EVENTS, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY); }
     @Override public String description() { return "Day: DAU, active workspaces, MAU and DAU/MAU of the month, feature adoption"; }
-    @Override String monthColumn() { return "activity_date"; }
     @Override LocalDate periodFrom(LocalDate day) { return day.withDayOfMonth(1); }
-    @Override LocalDate latestFrom(LocalDate runDate, LocalDate previousRun) { return earlier(runDate, previousRun); }
 
     @Override
     Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
-      if (input.equals(GoldTables.EVENTS)) {
-        return Effect.from(firstChangedActivityDay(ctx, oldVersion));
-      }
       if (input.equals(GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY)) {
         Changes.Sides changed = Changes.sides(ctx, input, oldVersion);
         return Effect.from(Changes.firstChangedDate(changed.before(), changed.after(), "activity_date",
             List.of("workspace_id", "features_adopted", "adopted_features")));
       }
       return super.affectedFrom(ctx, input, oldVersion);
-    }
-
-    @Override
-    Dataset<Row> build(JobContext ctx) {
-      return build(ctx, null);
     }
 
     @Override
@@ -519,7 +523,7 @@ final class GoldJobs {
    * rebuilds only the weeks from the first one a changed subscription version or FX rate can
    * reach (never later than the week of the first day of the month before the run date's).
    */
-  static final class KpiSaasWeekly extends GoldJob {
+  static final class KpiSaasWeekly extends Partial {
     @Override TableName table() { return GoldTables.KPI_SAAS_WEEKLY; }
     @Override List<TableName> reads() { return List.of(GoldTables.SUBSCRIPTION_HISTORY, GoldTables.FX_RATES); }
     @Override List<String> configPaths() { return List.of("lakehouse.gold.segments"); }
@@ -533,11 +537,6 @@ final class GoldJobs {
     Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
       Effect mrr = FactMrrMonthly.mrrInputAffectedFrom(ctx, input, oldVersion);
       return mrr != null ? mrr : super.affectedFrom(ctx, input, oldVersion);
-    }
-
-    @Override
-    Dataset<Row> build(JobContext ctx) {
-      return build(ctx, null);
     }
 
     @Override
