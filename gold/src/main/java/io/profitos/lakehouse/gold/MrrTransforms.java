@@ -186,12 +186,11 @@ public final class MrrTransforms {
     Dataset<Row> carry = null;
     if (earlier != null) {
       // Per workspace with earlier rows: the last earlier month's MRR and whether it paid before it / at all.
-      WindowSpec latestFirst = Window.partitionBy("workspace_id").orderBy(col("month").desc());
-      carry = earlier.withColumn("_rank", org.apache.spark.sql.functions.row_number().over(latestFirst))
-          .groupBy("workspace_id")
-          .agg(max(when(col("_rank").equalTo(1), col("mrr_usd"))).as("_carry_mrr"),
-              max(when(col("_rank").gt(1).and(col("mrr_usd").gt(0)), 1).otherwise(0)).equalTo(1).as("_paid_before_last"),
-              max(when(col("mrr_usd").gt(0), 1).otherwise(0)).equalTo(1).as("_paid_earlier"));
+      Column firstPaidEarlier = min(when(col("mrr_usd").gt(0), col("month")));
+      carry = earlier.groupBy("workspace_id")
+          .agg(org.apache.spark.sql.functions.max_by(col("mrr_usd"), col("month")).as("_carry_mrr"),
+              coalesce(firstPaidEarlier.lt(max("month")), lit(false)).as("_paid_before_last"),
+              firstPaidEarlier.isNotNull().as("_paid_earlier"));
       // A workspace with earlier rows has a row in every later month, from the first one on.
       firstPaid = firstPaid.unionByName(carry.select("workspace_id").crossJoin(months.agg(min("month").as("_first"))))
           .groupBy("workspace_id").agg(min("_first").as("_first"))
