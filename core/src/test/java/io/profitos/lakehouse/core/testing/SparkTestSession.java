@@ -8,7 +8,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The one local SparkSession of a test JVM: local[2], UI off, 1 shuffle partition (tests hold tiny tables), bound to
  * 127.0.0.1, UTC, Delta enabled, no generated code (expressions are interpreted: with tables of a
- * few hundred rows, compiling each query's code took a fifth of the CPU). Stopped by a shutdown
+ * few hundred rows, compiling each query's code took a fifth of the CPU), local files written without shell processes
+ * ({@code NioLocalFileSystem}, as the local environment does). Stopped by a shutdown
  * hook when the JVM ends.
  */
 public final class SparkTestSession {
@@ -35,6 +36,8 @@ public final class SparkTestSession {
           .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
           .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
           .config("spark.databricks.delta.snapshotPartitions", "2")
+          .config("spark.hadoop.fs.file.impl", "io.profitos.lakehouse.core.fs.NioLocalFileSystem")
+          .config("spark.hadoop.fs.AbstractFileSystem.file.impl", "io.profitos.lakehouse.core.fs.NioLocalFs")
           .config("spark.local.dir", tmp.resolve("spark-local").toString())
           .config("spark.sql.warehouse.dir", tmp.resolve("spark-warehouse").toString())
           .config("spark.hadoop.hadoop.tmp.dir", tmp.resolve("hadoop-tmp").toString())

@@ -1,0 +1,78 @@
+package io.profitos.lakehouse.core.fs;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.hadoop.fs.FSLinkResolver;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+
+/**
+ * Hadoop's raw local file system with the two calls it makes through a shell done through
+ * {@code java.nio} instead. Without Hadoop's native library (which no Maven artifact ships), the
+ * stock class starts a {@code chmod} process for every file it creates and a {@code readlink}
+ * process twice for every rename (each Delta commit, each task's output file): in a job of a few
+ * seconds, that was more than a thousand processes. Everything else is the stock class.
+ *
+ * <ul>
+ *   <li>{@link #setPermission}: {@code Files.setPosixFilePermissions} (the sticky bit, which it
+ *       cannot set, still goes through the stock call);
+ *   <li>{@link #getFileLinkStatus}: the status of the path itself, with its target when it is a
+ *       symbolic link ({@code Files.readSymbolicLink}).
+ * </ul>
+ */
+public class NioRawLocalFileSystem extends RawLocalFileSystem {
+  private static final int STICKY = 01000;
+
+  @Override
+  public void setPermission(Path p, FsPermission permission) throws IOException {
+    short mode = permission.toShort();
+    if ((mode & STICKY) != 0) {
+      super.setPermission(p, permission);
+      return;
+    }
+    java.nio.file.Path file = pathToFile(p).toPath();
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileNotFoundException("File " + p + " does not exist");
+    }
+    Files.setPosixFilePermissions(file, posix(mode));
+  }
+
+  /** The POSIX permissions of the low nine bits of a mode (owner, group, others: read, write, execute). */
+  static Set<PosixFilePermission> posix(int mode) {
+    PosixFilePermission[] bits = {
+        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+    Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
+    for (int i = 0; i < bits.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        out.add(bits[i]);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public FileStatus getFileLinkStatus(Path f) throws IOException {
+    java.nio.file.Path file = pathToFile(f).toPath();
+    if (!Files.isSymbolicLink(file)) {
+      return getFileStatus(f);
+    }
+    Path target = new Path(Files.readSymbolicLink(file).toString());
+    Path qualified = makeQualified(f);
+    PosixFileAttributes link = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    FileStatus status = new FileStatus(link.size(), false, 1, getDefaultBlockSize(f), link.lastModifiedTime().toMillis(),
+        link.lastAccessTime().toMillis(), FsPermission.getDefault(), link.owner().getName(), link.group().getName(),
+        target, qualified);
+    status.setSymlink(FSLinkResolver.qualifySymlinkTarget(getUri(), qualified, target));
+    return status;
+  }
+}
