@@ -27,11 +27,13 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * {@code lakehouse bench overhead}: every job of every layer, one at a time, into a fresh
- * warehouse over the demo landing zone of scale S. After each job, in the same session, the bare
- * Spark work on the same data: a read of each of its Delta inputs and a Delta write of the rows
- * of each table it wrote (cached first, untimed). A job's fixed cost is its time minus the bare
- * time; its steps split it by kind ({@link OverheadReport}).
+ * {@code lakehouse bench overhead}: one run of every job of every layer, one job at a time, into a
+ * fresh warehouse over the demo landing zone of scale S. After each job, before the next starts,
+ * the bare Spark work on the same data in the same session: a read of each of its Delta inputs and
+ * a Delta write of the rows of each table it wrote (cached first, untimed). A job's fixed cost is
+ * its time minus the bare time; its steps split it by kind ({@link OverheadReport}). The run's
+ * setup (the run log, the state of every job's last run) is paid once per run and printed once.
+ * Then a second run of the same date with no new landing files, timed whole.
  */
 record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path work, double scale, long seed, PrintStream out) {
 
@@ -53,69 +55,87 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
     // Tables several jobs write (quarantines, the ingest ledger) are bookkeeping: part of the fixed cost, not the bare work.
     Map<TableName, Integer> writers = new LinkedHashMap<>();
     jobs.forEach(j -> j.outputs().forEach(t -> writers.merge(t, 1, Integer::sum)));
-    List<OverheadReport.Job> measured = new ArrayList<>();
     Map<String, Integer> byStep = new java.util.concurrent.ConcurrentHashMap<>();
-    for (LakehouseJob job : jobs) {
-      measured.add(measure(s, catalog, job, runDate, scratch, job.outputs().stream().filter(t -> writers.get(t) == 1).toList(), byStep));
-    }
+    Measured first = measure(s, catalog, jobs, runDate, byStep,
+        job -> bare(catalog, job, job.outputs().stream().filter(t -> writers.get(t) == 1).toList(), scratch));
     out.println();
-    out.println("seconds: the job run (its runner included); bare s: a Spark read of its Delta inputs and a Delta write of the rows");
-    out.println("of its own tables (a bronze job's landing files are compared in 'bench bronze'); fixed s: seconds - bare s; write: its");
-    out.println("Delta writes (bronze's ledger included); gate: suite and results; run record: ops.job_runs (state included);");
-    out.println("job, no step: the job's time outside its steps; runner: the run around the job (setup, the state of the last runs,");
-    out.println("compaction of the run log), paid once per run when a run has many jobs. Commits: new versions of every table.");
-    OverheadReport.print(measured, 1.0, out);
+    out.println("seconds: the job's run, its run record included; bare s: a Spark read of its Delta inputs and a Delta write of the");
+    out.println("rows of its own tables (a bronze job's landing files are compared in 'bench bronze'); fixed s: seconds - bare s;");
+    out.println("write: its Delta writes (bronze's ledger included); gate: suite and results; run record: ops.job_runs (state");
+    out.println("included); job, no step: the job's time outside its steps. Commits: new versions of every table. spark: Spark jobs.");
+    OverheadReport.print(first.jobs(), first.setupSeconds(), 1.0, out);
     OverheadReport.printSparkJobsByStep(byStep, out);
 
     out.println();
-    out.printf(Locale.ROOT, "Second run of the same date, no new landing files: every job alone again ...%n");
-    List<OverheadReport.Job> again = new ArrayList<>();
-    for (LakehouseJob job : jobs) {
-      again.add(measure(s, catalog, job, runDate, null, List.of(), new java.util.concurrent.ConcurrentHashMap<>()));
-    }
-    OverheadReport.printSecondRun(measured, again, 0.15, out);
+    out.printf(Locale.ROOT, "Second run of the same date, no new landing files: one run of every job again ...%n");
+    Measured again = measure(s, catalog, jobs, runDate, new java.util.concurrent.ConcurrentHashMap<>(), job -> 0.0);
+    OverheadReport.printSecondRun(first.runSeconds(), again.runSeconds(), again.jobs(), 0.15, out);
     return 0;
   }
 
   /**
-   * Runs one job alone and measures it; with a {@code scratch} folder, then the bare work on its
-   * data. Its commits are counted from the versions of every table under the warehouse, before and
-   * after (whoever reports them).
+   * One run's measurements: every job's, and the run's own seconds (its jobs and its setup, not the
+   * benchmark's work between jobs), of which {@code setupSeconds} outside every job.
    */
-  private OverheadReport.Job measure(LakehouseSettings s, TableCatalog catalog, LakehouseJob job, LocalDate runDate, Path scratch,
-      List<TableName> own, Map<String, Integer> sparkJobsByStep) {
-    Map<String, Long> before = versions(catalog);
-    java.util.concurrent.atomic.AtomicInteger sparkJobs = new java.util.concurrent.atomic.AtomicInteger();
+  private record Measured(List<OverheadReport.Job> jobs, double runSeconds, double setupSeconds) {}
+
+  /**
+   * Runs every job one at a time in one run; after each, with nothing running, counts its commits
+   * (the versions of every table under the warehouse, before and after: whoever reports them) and
+   * does {@code bare} on its data. The benchmark's own work between jobs is not the run's time.
+   */
+  private Measured measure(LakehouseSettings s, TableCatalog catalog, List<LakehouseJob> jobs, LocalDate runDate,
+      Map<String, Integer> sparkJobsByStep, java.util.function.ToDoubleFunction<LakehouseJob> bare) {
+    Map<String, java.util.concurrent.atomic.AtomicInteger> sparkJobs = new java.util.concurrent.ConcurrentHashMap<>();
     org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
       @Override
       public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
-        sparkJobs.incrementAndGet();
-        String description = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
+        // Each job runs in a scheduler pool named after it; the benchmark's own Spark work runs in none.
+        String pool = start.properties() == null ? null : start.properties().getProperty("spark.scheduler.pool");
+        if (pool == null) {
+          return;
+        }
+        sparkJobs.computeIfAbsent(pool, p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        String description = start.properties().getProperty("spark.job.description");
         sparkJobsByStep.merge(OverheadReport.stepOf(description), 1, Integer::sum);
       }
     };
-    spark.sparkContext().addSparkListener(counter);
-    Map<String, Double> steps = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> steps = new java.util.concurrent.ConcurrentHashMap<>();
     JobContext ctx = new JobContext(spark, s, catalog, UUID.randomUUID().toString(), runDate, false, Clock.systemUTC())
-        .withStepListener((j, step, seconds) -> steps.merge(step, seconds, Double::sum));
+        .withStepListener((j, step, seconds) -> steps.computeIfAbsent(j, k -> new java.util.concurrent.ConcurrentHashMap<>())
+            .merge(step, seconds, Double::sum));
+    List<OverheadReport.Job> measured = new ArrayList<>();
+    double[] between = {0};
+    java.util.concurrent.atomic.AtomicReference<Map<String, Long>> versions = new java.util.concurrent.atomic.AtomicReference<>(
+        versions(catalog));
+    spark.sparkContext().addSparkListener(counter);
     JobRunner.Outcome outcome;
     try {
-      outcome = new JobRunner(ctx, 1).run(List.of(job));
+      outcome = new JobRunner(ctx, 1).run(jobs, finished -> {
+        long t0 = System.nanoTime();
+        // The listener bus delivers events asynchronously: let it catch up before the count is read.
+        waitForListeners();
+        Map<String, Long> after = versions(catalog);
+        long commits = 0;
+        for (Map.Entry<String, Long> v : after.entrySet()) {
+          commits += v.getValue() - versions.get().getOrDefault(v.getKey(), -1L);
+        }
+        versions.set(after);
+        String name = finished.job().name();
+        double bareSeconds = bare.applyAsDouble(finished.job());
+        measured.add(new OverheadReport.Job(name, finished.seconds(), bareSeconds, (int) commits,
+            sparkJobs.getOrDefault(name, new java.util.concurrent.atomic.AtomicInteger()).get(), steps.getOrDefault(name, Map.of())));
+        between[0] += (System.nanoTime() - t0) / 1e9;
+      });
     } finally {
-      // The listener bus delivers events asynchronously: let it catch up before the count is read.
-      waitForListeners();
       spark.sparkContext().removeSparkListener(counter);
     }
     if (outcome.exitCode() != 0 && outcome.exitCode() != io.profitos.lakehouse.core.LakehouseException.EXIT_INPUT_REJECTED) {
-      throw new IllegalStateException("bench overhead: " + job.name() + " failed: " + outcome.firstError());
+      throw new IllegalStateException("bench overhead: the run failed: " + outcome.firstError());
     }
-    long commits = 0;
-    for (Map.Entry<String, Long> v : versions(catalog).entrySet()) {
-      commits += v.getValue() - before.getOrDefault(v.getKey(), -1L);
-    }
-    double bare = scratch == null ? 0 : bare(catalog, job, own, scratch);
-    double jobSeconds = outcome.finished().isEmpty() ? 0 : outcome.finished().get(0).seconds();
-    return new OverheadReport.Job(job.name(), outcome.wallSeconds(), jobSeconds, bare, (int) commits, sparkJobs.get(), steps);
+    double runSeconds = outcome.wallSeconds() - between[0];
+    double inJobs = measured.stream().mapToDouble(OverheadReport.Job::seconds).sum();
+    return new Measured(measured, runSeconds, Math.max(0, runSeconds - inJobs));
   }
 
   private void waitForListeners() {
@@ -136,6 +156,7 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
 
   /** Seconds of the bare Spark work on the job's data: read each Delta input, write the rows of each of its own tables. */
   private double bare(TableCatalog catalog, LakehouseJob job, List<TableName> own, Path scratch) {
+
     List<Dataset<Row>> outputs = new ArrayList<>();
     List<String> targets = new ArrayList<>();
     for (TableName t : own) {

@@ -89,6 +89,43 @@ class JobRunnerTest {
     assertThat(SparkTestSession.get().sparkContext().getLocalProperty(JobRunner.POOL)).as("the caller's thread is untouched").isNull();
   }
 
+  /** One job at a time: the hook sees each finished job, on the caller's thread, while no job runs. */
+  @Test
+  void afterEachSeesEveryFinishedJobWhileNothingRuns() {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    Function<JobContext, JobResult> body = c -> {
+      running.incrementAndGet();
+      try {
+        Thread.sleep(50);
+        return JobResult.succeeded(0, 0, "", Map.of());
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        running.decrementAndGet();
+      }
+    };
+    List<String> seen = new java.util.ArrayList<>();
+    Thread caller = Thread.currentThread();
+    List<LakehouseJob> jobs = List.of(
+        job("silver.a", List.of(), body),
+        job("silver.b", List.of(), c -> { throw LakehouseException.inputMissing("silver.b skipped: bronze.x does not exist yet"); }),
+        job("silver.c", List.of("silver.b"), body),
+        job("silver.d", List.of(), body));
+
+    JobRunner.Outcome outcome = new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 1)), 1).run(jobs, f -> seen.add(
+        f.job().name() + ":" + f.result().status() + ":running=" + running.get() + ":caller=" + (Thread.currentThread() == caller)
+            + ":timed=" + (f.seconds() > 0)));
+
+    assertThat(outcome.exitCode()).isZero();
+    // silver.c is held back (skipped after its skipped input) without running: it takes no time.
+    assertThat(seen).containsExactly(
+        "silver.a:succeeded:running=0:caller=true:timed=true",
+        "silver.b:skipped:running=0:caller=true:timed=true",
+        "silver.c:skipped:running=0:caller=true:timed=false",
+        "silver.d:succeeded:running=0:caller=true:timed=true");
+  }
+
   private static LakehouseJob job(String name, List<String> in, Function<JobContext, JobResult> body) {
     return new LakehouseJob() {
       public String name() { return name; }
