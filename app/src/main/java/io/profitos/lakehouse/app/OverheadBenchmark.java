@@ -69,7 +69,7 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
     out.println();
     out.printf(Locale.ROOT, "Second run of the same date, no new landing files: one run of every job again ...%n");
     Measured again = measure(s, catalog, jobs, runDate, new java.util.concurrent.ConcurrentHashMap<>(), job -> 0.0);
-    OverheadReport.printSecondRun(first.runSeconds(), again.runSeconds(), again.jobs(), 0.15, out);
+    OverheadReport.printSecondRun(first.runSeconds(), again.runSeconds(), again.jobs(), again.commits(), 0.15, out);
     return 0;
   }
 
@@ -77,7 +77,7 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
    * One run's measurements: every job's, and the run's own seconds (its jobs and its setup, not the
    * benchmark's work between jobs), of which {@code setupSeconds} outside every job.
    */
-  private record Measured(List<OverheadReport.Job> jobs, double runSeconds, double setupSeconds) {}
+  private record Measured(List<OverheadReport.Job> jobs, double runSeconds, double setupSeconds, long commits) {}
 
   /**
    * Runs every job one at a time in one run; after each, with nothing running, counts its commits
@@ -106,8 +106,8 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
             .merge(step, seconds, Double::sum));
     List<OverheadReport.Job> measured = new ArrayList<>();
     double[] between = {0};
-    java.util.concurrent.atomic.AtomicReference<Map<String, Long>> versions = new java.util.concurrent.atomic.AtomicReference<>(
-        versions(catalog));
+    Map<String, Long> start = versions(catalog);
+    java.util.concurrent.atomic.AtomicReference<Map<String, Long>> versions = new java.util.concurrent.atomic.AtomicReference<>(start);
     spark.sparkContext().addSparkListener(counter);
     JobRunner.Outcome outcome;
     try {
@@ -135,7 +135,11 @@ record OverheadBenchmark(SparkSession spark, LakehouseSettings settings, Path wo
     }
     double runSeconds = outcome.wallSeconds() - between[0];
     double inJobs = measured.stream().mapToDouble(OverheadReport.Job::seconds).sum();
-    return new Measured(measured, runSeconds, Math.max(0, runSeconds - inJobs));
+    long commits = 0;
+    for (Map.Entry<String, Long> v : versions(catalog).entrySet()) {
+      commits += v.getValue() - start.getOrDefault(v.getKey(), -1L);
+    }
+    return new Measured(measured, runSeconds, Math.max(0, runSeconds - inJobs), commits);
   }
 
   private void waitForListeners() {

@@ -74,16 +74,18 @@ final class OverheadReport {
   /**
    * The second run of the same date with nothing new, one run of every job like the first: its
    * time (its setup included) against the first run's jobs and setup (target: at most {@code
-   * targetRatio}), and the commits per job (target: one, the job-run record).
+   * targetRatio}), the commits per job (target: at most one, the job-run record) and the run's
+   * commits in all (those of the jobs and the run log's commit of the runs that changed nothing).
    */
-  static void printSecondRun(double firstSeconds, double secondSeconds, List<Job> second, double targetRatio, PrintStream out) {
+  static void printSecondRun(double firstSeconds, double secondSeconds, List<Job> second, long commits, double targetRatio,
+      PrintStream out) {
     double ratio = secondSeconds / firstSeconds;
     int most = second.stream().mapToInt(Job::commits).max().orElse(0);
     List<String> over = second.stream().filter(j -> j.commits() > 1).map(j -> j.name() + " (" + j.commits() + ")").toList();
     out.printf(Locale.ROOT, "bench overhead: the second run took %.1f s against %.1f s for the first, a ratio of %.2f (target <= %.2f: %s); "
-        + "median %.2f s per job; at most %d commit(s) per job (target 1: %s)%s.%n", secondSeconds, firstSeconds, ratio, targetRatio,
-        ratio <= targetRatio ? "met" : "not met", median(second.stream().map(Job::seconds).toList()), most,
-        most <= 1 ? "met" : "not met", over.isEmpty() ? "" : "; more than one: " + String.join(", ", over));
+        + "median %.2f s per job; at most %d commit(s) per job (target 1: %s)%s; %d commit(s) in all.%n", secondSeconds, firstSeconds,
+        ratio, targetRatio, ratio <= targetRatio ? "met" : "not met", median(second.stream().map(Job::seconds).toList()), most,
+        most <= 1 ? "met" : "not met", over.isEmpty() ? "" : "; more than one: " + String.join(", ", over), commits);
   }
 
   /**

@@ -47,16 +47,16 @@ class OverheadReportTest {
         new OverheadReport.Job("bronze.things", 0.2, 0, 1, 7, Map.of()),
         new OverheadReport.Job("gold.things", 0.3, 0, 2, 7, Map.of()));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    OverheadReport.printSecondRun(8.0, 1.1, second, 0.15, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    OverheadReport.printSecondRun(8.0, 1.1, second, 3, 0.15, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     // 1.1 s against 8.0 s: 0.1375, printed 0.14; seconds 0.5, 0.2, 0.3: median 0.3; gold committed twice.
     assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("bench overhead: the second run took 1.1 s against 8.0 s for the "
         + "first, a ratio of 0.14 (target <= 0.15: met); median 0.30 s per job; at most 2 commit(s) per job (target 1: not met); "
-        + "more than one: gold.things (2)." + System.lineSeparator());
+        + "more than one: gold.things (2); 3 commit(s) in all." + System.lineSeparator());
     bytes.reset();
-    OverheadReport.printSecondRun(8.0, 1.3, second.subList(0, 2), 0.15, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    OverheadReport.printSecondRun(8.0, 1.3, second.subList(0, 2), 1, 0.15, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     // 1.3 / 8.0 = 0.1625: over the target; one commit each.
     assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("a ratio of 0.16 (target <= 0.15: not met)")
-        .contains("at most 1 commit(s) per job (target 1: met).");
+        .contains("at most 1 commit(s) per job (target 1: met); 1 commit(s) in all.");
   }
 
   @Test

@@ -40,19 +40,19 @@ public final class QualityGate implements PublishGate {
     }
     Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // The job's own work (its transformations), materialised once for the checks and the write.
-      StepLog compute = ctx.step(table.toString(), "compute");
-      long count = cached.count();
-      compute.done("rows", count);
+      // The job's own work (its transformations) is materialised once, by the checks' first pass over every row (which
+      // counts them), and reused by the write.
       StepLog audit = ctx.step(table.toString(), "audit");
       SuiteValidator.Context vctx = new SuiteValidator.Context(ctx.spark(), ctx.catalog(), ctx.runDate(),
           metricsRepository(ctx.catalog(), table));
       Overrides overrides = Overrides.from(ctx.settings().config());
+      SuiteValidator.Validation validation = SuiteValidator.validation(cached, suite, vctx);
       List<ExpectationResult> results = new ArrayList<>();
-      for (ExpectationResult r : SuiteValidator.validate(cached, suite, vctx)) {
+      for (ExpectationResult r : validation.results()) {
         Overrides.Override o = r.success() ? null : overrides.find(table.toString(), r.expectation().name(), ctx.runDate());
         results.add(o == null ? r : r.withOverride(o));
       }
+      long count = validation.rowCount() != null ? validation.rowCount() : cached.count();
       List<ExpectationResult> blocking = results.stream().filter(ExpectationResult::blocks).toList();
       audit.done("rows", count, "expectations", results.size(), "failed", results.stream().filter(r -> !r.success()).count(),
           "blocking", blocking.size());

@@ -87,9 +87,21 @@ public final class SuiteValidator {
 
   /** Validates {@code data} with {@code suite}; never publishes anything. */
   public static List<ExpectationResult> validate(Dataset<Row> data, ExpectationSuite suite, Context ctx) {
+    return validation(data, suite, ctx).results();
+  }
+
+  /**
+   * What a validation found: every expectation's result, and the number of rows checked when the
+   * checks counted them (a Deequ pass over every row), else null.
+   */
+  public record Validation(List<ExpectationResult> results, Long rowCount) {}
+
+  /** {@link #validate}, with the row count the checks computed on the way (so a caller need not count again). */
+  public static Validation validation(Dataset<Row> data, ExpectationSuite suite, Context ctx) {
     Map<String, List<Expectation>> byDomain = suite.expectations().stream().collect(Collectors.groupingBy(
         e -> e.kwarg("row_condition", ""), LinkedHashMap::new, Collectors.toList()));
     List<ExpectationResult> results = new ArrayList<>();
+    Long rowCount = null;
     for (Map.Entry<String, List<Expectation>> domain : byDomain.entrySet()) {
       String condition = render(domain.getKey(), ctx.runDate());
       Dataset<Row> rows;
@@ -100,10 +112,14 @@ public final class SuiteValidator {
         throw LakehouseException.usage(suite.source() + ": the row_condition '" + condition + "' does not apply to this data: "
             + firstLine(e));
       }
-      results.addAll(validateDomain(rows, domain.getValue(), ctx, suite.name(), domain.getKey()));
+      Validation checked = validateDomain(rows, domain.getValue(), ctx, suite.name(), domain.getKey());
+      results.addAll(checked.results());
+      if (condition.isEmpty()) {
+        rowCount = checked.rowCount();
+      }
     }
     results.sort(Comparator.comparingInt(r -> r.expectation().index()));
-    return results;
+    return new Validation(results, rowCount);
   }
 
   /** Replaces ${run_date}, ${run_month} and ${previous_month} with the run's dates (ISO, for DATE'...' literals). */
@@ -113,7 +129,7 @@ public final class SuiteValidator {
         .replace("${previous_month}", runDate.withDayOfMonth(1).minusMonths(1).toString());
   }
 
-  private static List<ExpectationResult> validateDomain(Dataset<Row> rows, List<Expectation> expectations, Context ctx, String suite,
+  private static Validation validateDomain(Dataset<Row> rows, List<Expectation> expectations, Context ctx, String suite,
       String domain) {
     List<ExpectationResult> out = new ArrayList<>();
     List<Expectation> deequ = new ArrayList<>();
@@ -134,10 +150,12 @@ public final class SuiteValidator {
         out.add(custom(rows, e, ctx));
       }
     }
-    if (!deequ.isEmpty()) {
-      out.addAll(runDeequ(withDerivedChecks(rows, deequ, ctx), deequ, ctx, suite, domain));
+    if (deequ.isEmpty()) {
+      return new Validation(out, null);
     }
-    return out;
+    Validation checked = runDeequ(withDerivedChecks(rows, deequ, ctx), deequ, ctx, suite, domain);
+    out.addAll(checked.results());
+    return new Validation(out, checked.rowCount());
   }
 
   /** The column holding the verdict of a derived (cross-table or cross-row) check, evaluated in the Deequ pass. */
@@ -146,15 +164,17 @@ public final class SuiteValidator {
   }
 
   static boolean isDerived(Expectation e) {
-    return e.type().equals("expect_column_values_to_exist_in_table") || e.type().equals("expect_column_values_to_equal_previous_period_value");
+    return e.type().equals("expect_column_values_to_exist_in_table") || e.type().equals("expect_column_values_to_equal_previous_period_value")
+        || e.type().equals("expect_column_values_to_be_unique") || e.type().equals("expect_compound_columns_to_be_unique");
   }
 
   /**
-   * Adds one boolean column per referential-integrity or previous-period expectation, so that Deequ
-   * judges them in the same pass as every other expectation: the value exists in the referenced
-   * table (a left join with its distinct keys), or the value equals the previous period's value of
-   * another column (a window over the partition), the first period of a partition equal to
-   * {@code first_value} when given.
+   * Adds one boolean column per referential-integrity, previous-period or uniqueness expectation,
+   * so that Deequ judges them in the same pass as every other expectation: the value exists in the
+   * referenced table (a left join with its distinct keys), the value equals the previous period's
+   * value of another column (a window over the partition), the first period of a partition equal
+   * to {@code first_value} when given, or no other row has the same value (column) or values
+   * (compound: a window over them counting its rows).
    */
   static Dataset<Row> withDerivedChecks(Dataset<Row> rows, List<Expectation> expectations, Context ctx) {
     Dataset<Row> out = rows;
@@ -192,6 +212,11 @@ public final class SuiteValidator {
             .when(adjacent, org.apache.spark.sql.functions.abs(value.minus(prevValue)).leq(tolerance))
             .otherwise(lit(false));
         out = out.withColumn(derived(e), org.apache.spark.sql.functions.coalesce(ok, lit(false)));
+      } else if (e.type().equals("expect_column_values_to_be_unique") || e.type().equals("expect_compound_columns_to_be_unique")) {
+        List<String> columns = e.type().equals("expect_column_values_to_be_unique") ? List.of(e.kwarg("column", ""))
+            : e.kwarg("column_list", List.of());
+        var window = Window.partitionBy(columns.stream().map(c -> col(q(c))).toArray(Column[]::new));
+        out = out.withColumn(derived(e), org.apache.spark.sql.functions.count(lit(1)).over(window).equalTo(1));
       }
     }
     return out;
@@ -218,20 +243,16 @@ public final class SuiteValidator {
     String column = e.kwarg("column", null);
     switch (e.type()) {
       case "expect_column_values_to_not_be_null" -> c = c.hasCompleteness(column, any(), NONE, NO_OPTIONS);
-      case "expect_column_values_to_be_unique" -> c = c.hasCompleteness(column, any(), NONE, NO_OPTIONS)
-          .hasUniqueness(seq(List.of(column)), any(), NONE, NO_OPTIONS);
-      case "expect_column_values_to_be_between", "expect_column_values_to_be_in_set", "expect_column_values_to_match_regex",
+      case "expect_column_values_to_be_between", "expect_column_values_to_be_unique", "expect_column_values_to_be_in_set", "expect_column_values_to_match_regex",
           "expect_column_values_to_equal_expression", "expect_column_values_to_exist_in_table",
           "expect_column_values_to_equal_previous_period_value" -> c = c.hasCompleteness(column, any(), NONE, NO_OPTIONS)
           .satisfies(predicate(e), e.name(), any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS)
           .where(q(column) + " IS NOT NULL");
       case "expect_compound_columns_to_be_unique" -> {
-        List<String> columns = e.kwarg("column_list", List.of());
         String domain = pairDomain(e);
         c = c.satisfies(domain, "domain", any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS);
-        c = "any_value_is_missing".equals(e.kwarg("ignore_row_if", "all_values_are_missing"))
-            ? c.hasUniqueness(seq(columns), any(), NONE, NO_OPTIONS).where(domain)
-            : c.hasUniqueness(seq(columns), any(), NONE, NO_OPTIONS);
+        c = c.satisfies(predicate(e), e.name(), any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS)
+            .where(domain);
       }
       case "expect_column_pair_values_a_to_be_greater_than_b" -> {
         String domain = pairDomain(e);
@@ -323,7 +344,7 @@ public final class SuiteValidator {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static List<ExpectationResult> runDeequ(Dataset<Row> rows, List<Expectation> expectations, Context ctx, String suite,
+  private static Validation runDeequ(Dataset<Row> rows, List<Expectation> expectations, Context ctx, String suite,
       String domain) {
     List<Check> checks = new ArrayList<>();
     List<Expectation> anomalies = new ArrayList<>();
@@ -367,6 +388,9 @@ public final class SuiteValidator {
       throw LakehouseException.usage("The checks of suite " + suite + " could not run on this data: " + firstLine(ex)
           + ". Check the column names and types its expectations use.");
     }
+    // Every check starts with the row count (hasSize): the rows this pass saw.
+    Double size = computed(result, new com.amazon.deequ.analyzers.Size(Option.empty()));
+    Long rowCount = size == null ? null : Math.round(size);
     Map<String, List<ConstraintResult>> byDescription = new HashMap<>();
     for (CheckResult cr : JavaConverters.seqAsJavaList(result.checkResults().values().toSeq())) {
       byDescription.put(cr.check().description(), JavaConverters.seqAsJavaList(cr.constraintResults()));
@@ -386,7 +410,7 @@ public final class SuiteValidator {
             : "no history before " + ctx.runDate() + " yet: not judged" + (ctx.recordMetrics() ? "; this run records the first point" : ""), null));
       }
     }
-    return out;
+    return new Validation(out, rowCount);
   }
 
   /** The value of an analyzer's metric in a verification result, or null. */

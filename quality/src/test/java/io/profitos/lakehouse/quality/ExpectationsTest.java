@@ -87,6 +87,23 @@ class ExpectationsTest {
     assertThat(run("expect_column_values_to_not_be_null", "{\"column\": \"id\"}").success()).isTrue();
   }
 
+  /** The gate takes the row count from the checks' pass over every row; checks only on a row condition count no row of the whole. */
+  @Test
+  void theValidationCountsTheRowsItChecked() {
+    ExpectationSuite whole = ExpectationSuite.parse("{\"name\": \"t\", \"expectations\": ["
+        + "{\"type\": \"expect_column_values_to_be_unique\", \"kwargs\": {\"column\": \"k1\"}},"
+        + "{\"type\": \"expect_column_values_to_be_in_set\", \"kwargs\": {\"column\": \"status\", \"value_set\": [\"a\"],"
+        + " \"row_condition\": \"id > 5\", \"condition_parser\": \"spark\"}}]}", "test");
+    SuiteValidator.Validation v = SuiteValidator.validation(spark.sql(TABLE), whole, new SuiteValidator.Context(spark, catalog, RUN, null));
+    assertThat(v.rowCount()).isEqualTo(10L); // the ten rows of TABLE, not the five with id > 5
+    assertThat(v.results()).hasSize(2);
+    ExpectationSuite conditional = ExpectationSuite.parse("{\"name\": \"t\", \"expectations\": ["
+        + "{\"type\": \"expect_column_values_to_be_in_set\", \"kwargs\": {\"column\": \"status\", \"value_set\": [\"a\"],"
+        + " \"row_condition\": \"id > 5\", \"condition_parser\": \"spark\"}}]}", "test");
+    assertThat(SuiteValidator.validation(spark.sql(TABLE), conditional, new SuiteValidator.Context(spark, catalog, RUN, null)).rowCount())
+        .isNull();
+  }
+
   @Test
   void uniqueCountsEveryOccurrenceOfADuplicate() {
     // id 9 twice: both rows are unexpected, 2 of 10 = 20%; the sample shows the value.

@@ -29,6 +29,12 @@ import org.apache.spark.sql.types.StructType;
  * commits. The row carries the job's {@code state} (watermarks per source, the fingerprint of
  * its inputs and configuration, the schema version of its tables), so the state a job reads
  * next time is the state of its newest recorded run: it never runs ahead of the data.
+ *
+ * <p>A run that changed nothing (it succeeded or was skipped, wrote no row and leaves the state
+ * it found) is {@linkplain #record(JobRun, Map) deferred}: it is appended with the next record
+ * that changes something, or by {@link #flush()} at the end of the run, so a run with nothing new
+ * makes one commit to the run log instead of one per job. Losing a deferred record (the process
+ * dies first) loses only the row saying the job ran: its state is the one already recorded.
  */
 public final class JobRunRecorder {
   public static final TableName JOB_RUNS = TableName.of("ops", "job_runs");
@@ -48,6 +54,7 @@ public final class JobRunRecorder {
 
   private final SparkSession spark;
   private final TableCatalog catalog;
+  private final List<Row> deferred = new java.util.ArrayList<>();
 
   public JobRunRecorder(SparkSession spark, TableCatalog catalog) {
     this.spark = spark;
@@ -94,12 +101,60 @@ public final class JobRunRecorder {
     return out;
   }
 
+  /** Appends the run now, with any deferred runs, in one commit. */
   public void record(JobRun run) {
-    Row row = RowFactory.create(run.runId(), run.job(), run.layer(), Date.valueOf(run.runDate()), run.env(),
+    append(List.of(row(run)));
+  }
+
+  /**
+   * Appends the run, with any deferred runs, in one commit; or, when it changed nothing (status
+   * succeeded or skipped, no row written, the state {@code previousState} it started from), defers
+   * it to the next append or {@link #flush()}. Returns whether it was committed now.
+   */
+  public boolean record(JobRun run, Map<String, String> previousState) {
+    boolean unchanged = (JobResult.SUCCEEDED.equals(run.status()) || JobResult.SKIPPED.equals(run.status()))
+        && run.rowsWritten() == 0 && run.state().equals(previousState);
+    if (unchanged) {
+      synchronized (deferred) {
+        deferred.add(row(run));
+      }
+      return false;
+    }
+    record(run);
+    return true;
+  }
+
+  /** Appends the deferred runs, if any, in one commit. */
+  public void flush() {
+    append(List.of());
+  }
+
+  private void append(List<Row> rows) {
+    List<Row> pending;
+    synchronized (deferred) {
+      pending = new java.util.ArrayList<>(deferred);
+      deferred.clear();
+    }
+    List<Row> out = new java.util.ArrayList<>(pending);
+    out.addAll(rows);
+    if (out.isEmpty()) {
+      return;
+    }
+    try {
+      spark.createDataFrame(out, SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append)
+          .save(catalog.location(JOB_RUNS));
+    } catch (RuntimeException e) {
+      synchronized (deferred) {
+        deferred.addAll(0, pending); // kept for the next append
+      }
+      throw e;
+    }
+  }
+
+  private static Row row(JobRun run) {
+    return RowFactory.create(run.runId(), run.job(), run.layer(), Date.valueOf(run.runDate()), run.env(),
         Timestamp.from(run.startedAt()), Timestamp.from(run.endedAt()), run.status(), run.rowsRead(),
         run.rowsWritten(), run.error(), scala.collection.JavaConverters.mapAsScalaMap(new LinkedHashMap<>(run.state()))
             .toMap(scala.Predef.$conforms()));
-    spark.createDataFrame(List.of(row), SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append)
-        .save(catalog.location(JOB_RUNS));
   }
 }

@@ -102,7 +102,7 @@ public final class JobRunner {
               continue;
             }
             started.add(i);
-            Attempt held = heldBack(i, jobs, done);
+            Attempt held = heldBack(i, jobs, done, states.getOrDefault(jobs.get(i).name(), Map.of()));
             if (held != null) {
               done.put(i, held);
               afterEach.accept(held.finished());
@@ -128,6 +128,13 @@ public final class JobRunner {
       }
     } finally {
       pool.shutdownNow();
+      // The runs that changed nothing, in one commit (lost with the process, they would only lose the row saying so).
+      try {
+        recorder.flush();
+      } catch (RuntimeException e) {
+        LOG.warn("Recording the jobs that changed nothing in ops.job_runs failed (their state was recorded before): {}",
+            rootMessage(e));
+      }
     }
     compactBookkeeping();
     List<Finished> finished = new ArrayList<>();
@@ -198,7 +205,7 @@ public final class JobRunner {
    * Null when the job may run; else the attempt recorded instead of running it: skipped after a
    * skipped upstream job, not run after an upstream publish a gate blocked.
    */
-  private Attempt heldBack(int index, List<LakehouseJob> jobs, Map<Integer, Attempt> done) {
+  private Attempt heldBack(int index, List<LakehouseJob> jobs, Map<Integer, Attempt> done, Map<String, String> previous) {
     LakehouseJob job = jobs.get(index);
     if (job.runsOnPublished()) {
       return null;
@@ -220,8 +227,9 @@ public final class JobRunner {
       if (status != null) {
         Instant now = ctx.clock().instant();
         JobResult result = new JobResult(status, 0, 0, reason, Map.of());
+        // The job did not run: its table is as its last run left it, and so is its state.
         recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(), ctx.settings().env(),
-            now, now, status, 0, 0, reason, Map.of()));
+            now, now, status, 0, 0, reason, previous), previous);
         LOG.info("job={} status={} reason=\"{}\"", job.name(), status, reason);
         return new Attempt(index, new Finished(job, result, 0), LakehouseException.EXIT_OK, null);
       }
@@ -292,11 +300,13 @@ public final class JobRunner {
       result = new JobResult(JobResult.FAILED, 0, 0, error, Map.of());
     }
     StepLog record = jobCtx.step("record_run");
-    recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(),
+    boolean committed = recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(),
         ctx.settings().env(), started, ctx.clock().instant(), result.status(), result.rowsRead(),
-        result.rowsWritten(), error, state));
-    jobCtx.committed("ops.job_runs");
-    record.done("status", result.status());
+        result.rowsWritten(), error, state), previous);
+    if (committed) {
+      jobCtx.committed("ops.job_runs");
+    }
+    record.done("status", result.status(), "record", committed ? "committed" : "deferred");
     // The run record is part of the job's cost: its seconds include it.
     double seconds = (System.nanoTime() - t0) / 1e9;
     LOG.info("job={} status={} rows_read={} rows_written={} seconds={}", job.name(), result.status(),

@@ -238,4 +238,77 @@ class JobRunnerTest {
     assertThat(outcome.finished()).extracting(f -> f.job().name() + ":" + f.result().status())
         .containsExactly("silver.kpis:quality_failed", "silver.derived:not_run", "silver.other:succeeded", "silver.exceptions:succeeded");
   }
+
+  private List<Row> runs() {
+    return SparkTestSession.get().read().format("delta").load(dir.resolve("wh/ops/job_runs").toString())
+        .orderBy("run_date", "job").collectAsList();
+  }
+
+  /**
+   * A run that changes nothing leaves one row per job all the same, in one commit of the run log at
+   * the end of the run; a run that changes a job's state or writes rows commits its row at once,
+   * with the rows waiting before it.
+   */
+  @Test
+  void runsThatChangeNothingAreRecordedTogetherAtTheEndOfTheRun() {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    String runLog = dir.resolve("wh/ops/job_runs").toString();
+    Function<JobContext, JobResult> advance = c -> {
+      c.record("watermark", "w1");
+      return JobResult.succeeded(1, 1, "", Map.of());
+    };
+    List<String> commits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 1)).withCommitListener((j, what) -> commits.add(j + " " + what)), 1)
+        .run(List.of(job("silver.a", List.of(), advance), job("silver.b", List.of(), advance)));
+    assertThat(commits).containsExactly("silver.a ops.job_runs", "silver.b ops.job_runs");
+    long before = io.profitos.lakehouse.core.table.DeltaTables.version(SparkTestSession.get(), runLog);
+
+    // Nothing new for a and b (same state, nothing written); c writes rows.
+    Function<JobContext, JobResult> upToDate = c -> {
+      c.record("watermark", "w1");
+      return JobResult.succeeded(0, 0, "up to date", Map.of());
+    };
+    commits.clear();
+    JobRunner.Outcome outcome = new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 2))
+        .withCommitListener((j, what) -> commits.add(j + " " + what)), 1)
+        .run(List.of(job("silver.a", List.of(), upToDate), job("silver.b", List.of(), upToDate)));
+    assertThat(outcome.exitCode()).isZero();
+    assertThat(commits).as("no job committed to the run log itself").isEmpty();
+    assertThat(io.profitos.lakehouse.core.table.DeltaTables.version(SparkTestSession.get(), runLog)).isEqualTo(before + 1);
+    assertThat(runs()).extracting(r -> r.getAs("run_date").toString() + " " + r.<String>getAs("job") + " " + r.<String>getAs("status")
+            + " " + new java.util.TreeMap<String, String>(r.<String, String>getJavaMap(r.fieldIndex("state"))))
+        .containsExactly("2026-03-01 silver.a succeeded {watermark=w1}", "2026-03-01 silver.b succeeded {watermark=w1}",
+            "2026-03-02 silver.a succeeded {watermark=w1}", "2026-03-02 silver.b succeeded {watermark=w1}");
+
+    // a waits; b writes rows: one commit holds both rows, at b's end.
+    new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 3)), 1)
+        .run(List.of(job("silver.a", List.of(), upToDate), job("silver.b", List.of(), c -> {
+          assertThat(runs()).as("a's row waits for the next commit").hasSize(4);
+          c.record("watermark", "w1");
+          return JobResult.succeeded(2, 2, "", Map.of());
+        })));
+    assertThat(io.profitos.lakehouse.core.table.DeltaTables.version(SparkTestSession.get(), runLog)).isEqualTo(before + 2);
+    assertThat(runs()).hasSize(6);
+  }
+
+  /** A job held back by a blocked publish keeps the state of its last run: its next run continues from it. */
+  @Test
+  void aJobHeldBackKeepsItsState() {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+    Function<JobContext, JobResult> derived = c -> {
+      seen.set(c.state("watermark"));
+      c.record("watermark", "w" + c.runDate().getDayOfMonth());
+      return JobResult.succeeded(0, 1, "", Map.of());
+    };
+    Function<JobContext, JobResult> ok = c -> JobResult.succeeded(0, 1, "", Map.of());
+    new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 1)), 1)
+        .run(List.of(job("silver.kpis", List.of(), ok), job("silver.derived", List.of("silver.kpis"), derived)));
+    new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 2)), 1).run(List.of(
+        job("silver.kpis", List.of(), c -> { throw LakehouseException.qualityGate("MRR moved 40%"); }),
+        job("silver.derived", List.of("silver.kpis"), derived)));
+    new JobRunner(TestSettings.context(settings, LocalDate.of(2026, 3, 3)), 1)
+        .run(List.of(job("silver.kpis", List.of(), ok), job("silver.derived", List.of("silver.kpis"), derived)));
+    assertThat(seen.get()).as("the state of the run on the 1st, not an empty one from the 2nd").isEqualTo("w1");
+  }
 }
