@@ -126,14 +126,17 @@ final class Commands {
       out.printf(Locale.ROOT, "%-48s %16s %20s%n", "table", "files (current)", "files stored");
       long removed = 0;
       int compacted = 0;
+      long purged = 0;
       for (String t : tables) {
         io.profitos.lakehouse.core.table.TableMaintenance.Result r = maintenance.maintain(t);
         out.printf(Locale.ROOT, "%-48s %16s %20s%n", t.substring(settings.warehouse().length()).replaceFirst("^/+", ""),
             r.filesBefore() + " -> " + r.filesAfter(), r.storedBefore() + " -> " + r.storedAfter());
         removed += Math.max(0, r.storedBefore() - r.storedAfter());
         compacted += r.compacted() ? 1 : 0;
+        purged += r.purged();
       }
-      out.printf(Locale.ROOT, "%d tables compacted, %d files deleted past the retention.%n", compacted, removed);
+      out.printf(Locale.ROOT, "%d tables compacted, %d files rewritten without the rows their deletion vectors marked, %d files "
+          + "deleted past the retention.%n", compacted, purged, removed);
       return 0;
     });
   }

@@ -137,8 +137,16 @@ final class DuckDbMrr {
     return workspaceId + "@" + month;
   }
 
-  /** The Parquet files of the table's current version, as a DuckDB list literal (local warehouses only). */
+  /**
+   * The Parquet files of the table's current version, as a DuckDB list literal (local warehouses
+   * only). A version whose files carry deletion vectors (rows a merge replaced) is refused: read as
+   * plain Parquet, its replaced rows would count twice.
+   */
   private static String files(SparkSession spark, TableCatalog catalog, TableName table) {
+    if (io.profitos.lakehouse.core.table.DeltaTables.deletionVectorFiles(spark, catalog.location(table)) > 0) {
+      throw LakehouseException.usage("bench gold: " + table + " has files with deletion vectors, which DuckDB's Parquet reader "
+          + "does not apply; rewrite them first: REORG TABLE delta.`" + catalog.location(table) + "` APPLY (PURGE).");
+    }
     String[] files = spark.read().format("delta").load(catalog.location(table)).inputFiles();
     if (files.length == 0) {
       throw LakehouseException.usage("bench gold: " + table + " has no data files to compare with.");

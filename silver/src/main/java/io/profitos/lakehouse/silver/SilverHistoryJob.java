@@ -113,8 +113,8 @@ public final class SilverHistoryJob implements LakehouseJob {
 
     List<String> matchOn = new ArrayList<>(key);
     matchOn.add("valid_from");
-    long written = ctx.publish(table, history, rebuild ? Publish.overwrite().withProperties(SilverJob.tableProperties())
-        : Publish.mergeVersions(matchOn, key.get(0), touched)).rowsWritten();
+    long written = ctx.publish(table, history, rebuild ? Publish.overwrite().withProperties(SilverJob.tableProperties(ctx))
+        : Publish.mergeVersions(matchOn, key.get(0), touched).withProperties(SilverJob.tableProperties(ctx))).rowsWritten();
     ctx.advance(source, newest.getString(0));
     return JobResult.succeeded(written, written, written + " history rows written to " + table, Map.of());
   }

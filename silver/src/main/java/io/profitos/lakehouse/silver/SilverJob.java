@@ -158,8 +158,8 @@ public abstract class SilverJob implements LakehouseJob {
     Dataset<Row> latest = RowRules.passing(conformed, rules, flags)
         .transform(ConformTransforms.dedupeLatest(key(), List.of("_cursor"))::apply);
     JobContext.Published published = ctx.publish(table(), latest, rebuild
-        ? Publish.overwrite().withPartitionBy(conf.partitionBy()).withProperties(tableProperties())
-        : Publish.merge(key()).withNewerBy(VERSION_ORDER).withPrunedPartitions(conf.partitionBy()));
+        ? Publish.overwrite().withPartitionBy(conf.partitionBy()).withProperties(tableProperties(ctx))
+        : Publish.merge(key()).withNewerBy(VERSION_ORDER).withPrunedPartitions(conf.partitionBy()).withProperties(tableProperties(ctx)));
     long written = published.rowsWritten();
     if (!rebuild) {
       written += restateFx(ctx, conf, fx, fxVersion);
@@ -319,8 +319,11 @@ public abstract class SilverJob implements LakehouseJob {
     return out;
   }
 
-  static Map<String, String> tableProperties() {
-    return Map.of("delta.enableChangeDataFeed", "true");
+  /** Delta properties of every silver table ({@code lakehouse.silver.table-properties}). */
+  static Map<String, String> tableProperties(JobContext ctx) {
+    Map<String, String> out = new LinkedHashMap<>();
+    ctx.settings().config().getObject("lakehouse.silver.table-properties").forEach((k, v) -> out.put(k, String.valueOf(v.unwrapped())));
+    return out;
   }
 
   static void requireColumn(Dataset<Row> rows, String column, String setting) {

@@ -94,8 +94,9 @@ public final class SilverSubscriptionHistoryJob implements LakehouseJob {
               col("subscription_id"), col("valid_from"), col("currency"), col("monthly_amount"))).as("record"),
           col("_record_hash"), col("_batch_id"));
       long quarantined = SilverQuarantine.write(ctx, TABLE, failed, rebuild);
-      long written = ctx.publish(TABLE, priced, rebuild ? Publish.overwrite().withProperties(SilverJob.tableProperties())
-          : Publish.mergeVersions(List.of("subscription_id", "valid_from"), "subscription_id", touched)).rowsWritten();
+      long written = ctx.publish(TABLE, priced, rebuild ? Publish.overwrite().withProperties(SilverJob.tableProperties(ctx))
+          : Publish.mergeVersions(List.of("subscription_id", "valid_from"), "subscription_id", touched)
+          .withProperties(SilverJob.tableProperties(ctx))).rowsWritten();
       ctx.advance(SOURCE, newestBatch);
       ctx.recordSchema(TABLE, SCHEMA_VERSION);
       return JobResult.succeeded(written, written, written + " versions written, " + quarantined + " without an FX rate quarantined",

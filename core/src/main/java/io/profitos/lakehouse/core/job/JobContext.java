@@ -296,6 +296,9 @@ public final class JobContext {
         refuseEmpty(table);
       }
       boolean exists = DeltaTable.isDeltaTable(spark, path);
+      if (exists && !how.properties().isEmpty()) {
+        setMissingProperties(table, path, how.properties());
+      }
       StepLog step = step(how.kind().name().toLowerCase(Locale.ROOT));
       if (!exists || how.kind() == Publish.Kind.OVERWRITE) {
         if (how.kind() == Publish.Kind.UPDATE) {
@@ -320,6 +323,23 @@ public final class JobContext {
     } finally {
       audit.release();
     }
+  }
+
+  /**
+   * Sets the properties a table lacks or holds with another value (one commit, only then): a
+   * property added to the configuration reaches tables created before it.
+   */
+  private void setMissingProperties(TableName table, String path, Map<String, String> wanted) {
+    Map<String, String> missing = DeltaTables.missingProperties(spark, path, wanted);
+    if (missing.isEmpty()) {
+      return;
+    }
+    StepLog step = step("set_properties");
+    String assignments = missing.entrySet().stream().map(e -> "'" + e.getKey().replace("'", "\\'") + "' = '"
+        + e.getValue().replace("'", "\\'") + "'").collect(java.util.stream.Collectors.joining(", "));
+    spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES (" + assignments + ")");
+    commits.committed(jobName(), table + " set_properties");
+    step.done("table", table, "properties", String.join(",", missing.keySet()));
   }
 
   private static long metric(DeltaTables.Commit commit, String name) {

@@ -29,7 +29,7 @@ import java.util.Objects;
  * @param keyColumn for {@link Kind#MERGE_VERSIONS}: the entity key whose versions are replaced
  * @param touchedKeys for {@link Kind#MERGE_VERSIONS}: the entity keys being replaced
  * @param columns for {@link Kind#UPDATE}: the columns set from the rows
- * @param properties Delta table properties set when the table is created
+ * @param properties Delta table properties: set when the table is created, and on an existing table that lacks one
  * @param allowEmpty an empty result is legitimate (otherwise it is a gate failure when an input has rows)
  * @param gated run the table's expectation suite before publishing
  */
@@ -121,7 +121,7 @@ public record Publish(Kind kind, List<String> keys, List<String> newerBy, List<S
         properties, allowEmpty, gated);
   }
 
-  /** Delta table properties applied when the table is created. */
+  /** Delta table properties applied when the table is created, and to an existing table that lacks one of them. */
   public Publish withProperties(Map<String, String> props) {
     return new Publish(kind, keys, newerBy, prunePartitions, partitionBy, where, keyColumn, touchedKeys, columns,
         props, allowEmpty, gated);

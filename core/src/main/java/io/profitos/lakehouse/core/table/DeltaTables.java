@@ -245,6 +245,26 @@ public final class DeltaTables {
     return r.getLong(2) > 0 ? null : new java.sql.Date[] {r.getDate(0), r.getDate(1)};
   }
 
+  /** The data files of the table's current version that carry a deletion vector (rows marked as replaced or deleted). */
+  public static long deletionVectorFiles(SparkSession spark, String location) {
+    return org.apache.spark.sql.delta.DeltaLog.forTable(spark, location).update(false, scala.Option.empty(), scala.Option.empty())
+        .allFiles().toDF().where(org.apache.spark.sql.functions.col("deletionVector").isNotNull()).count();
+  }
+
+  /** Of {@code wanted}, the properties the Delta table at {@code location} lacks or holds with another value. */
+  public static Map<String, String> missingProperties(SparkSession spark, String location, Map<String, String> wanted) {
+    scala.collection.immutable.Map<String, String> have = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location)
+        .update(false, scala.Option.empty(), scala.Option.empty()).metadata().configuration();
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    wanted.forEach((k, v) -> {
+      scala.Option<String> current = have.get(k);
+      if (current.isEmpty() || !current.get().equalsIgnoreCase(v)) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
   /**
    * Whether the Delta table at {@code location} records its change data feed at {@code version}
    * ({@code delta.enableChangeDataFeed}). Throws when that version's log is gone.

@@ -13,7 +13,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code lakehouse maintain}: every Delta table under the warehouse ({@code <layer>/<table>}, the
  * quality results and the staging of blocked outputs) is compacted when it holds more than
- * {@code compactAboveFiles} data files, then vacuumed: data files that no version inside the
+ * {@code compactAboveFiles} data files; its files carrying a deletion vector (rows a merge or a
+ * delete marked as gone) are rewritten without those rows ({@code REORG TABLE ... APPLY (PURGE)});
+ * then it is vacuumed: data files that no version inside the
  * retention needs are deleted. Time travel to any version inside the retention keeps working.
  * The tables are those {@link DeltaTables#tablesUnder} finds.
  */
@@ -31,8 +33,13 @@ public final class TableMaintenance {
     this.compactAboveFiles = compactAboveFiles;
   }
 
-  /** What maintenance did to one table: data files in its current version before and after, files on storage before and after. */
-  public record Result(String location, long filesBefore, long filesAfter, long storedBefore, long storedAfter, boolean compacted) {}
+  /**
+   * What maintenance did to one table: data files in its current version before and after, files on
+   * storage before and after, whether it was compacted, and how many files it rewrote to purge the rows
+   * their deletion vectors marked.
+   */
+  public record Result(String location, long filesBefore, long filesAfter, long storedBefore, long storedAfter, boolean compacted,
+      long purged) {}
 
   public Result maintain(String location) {
     DeltaTable table = DeltaTable.forPath(spark, location);
@@ -41,6 +48,10 @@ public final class TableMaintenance {
     boolean compact = before > compactAboveFiles;
     if (compact) {
       table.optimize().executeCompaction();
+    }
+    long purged = DeltaTables.deletionVectorFiles(spark, location);
+    if (purged > 0) {
+      spark.sql("REORG TABLE delta.`" + location.replace("`", "``") + "` APPLY (PURGE)");
     }
     double hours = retention.toMillis() / 3_600_000.0;
     // Delta refuses a retention under its safety default (7 days) unless told the operator chose it.
@@ -55,7 +66,7 @@ public final class TableMaintenance {
       spark.conf().set(check, previous);
     }
     long after = DeltaTable.forPath(spark, location).detail().select("numFiles").first().getLong(0);
-    return new Result(location, before, after, storedBefore, dataFilesStored(location), compact);
+    return new Result(location, before, after, storedBefore, dataFilesStored(location), compact, purged);
   }
 
   /** Parquet files stored under the table, whichever versions they belong to. */

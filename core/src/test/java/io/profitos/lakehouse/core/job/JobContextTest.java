@@ -80,6 +80,29 @@ class JobContextTest {
         .collectAsList()).allSatisfy(r -> assertThat(r.getString(0)).contains("\"job\":\"silver.things\"").contains(c.runId()));
   }
 
+  /**
+   * A table created without a property the configuration now asks for gets it from its next publish (one commit, once),
+   * and a merge into a table with deletion vectors marks the row it replaces instead of rewriting the file.
+   */
+  @Test
+  void aPropertyTheTableLacksIsSetByItsNextPublish() {
+    List<String> commits = new ArrayList<>();
+    JobContext c = ctx(commits);
+    c.publish(T, rows("('a', 1, 1), ('b', 2, 1), ('c', 3, 1)"), Publish.overwrite());
+    Map<String, String> dv = Map.of("delta.enableDeletionVectors", "true");
+    c.publish(T, rows("('a', 10, 2)"), Publish.merge(List.of("id")).withNewerBy(List.of("version")).withProperties(dv));
+    c.publish(T, rows("('b', 20, 2)"), Publish.merge(List.of("id")).withNewerBy(List.of("version")).withProperties(dv));
+    assertThat(commits).containsExactly("silver.things overwrite", "silver.things set_properties", "silver.things merge",
+        "silver.things merge");
+    assertThat(table(c)).containsExactly("a=10", "b=20", "c=3");
+    String location = c.catalog().location(T);
+    assertThat(io.profitos.lakehouse.core.table.DeltaTables.missingProperties(spark, location, dv)).isEmpty();
+    // The last merge replaced one row of the three-row file by a deletion vector: the file stays, one row marked.
+    List<Row> adds = spark.read().json(location + "/_delta_log/00000000000000000003.json").where("add IS NOT NULL")
+        .select("add.deletionVector.cardinality").collectAsList();
+    assertThat(adds).extracting(r -> r.isNullAt(0) ? null : r.getLong(0)).containsExactlyInAnyOrder(1L, null);
+  }
+
   @Test
   void stateCarriesForwardAndAMissingInputSkipsTheJob() {
     JobContext c = ctx(new ArrayList<>());

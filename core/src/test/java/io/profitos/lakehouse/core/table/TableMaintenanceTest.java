@@ -70,4 +70,25 @@ class TableMaintenanceTest {
     // Delta's own safety check is back on for everything else in the session.
     assertThat(spark.conf().get("spark.databricks.delta.retentionDurationCheck.enabled", "true")).isEqualTo("true");
   }
+
+  /** A merge into a table with deletion vectors marks the rows it removes; maintenance rewrites that file without them. */
+  @Test
+  void compactsATableWhoseMergesLeftDeletionVectors() {
+    String location = dir.resolve("wh/silver/marked").toString();
+    spark.sql("SELECT id AS n FROM range(10)").coalesce(1).write().format("delta").option("delta.enableDeletionVectors", "true")
+        .save(location);
+    io.delta.tables.DeltaTable.forPath(spark, location).as("t")
+        .merge(spark.sql("SELECT 3 AS n").as("s"), org.apache.spark.sql.functions.expr("t.n = s.n"))
+        .whenMatched().delete().execute();
+    assertThat(DeltaTables.deletionVectorFiles(spark, location)).isEqualTo(1);
+
+    // One file, below the compaction threshold of 16 files: not compacted, but rewritten without its marked row.
+    TableMaintenance.Result result = new TableMaintenance(spark, Duration.ofDays(7), 16).maintain(location);
+    assertThat(result.compacted()).isFalse();
+    assertThat(result.purged()).isEqualTo(1);
+    assertThat(DeltaTables.deletionVectorFiles(spark, location)).isZero();
+    assertThat(new TableMaintenance(spark, Duration.ofDays(7), 16).maintain(location).purged()).isZero();
+    assertThat(spark.read().format("delta").load(location).orderBy("n").collectAsList()).extracting(r -> r.getLong(0))
+        .containsExactly(0L, 1L, 2L, 4L, 5L, 6L, 7L, 8L, 9L);
+  }
 }
