@@ -124,8 +124,9 @@ public abstract class SilverJob implements LakehouseJob {
     Row newest = (watermark == null ? bronze : bronze.where(col("_batch_id").gt(watermark))).agg(max("_batch_id")).first();
     if (newest.isNullAt(0) && (watermark == null || !forced)) {
       read.done("new_rows", 0, "watermark", watermark);
-      long restated = rebuild ? 0 : restateFx(ctx, conf, fx, fxVersion);
-      return JobResult.succeeded(restated, restated, restated == 0 ? "up to date" : restated + " rows restated at newly published FX rates",
+      Dataset<Row> restated = rebuild ? null : restated(ctx, conf, fx, fxVersion);
+      long written = restated == null ? 0 : ctx.publish(table(), restated, merge(conf, ctx)).rowsWritten();
+      return JobResult.succeeded(written, written, written == 0 ? "up to date" : written + " rows restated at newly published FX rates",
           Map.of());
     }
     String newestBatch = newest.isNullAt(0) ? watermark : newest.getString(0);
@@ -155,15 +156,16 @@ public abstract class SilverJob implements LakehouseJob {
     List<RowRules.Flag> flags = flags(conf);
     // Quarantine first: a run stopped after it redoes both (the quarantine write is idempotent).
     long quarantined = SilverQuarantine.write(ctx, table(), RowRules.failing(conformed, rules, table().toString(), key()), rebuild);
-    Dataset<Row> latest = RowRules.passing(conformed, rules, flags)
+    Dataset<Row> passing = RowRules.passing(conformed, rules, flags);
+    // The stored rows a newly published FX rate restates join the day's rows in one merge: the newest version of a
+    // key wins (a new version was converted at today's rates; a stored one restated keeps its version).
+    Dataset<Row> restated = rebuild ? null : restated(ctx, conf, fx, fxVersion);
+    Dataset<Row> latest = (restated == null ? passing : passing.unionByName(restated))
         .transform(ConformTransforms.dedupeLatest(key(), List.of("_cursor"))::apply);
     JobContext.Published published = ctx.publish(table(), latest, rebuild
         ? Publish.overwrite().withPartitionBy(conf.partitionBy()).withProperties(tableProperties(ctx))
-        : Publish.merge(key()).withNewerBy(VERSION_ORDER).withPrunedPartitions(conf.partitionBy()).withProperties(tableProperties(ctx)));
+        : merge(conf, ctx));
     long written = published.rowsWritten();
-    if (!rebuild) {
-      written += restateFx(ctx, conf, fx, fxVersion);
-    }
     ctx.advance(source(), newestBatch);
     ctx.recordSchema(table(), schemaVersion());
     if (fx != null && rebuild) {
@@ -224,49 +226,54 @@ public abstract class SilverJob implements LakehouseJob {
     return flags;
   }
 
+  /** The day's merge: a newer version replaces the stored row; the stored row restated at a new FX rate gets its USD columns. */
+  private Publish merge(SilverTableConfig conf, JobContext ctx) {
+    Publish merge = Publish.merge(key()).withNewerBy(VERSION_ORDER).withPrunedPartitions(conf.partitionBy())
+        .withProperties(tableProperties(ctx));
+    return conf.usd() == null ? merge : merge.withRestated(usdColumns(conf.usd()));
+  }
+
+  /** The columns the USD conversion sets. */
+  private static List<String> usdColumns(SilverTableConfig.Usd usd) {
+    List<String> derived = new ArrayList<>(List.of("usd_per_unit", "fx_rate_date"));
+    usd.amounts().forEach(a -> derived.add(a + "_usd"));
+    return derived;
+  }
+
   /**
-   * Rows converted with a rate older than their date because the newer one was not published yet
-   * (finance's extract lags) get the rate a rebuild would give them, once it is published; rows
-   * whose rate is unchanged are not touched, so a re-run writes nothing.
+   * The stored rows converted with a rate older than their date because the newer one was not
+   * published yet (finance's extract lags), with the rate a rebuild would give them now that it is
+   * published; rows whose rate is unchanged are left out, so a re-run restates nothing. Null when
+   * no rate was published or changed since the last run (nothing to look at). Records the FX
+   * version the table's amounts now reflect.
    */
-  private long restateFx(JobContext ctx, SilverTableConfig conf, Dataset<Row> fx, long fxVersion) {
+  private Dataset<Row> restated(JobContext ctx, SilverTableConfig conf, Dataset<Row> fx, long fxVersion) {
     SilverTableConfig.Usd usd = conf.usd();
     if (usd == null) {
-      return 0;
+      return null;
     }
     StepLog step = ctx.step("restate_fx");
     Column stale = col("fx_rate_date").lt(col(usd.date()).cast("date")).and(col(usd.currency()).notEqual("USD"));
     String seen = ctx.state(FX_SEEN);
+    ctx.record(FX_SEEN, Long.toString(fxVersion));
     if (seen != null) {
       // Only a rate published or changed since the last run can give a row a newer rate: rows dated before the
       // earliest such rate keep theirs, so the scan is bounded by that date (none changed: nothing to scan).
       long seenVersion = Long.parseLong(seen);
       java.sql.Date from = seenVersion == fxVersion ? null : earliestChangedRate(ctx, fx, seenVersion);
       if (from == null) {
-        ctx.record(FX_SEEN, Long.toString(fxVersion));
-        step.done("rows", 0, "fx_rates", "unchanged");
-        return 0;
+        step.done("fx_rates", "unchanged");
+        return null;
       }
       stale = stale.and(col(usd.date()).cast("date").geq(lit(from)));
     }
-    Dataset<Row> candidates = ctx.read(table()).where(stale);
-    List<String> derived = new ArrayList<>(List.of("usd_per_unit", "fx_rate_date"));
-    usd.amounts().forEach(a -> derived.add(a + "_usd"));
-    Dataset<Row> recomputed = usd(candidates.withColumnRenamed("fx_rate_date", "_old_fx_rate_date")
+    List<String> derived = usdColumns(usd);
+    Dataset<Row> restated = usd(ctx.read(table()).where(stale).withColumnRenamed("fx_rate_date", "_old_fx_rate_date")
         .drop(derived.stream().filter(c -> !c.equals("fx_rate_date")).toArray(String[]::new)), conf, fx)
         .where(col("fx_rate_date").isNotNull().and(col("fx_rate_date").notEqual(col("_old_fx_rate_date"))))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long changed = recomputed.count();
-      if (changed > 0) {
-        ctx.publish(table(), recomputed, Publish.update(key(), derived));
-      }
-      ctx.record(FX_SEEN, Long.toString(fxVersion));
-      step.done("rows", changed);
-      return changed;
-    } finally {
-      recomputed.unpersist();
-    }
+        .drop("_old_fx_rate_date");
+    step.done("fx_rates", "changed", "rows", "lazy");
+    return restated;
   }
 
   /** The state key of the {@code silver.fx_rates} version the table's USD amounts reflect. */

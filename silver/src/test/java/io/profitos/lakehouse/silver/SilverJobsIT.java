@@ -298,9 +298,13 @@ class SilverJobsIT {
   }
 
   private static String invoice(String id, String currency, long amountMinor, long created) {
+    return invoice(id, currency, amountMinor, created, created);
+  }
+
+  private static String invoice(String id, String currency, long amountMinor, long created, long updated) {
     return airbyte("{\"id\":\"" + id + "\",\"customer\":\"c1\",\"subscription\":\"s1\",\"status\":\"paid\","
         + "\"billing_reason\":\"subscription_cycle\",\"currency\":\"" + currency + "\",\"amount_due\":" + amountMinor
-        + ",\"amount_paid\":" + amountMinor + ",\"total\":" + amountMinor + ",\"created\":" + created + ",\"updated\":" + created + "}");
+        + ",\"amount_paid\":" + amountMinor + ",\"total\":" + amountMinor + ",\"created\":" + created + ",\"updated\":" + updated + "}");
   }
 
   private void runFxAndInvoices(LakehouseSettings s, boolean fullRefresh) {
@@ -349,6 +353,39 @@ class SilverJobsIT {
     LakehouseSettings full = TestSettings.settings(landing, rebuilt, CONF);
     runFxAndInvoices(full, true);
     assertThat(invoicesUsd(rebuilt)).containsExactlyElementsOf(restated);
+  }
+
+  /**
+   * New versions and the stored rows a newly published rate restates are one merge: a new version is
+   * converted at the new rate, a late older version changes nothing but its stored row is restated,
+   * and a new row lands; the result equals a full rebuild.
+   */
+  @Test
+  void theDaysRowsAndTheRowsARateRestatesAreOneMerge() throws IOException {
+    long jan2 = JAN_1 + 86400 + 3600;
+    write("finance/fx_rates/extract_date=2026-01-01/fx.csv", "date,currency,usd_per_unit\n2026-01-01,EUR,1.08\n");
+    write("stripe/invoices/extract_date=2026-01-01/a.jsonl",
+        invoice("i1", "eur", 10000, jan2, jan2 + 10) + invoice("i2", "eur", 10000, jan2, jan2 + 10));
+    runFxAndInvoices(settings, false);
+    assertThat(invoicesUsd(warehouse)).containsExactly("i1:2026-01-01:108.000000", "i2:2026-01-01:108.000000");
+
+    write("finance/fx_rates/extract_date=2026-01-02/fx.csv", "date,currency,usd_per_unit\n2026-01-01,EUR,1.08\n2026-01-02,EUR,1.10\n");
+    write("stripe/invoices/extract_date=2026-01-02/a.jsonl",
+        invoice("i1", "eur", 5000, jan2, jan2 + 5)          // a late, older version of i1: its stored row stays, restated
+            + invoice("i2", "eur", 20000, jan2, jan2 + 20)   // a newer version of i2, at the new rate
+            + invoice("i3", "eur", 10000, jan2, jan2 + 30)); // new
+    runSilver(settings, false, List.of("silver.fx_rates"));
+    List<String> commits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    runSilver(warehouse, "silver.invoices", (job, what) -> commits.add(what));
+    assertThat(commits).as("one data commit: no second pass for the restatement")
+        .containsExactly("silver.invoices merge", "ops.job_runs");
+    List<String> expected = List.of("i1:2026-01-02:110.000000", "i2:2026-01-02:220.000000", "i3:2026-01-02:110.000000");
+    assertThat(invoicesUsd(warehouse)).containsExactlyElementsOf(expected);
+    assertThat(table(warehouse, "silver.invoices").where("invoice_id = 'i1'").first().getDecimal(
+        table(warehouse, "silver.invoices").schema().fieldIndex("total")).toPlainString()).as("i1 keeps its stored version").isEqualTo("100.000000");
+
+    runFxAndInvoices(TestSettings.settings(landing, rebuilt, CONF), true);
+    assertThat(invoicesUsd(rebuilt)).containsExactlyElementsOf(expected);
   }
 
   @Test

@@ -285,7 +285,8 @@ public final class JobContext {
    * Publishes {@code rows} to {@code table}: runs the table's quality gate (a failed critical
    * expectation throws, exit 3, and nothing is written), refuses an empty result when an input
    * of the job has rows (unless {@link Publish#withEmptyAllowed()}), writes in one Delta commit,
-   * and records the gate's results against the new version.
+   * and records the gate's results against the new version. A merge of no row (counted by the
+   * gate) writes nothing.
    */
   public Published publish(TableName table, Dataset<Row> rows, Publish how) {
     String path = catalog.location(table);
@@ -296,6 +297,12 @@ public final class JobContext {
         refuseEmpty(table);
       }
       boolean exists = DeltaTable.isDeltaTable(spark, path);
+      if (exists && (how.kind() == Publish.Kind.MERGE || how.kind() == Publish.Kind.UPDATE)
+          && Long.valueOf(0).equals(audit.rowCount())) {
+        // Merging no row changes nothing: no commit (and nothing published to record results against).
+        step(how.kind().name().toLowerCase(Locale.ROOT)).done("table", table, "rows", 0, "version", "unchanged");
+        return new Published(0, DeltaTables.version(spark, path), Map.of());
+      }
       if (exists && !how.properties().isEmpty()) {
         setMissingProperties(table, path, how.properties());
       }
@@ -383,9 +390,18 @@ public final class JobContext {
     DeltaMergeBuilder m = DeltaTable.forPath(spark, path).as("t").merge(out.as("s"), on);
     switch (how.kind()) {
       case MERGE -> {
-        m = how.newerBy().isEmpty() ? m.whenMatched().updateAll()
-            : m.whenMatched(struct(how.newerBy().stream().map(c -> col("s." + c)).toArray(Column[]::new))
-                .gt(struct(how.newerBy().stream().map(c -> col("t." + c)).toArray(Column[]::new)))).updateAll();
+        if (how.newerBy().isEmpty()) {
+          m = m.whenMatched().updateAll();
+        } else {
+          Column source = struct(how.newerBy().stream().map(c -> col("s." + c)).toArray(Column[]::new));
+          Column stored = struct(how.newerBy().stream().map(c -> col("t." + c)).toArray(Column[]::new));
+          m = m.whenMatched(source.gt(stored)).updateAll();
+          if (!how.columns().isEmpty()) {
+            Map<String, Column> set = new LinkedHashMap<>();
+            how.columns().forEach(c -> set.put(c, col("s." + c)));
+            m = m.whenMatched(source.equalTo(stored)).update(set);
+          }
+        }
         m = m.whenNotMatched().insertAll();
       }
       case MERGE_VERSIONS -> m = m.whenMatched().updateAll().whenNotMatched().insertAll()

@@ -28,7 +28,8 @@ import java.util.Objects;
  *     condition on the stored ({@code t.}) rows, such as a partition literal
  * @param keyColumn for {@link Kind#MERGE_VERSIONS}: the entity key whose versions are replaced
  * @param touchedKeys for {@link Kind#MERGE_VERSIONS}: the entity keys being replaced
- * @param columns for {@link Kind#UPDATE}: the columns set from the rows
+ * @param columns for {@link Kind#UPDATE}: the columns set from the rows; for {@link Kind#MERGE} with {@code newerBy}:
+ *     the columns a row of the same version as the stored one sets (values restated in place)
  * @param properties Delta table properties: set when the table is created, and on an existing table that lacks one
  * @param allowEmpty an empty result is legitimate (otherwise it is a gate failure when an input has rows)
  * @param gated run the table's expectation suite before publishing
@@ -106,6 +107,19 @@ public record Publish(Kind kind, List<String> keys, List<String> newerBy, List<S
   /** For a merge: a stored row is replaced only by one whose {@code order} columns sort higher. */
   public Publish withNewerBy(List<String> order) {
     return new Publish(kind, keys, order, prunePartitions, partitionBy, where, keyColumn, touchedKeys, columns,
+        properties, allowEmpty, gated);
+  }
+
+  /**
+   * For a merge with {@link #withNewerBy}: a stored row matched by a row of the same version (the
+   * stored row itself, with values recomputed) gets {@code restated} from it; a newer row still
+   * replaces it whole, and an older one changes nothing.
+   */
+  public Publish withRestated(List<String> restated) {
+    if (kind != Kind.MERGE || newerBy.isEmpty()) {
+      throw new IllegalStateException("restated columns need a merge with newerBy");
+    }
+    return new Publish(kind, keys, newerBy, prunePartitions, partitionBy, where, keyColumn, touchedKeys, restated,
         properties, allowEmpty, gated);
   }
 
