@@ -287,9 +287,11 @@ public abstract class SilverJob implements LakehouseJob {
   private static java.sql.Date earliestChangedRate(JobContext ctx, Dataset<Row> fx, long version) {
     Row earliest;
     try {
-      Dataset<Row> now = rates(fx);
-      Dataset<Row> then = rates(ctx.readVersion(FX_RATES, version));
-      earliest = now.except(then).union(then.except(now)).agg(org.apache.spark.sql.functions.min(col("date"))).first();
+      // One aggregate: each rate counted +1 now and -1 then; a rate whose count is not zero was added, changed or removed.
+      Dataset<Row> now = rates(fx).withColumn("_n", lit(1));
+      Dataset<Row> then = rates(ctx.readVersion(FX_RATES, version)).withColumn("_n", lit(-1));
+      earliest = now.unionByName(then).groupBy("date", "currency", "usd_per_unit").agg(org.apache.spark.sql.functions.sum("_n").as("_n"))
+          .where(col("_n").notEqual(0)).agg(org.apache.spark.sql.functions.min(col("date"))).first();
     } catch (Exception gone) {
       // The version's log or data files were vacuumed: the read fails when planned, or with
       // Spark's checked SparkException when its files are opened. Look at every rate again
