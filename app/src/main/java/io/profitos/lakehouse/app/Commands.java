@@ -61,9 +61,10 @@ final class Commands {
         yield DemoCommands.bench(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "work", "repeat")), Set.of()), out);
       }
       case "maintain" -> maintain(CliArgs.parse(args, COMMON, Set.of()), out);
+      case "ml" -> MlCommands.ml(args, out);
       case "quality" -> quality(CliArgs.parse(args, union(COMMON, Set.of("suite", "table", "path", "format", "run-date", "out", "days")),
           Set.of()), out);
-      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, maintain, demo-data, demo, bench, quality. See 'lakehouse --help'.");
+      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, maintain, ml, demo-data, demo, bench, quality. See 'lakehouse --help'.");
     };
   }
 
@@ -307,7 +308,7 @@ final class Commands {
     }
   }
 
-  private static Set<String> union(Set<String> a, Set<String> b) {
+  static Set<String> union(Set<String> a, Set<String> b) {
     java.util.Set<String> all = new java.util.HashSet<>(a);
     all.addAll(b);
     return all;

@@ -25,6 +25,9 @@ final class Help {
         jobs                 list every job with a one-line description
         run <job|layer|all>  run one job, every job of a layer in dependency order, or everything
         maintain             compact small files and vacuum past the retention, for every table
+        ml train             train a model from its configuration, evaluate it, register it (champion or challenger)
+        ml list              the registered model versions, their status and held-out figures
+        ml promote|rollback  make a registered version the champion
         demo-data            write a realistic demo landing zone (deterministic for a seed)
         demo                 generate the demo landing zone if absent, run every layer, print the headline KPIs
         bench bronze         measure the bronze ingest against a bare Spark read and Delta write
@@ -67,6 +70,26 @@ final class Help {
 
       Options:
       """ + COMMON;
+
+  static final String ML = """
+      Usage: lakehouse ml train (<model> | --model-conf FILE) [options]
+             lakehouse ml list [<model>] [options]
+             lakehouse ml promote <model> <version> [options]
+             lakehouse ml rollback <model> <version> [options]
+
+      train     trains the model defined by conf/models/<model>.conf (or any model file: a table, a SQL query, or
+                your own delta, parquet or csv file; keys and defaults under lakehouse.ml.model-defaults), compares
+                its algorithms by cross-validation, calibrates it and evaluates it on held-out rows against a
+                baseline (and the champion, on the same rows). It is saved as the next version under
+                <warehouse>/ml/models/<model>/ and registered in ml.model_registry: champion if it beats the baseline
+                and the champion by the model's promotion-margin, else challenger, with the reason.
+      list      every registered version, newest first.
+      promote   makes a version the champion by hand; the champion it replaces is archived.
+      rollback  the same, to return to an earlier version.
+
+      Options:
+        --model-conf FILE   the model's configuration file
+      """ + COMMON + "\n" + EXIT_CODES;
 
   static final String QUALITY = """
       Usage: lakehouse quality validate --suite FILE (--table LAYER.TABLE | --path PATH [--format delta|parquet|csv|json])

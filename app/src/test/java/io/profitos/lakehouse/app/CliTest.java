@@ -43,7 +43,7 @@ class CliTest {
   @Test
   void usageErrorsExitTwoWithOneClearLine() {
     assertThat(run("frobnicate")).isEqualTo(2);
-    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, maintain, demo-data, demo, bench, quality. See 'lakehouse --help'."
+    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, maintain, ml, demo-data, demo, bench, quality. See 'lakehouse --help'."
         + System.lineSeparator());
   }
 
@@ -82,6 +82,20 @@ class CliTest {
     assertThat(err()).contains("Cannot read the expectation suite no-such-suite.json");
     assertThat(run("quality", "polish", "--conf-dir", "../conf")).isEqualTo(2);
     assertThat(err()).contains("Unknown quality tool 'polish': use validate, suggest or report");
+  }
+
+  @Test
+  void mlCommandsExplainTheirArgumentsBeforeStartingSpark() {
+    assertThat(run("ml", "--help")).isZero();
+    assertThat(out()).contains("lakehouse ml train (<model> | --model-conf FILE)", "ml.model_registry", "promotion-margin");
+    assertThat(run("ml", "train", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("'lakehouse ml train' takes a model name (conf/models/<name>.conf) or --model-conf FILE");
+    assertThat(run("ml", "train", "--conf-dir", "../conf", "--model-conf", "target/no-such-model.conf")).isEqualTo(2);
+    assertThat(err()).contains("Model configuration target/no-such-model.conf does not exist");
+    assertThat(run("ml", "promote", "churn", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("'lakehouse ml promote' takes a model and a version, e.g. 'lakehouse ml promote churn 3'.");
+    assertThat(run("ml", "score", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("Unknown 'lakehouse ml' command 'score'");
   }
 
   @Test

@@ -81,33 +81,33 @@ public final class ModelTrainer {
   public record Trained(ModelSpec spec, FeaturePlan plan, PipelineModel pipeline, Platt platt, Candidate chosen,
       List<Candidate> candidates, Evaluation model, Evaluation baseline, Map<String, Double> baselineRates,
       Map<String, Long> rowsByPart, long unlabelled, List<String> warnings, Dataset<Row> heldOut,
-      LocalDate testFrom) {}
+      LocalDate testFrom, Map<String, Long> inputVersions, Dataset<Row> source) {}
 
-  /** Reads a model's source rows. */
-  public Dataset<Row> read(ModelSpec spec) {
+  /** A model's source rows, and the Delta version of every lakehouse table or Delta path they were read at. */
+  public record Source(Dataset<Row> rows, Map<String, Long> inputVersions) {}
+
+  /** Reads a model's source rows, each Delta input pinned at its current version (recorded with the model). */
+  public Source read(ModelSpec spec) {
     ModelSpec.Source s = spec.source();
+    Map<String, Long> versions = new TreeMap<>();
     if (!s.table().isEmpty()) {
-      TableName table = TableName.parse(s.table());
-      if (!catalog.exists(spark, table)) {
-        throw LakehouseException.usage("Model '" + spec.name() + "': source.table " + s.table() + " does not exist under "
-            + catalog.warehouse() + "; run the job that builds it first (lakehouse run " + s.table() + ").");
-      }
-      return spark.read().format("delta").load(catalog.location(table));
+      String location = existing(spec, s.table(), "source.table");
+      long version = io.profitos.lakehouse.core.table.DeltaTables.version(spark, location);
+      versions.put(s.table(), version);
+      return new Source(spark.read().format("delta").option("versionAsOf", version).load(location), versions);
     }
     if (!s.sql().isEmpty()) {
       Matcher m = TABLE_REF.matcher(s.sql());
       StringBuilder sql = new StringBuilder();
       while (m.find()) {
-        TableName table = TableName.parse(m.group());
-        if (!catalog.exists(spark, table)) {
-          throw LakehouseException.usage("Model '" + spec.name() + "': source.sql reads " + m.group()
-              + ", which does not exist under " + catalog.warehouse() + "; run the job that builds it first.");
-        }
-        m.appendReplacement(sql, Matcher.quoteReplacement("delta.`" + catalog.location(table) + "`"));
+        String location = existing(spec, m.group(), "source.sql");
+        long version = io.profitos.lakehouse.core.table.DeltaTables.version(spark, location);
+        versions.put(m.group(), version);
+        m.appendReplacement(sql, Matcher.quoteReplacement("delta.`" + location + "` VERSION AS OF " + version));
       }
       m.appendTail(sql);
       try {
-        return spark.sql(sql.toString());
+        return new Source(spark.sql(sql.toString()), versions);
       } catch (Exception e) {
         rethrowUnlessAnalysis(e);
         throw LakehouseException.usage("Model '" + spec.name() + "': source.sql does not run: " + firstLine(e.getMessage()));
@@ -115,21 +115,35 @@ public final class ModelTrainer {
     }
     try {
       return switch (s.format()) {
-        case "csv" -> spark.read().option("header", "true").option("inferSchema", "false").csv(s.path());
-        case "parquet" -> spark.read().parquet(s.path());
-        default -> spark.read().format("delta").load(s.path());
+        case "csv" -> new Source(spark.read().option("header", "true").option("inferSchema", "false").csv(s.path()), versions);
+        case "parquet" -> new Source(spark.read().parquet(s.path()), versions);
+        default -> {
+          long version = io.profitos.lakehouse.core.table.DeltaTables.version(spark, s.path());
+          versions.put(s.path(), version);
+          yield new Source(spark.read().format("delta").option("versionAsOf", version).load(s.path()), versions);
+        }
       };
     } catch (Exception e) {
-        rethrowUnlessAnalysis(e);
+      rethrowUnlessAnalysis(e);
       throw LakehouseException.usage("Model '" + spec.name() + "': source.path " + s.path() + " cannot be read as "
           + s.format() + ": " + firstLine(e.getMessage()));
     }
   }
 
+  private String existing(ModelSpec spec, String qualified, String key) {
+    TableName table = TableName.parse(qualified);
+    if (!catalog.exists(spark, table)) {
+      throw LakehouseException.usage("Model '" + spec.name() + "': " + key + " reads " + qualified + ", which does not exist "
+          + "under " + catalog.warehouse() + "; run the job that builds it first (lakehouse run " + qualified + ").");
+    }
+    return catalog.location(table);
+  }
+
   /** Trains, calibrates and evaluates; nothing is written. */
   public Trained train(ModelSpec spec) {
     String at = "Model '" + spec.name() + "' (" + spec.file() + ")";
-    Dataset<Row> source = read(spec);
+    Source input = read(spec);
+    Dataset<Row> source = input.rows();
     Map<String, Boolean> candidates = FeaturePlan.candidates(spec, source.schema());
     if (!spec.label().expression().isEmpty()) {
       try {
@@ -287,10 +301,33 @@ public final class ModelTrainer {
       Evaluation baselineEval = Evaluation.of(b, y);
       Dataset<Row> heldOutRows = spark.createDataFrame(test, heldOut.schema());
       return new Trained(spec, plan, best, platt, chosen, List.copyOf(compared), modelEval, baselineEval, rates, byPart,
-          unlabelled, List.copyOf(warnings), heldOutRows, testFrom);
+          unlabelled, List.copyOf(warnings), heldOutRows, testFrom, input.inputVersions(), source);
     } finally {
       split.unpersist();
     }
+  }
+
+  /**
+   * A registered version's figures on a new training's held-out rows (the same entities and dates, encoded with the
+   * version's own features and calibration), or null when the source no longer has its features.
+   */
+  public Evaluation evaluate(ModelRegistry.Loaded version, Trained t) {
+    Dataset<Row> encoded;
+    try {
+      encoded = t.source().transform(ModelData.withLabel(t.spec())::apply).filter(col(ModelData.LABEL).isNotNull())
+          .transform(ModelData.encode(t.spec(), version.saved().plan())::apply);
+      encoded.schema();
+    } catch (Exception e) {
+      rethrowUnlessAnalysis(e);
+      LOG.warn("model={} v{} cannot be scored on the new held-out rows: {}", t.spec().name(), version.version().version(),
+          firstLine(e.getMessage()));
+      return null;
+    }
+    Dataset<Row> keys = t.heldOut().select(col("entity").as(ModelData.ENTITY), col("as_of_date").as("_key_as_of"));
+    Dataset<Row> rows = encoded.join(keys, encoded.col(ModelData.ENTITY).equalTo(keys.col(ModelData.ENTITY))
+        .and(encoded.col(ModelData.AS_OF).eqNullSafe(keys.col("_key_as_of"))), "left_semi");
+    double[][] p = probabilities(version.pipeline(), rows, version.saved().platt());
+    return Evaluation.of(p[0], p[1]);
   }
 
   /** The MLlib stages: impute numbers (median), index and one-hot encode categories, assemble, classify. */

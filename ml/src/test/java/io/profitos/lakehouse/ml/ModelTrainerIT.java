@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,14 +27,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A user's own CSV, messy as real exports are, trained from configuration alone. The file is generated here from a
- * known logistic model, so each row's true probability is known and the best achievable (oracle) AUC can be computed
- * on the same held-out rows, independently of the code under test.
+ * A user's own CSV, messy as real exports are ({@link MessyCsv}), trained from configuration alone. Each row's true
+ * probability is known, so the best achievable (oracle) AUC can be computed on the same held-out rows, independently
+ * of the code under test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModelTrainerIT {
   private static final int ROWS = 4000;
-  private static final String[] CONTRACTS = {"Month-to-month", "One year", "Two year"};
 
   private final SparkSession spark = SparkTestSession.get();
   @TempDir static Path dir;
@@ -46,32 +44,11 @@ class ModelTrainerIT {
 
   @BeforeAll
   void writeTheCsv() throws IOException {
-    SplittableRandom r = new SplittableRandom(2026);
-    StringBuilder b = new StringBuilder("customer_id,Churn,tenure,monthly_charges,contract,city,support_calls,signup_ref\n");
-    for (int i = 0; i < ROWS; i++) {
-      String id = String.format("C%05d", i);
-      int tenure = r.nextInt(72);
-      double charges = 20 + 100 * r.nextDouble();
-      int contract = r.nextDouble() < 0.5 ? 0 : r.nextDouble() < 0.5 ? 1 : 2;
-      int calls = (int) Math.floor(-Math.log(1 - r.nextDouble()) * 1.5);
-      double logit = -2.6 + (contract == 0 ? 1.4 : contract == 1 ? 0.2 : -0.8) - 0.045 * tenure + 0.02 * (charges - 70)
-          + 0.45 * calls;
-      double p = 1 / (1 + Math.exp(-logit));
-      boolean churn = r.nextDouble() < p;
-      truth.put(id, p);
-      positives += churn ? 1 : 0;
-      // messy: tenure blank in 3% of rows, charges as "$1,234.50" text, 40 cities with placeholders, an ID-like column
-      String tenureText = r.nextDouble() < 0.03 ? "" : Integer.toString(tenure);
-      String chargesText = r.nextDouble() < 0.02 ? " " : String.format(java.util.Locale.ROOT, "\"$%,.2f\"", charges);
-      double u = r.nextDouble();
-      String city = u < 0.04 ? "N/A" : u < 0.06 ? "unknown" : u < 0.07 ? "" : "City" + r.nextInt(40);
-      b.append(id).append(',').append(churn ? (r.nextBoolean() ? "Yes" : "yes") : "No").append(',').append(tenureText)
-          .append(',').append(chargesText).append(',').append(CONTRACTS[contract]).append(',').append(city).append(',')
-          .append(calls).append(',').append(Long.toHexString(r.nextLong())).append('\n');
-    }
     csv = dir.resolve("customers.csv");
-    Files.writeString(csv, b);
-    trainer = new ModelTrainer(spark, new TableCatalog(dir.resolve("warehouse").toUri().toString()));
+    MessyCsv.Truth t = MessyCsv.write(csv, ROWS, 2026);
+    truth.putAll(t.probability());
+    positives = t.positives();
+    trainer = new ModelTrainer(spark, new TableCatalog("file:" + dir.resolve("warehouse").toAbsolutePath()));
   }
 
   private ModelSpec spec(String name, String extra) throws IOException {
