@@ -60,6 +60,8 @@ class ReadmeTest {
     // Written by the runner and by the gates rather than declared as a job's output.
     written.add("ops.job_runs");
     written.add("quality.check_results");
+    // Written by 'lakehouse ml train', 'promote' and 'rollback'.
+    written.add(io.profitos.lakehouse.ml.ModelRegistry.TABLE.toString());
     assertThat(listed).isEqualTo(written);
   }
 
@@ -82,7 +84,7 @@ class ReadmeTest {
   @Test
   void theCliSectionListsExactlyTheCommandsOfTheHelp() {
     Set<String> commands = new TreeSet<>();
-    Matcher m = Pattern.compile("(?m)^  ([a-z-]+(?: (?:bronze|silver|gold|overhead|validate|suggest|report))?)(?: <[^>]*>)?\\s{2,}").matcher(
+    Matcher m = Pattern.compile("(?m)^  ([a-z-]+(?: (?:bronze|silver|gold|overhead|validate|suggest|report|train|list|promote\\|rollback))?)(?: <[^>]*>)?\\s{2,}").matcher(
         Help.MAIN.substring(Help.MAIN.indexOf("Commands:")));
     while (m.find()) {
       commands.add(m.group(1));
@@ -93,7 +95,7 @@ class ReadmeTest {
     for (String line : block.split("\n")) {
       if (line.startsWith("lakehouse ")) {
         String[] w = line.split("\\s+");
-        documented.add(List.of("bench", "quality").contains(w[1]) ? w[1] + " " + w[2] : w[1]);
+        documented.add(List.of("bench", "quality", "ml").contains(w[1]) ? w[1] + " " + w[2] : w[1]);
       }
     }
     assertThat(documented).isEqualTo(commands);
