@@ -1,0 +1,63 @@
+package io.profitos.lakehouse.ml;
+
+import io.profitos.lakehouse.core.config.ConfigHash;
+import io.profitos.lakehouse.core.job.JobContext;
+import io.profitos.lakehouse.core.job.JobResult;
+import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.job.Publish;
+import io.profitos.lakehouse.core.job.StepLog;
+import io.profitos.lakehouse.core.table.TableName;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * A model's rows (features as of a date, and the label once known) as a table of the ml layer, rebuilt whole when
+ * the run date, its configuration section or a version of an input changed since its last run, else left as is.
+ */
+final class FeatureTableJob implements LakehouseJob {
+  private final TableName table;
+  private final List<TableName> inputs;
+  private final String description;
+  private final String configPath;
+  private final Function<JobContext, Dataset<Row>> build;
+
+  FeatureTableJob(TableName table, List<TableName> inputs, String description, String configPath,
+      Function<JobContext, Dataset<Row>> build) {
+    this.table = table;
+    this.inputs = List.copyOf(inputs);
+    this.description = description;
+    this.configPath = configPath;
+    this.build = build;
+  }
+
+  @Override public String name() { return table.toString(); }
+  @Override public String layer() { return "ml"; }
+  @Override public String description() { return description; }
+  @Override public List<TableName> inputs() { return inputs; }
+  @Override public List<TableName> outputs() { return List.of(table); }
+
+  @Override
+  public JobResult run(JobContext ctx) {
+    StepLog check = ctx.step("fingerprint");
+    ctx.requireInputs(inputs);
+    Map<String, String> fp = new LinkedHashMap<>();
+    fp.put("run_date", ctx.runDate().toString());
+    fp.put("config", ConfigHash.of(ctx.settings().config(), configPath));
+    for (TableName in : inputs) {
+      fp.put("version:" + in, Long.toString(ctx.version(in)));
+    }
+    boolean same = ctx.exists(table) && !ctx.fullRefresh()
+        && fp.entrySet().stream().allMatch(e -> e.getValue().equals(ctx.state(e.getKey())));
+    check.done("inputs", inputs.size(), "changed", !same);
+    if (same) {
+      return JobResult.succeeded(0, 0, "up to date", Map.of());
+    }
+    long rows = ctx.publish(table, build.apply(ctx), Publish.overwrite()).rowsWritten();
+    fp.forEach(ctx::record);
+    return JobResult.succeeded(rows, rows, rows + " rows written to " + table, Map.of());
+  }
+}
