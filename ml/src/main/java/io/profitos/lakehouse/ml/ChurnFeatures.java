@@ -28,8 +28,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The churn model's rows: one per paying workspace (MRR above 0) at each complete month end, its features as of that
- * day only, and its label, whether its MRR is 0 at one of the next {@code horizon-months} month ends (90 days).
+ * The churn model's rows: one per paying workspace (MRR above 0) at each complete month end and on the as-of day (the
+ * run date: the month-to-date MRR, the rows a day's scoring reads), its features as of that day only, and its label, whether its MRR is 0 at one of the next {@code horizon-months} month ends (90 days).
  *
  * <p>Every feature reads only rows dated on or before the snapshot: months up to the snapshot's, activity days up to
  * it, tickets created by it (ratings only of tickets solved by it), invoices created by it (paid only if paid by it),
@@ -69,11 +69,14 @@ public final class ChurnFeatures {
    * silver.invoices} and {@code silver.customers}.
    */
   public static Dataset<Row> build(Dataset<Row> mrr, Dataset<Row> dimWorkspace, Dataset<Row> activity, Dataset<Row> tickets,
-      Dataset<Row> invoiceLines, Dataset<Row> invoices, Dataset<Row> customers, Settings settings) {
+      Dataset<Row> invoiceLines, Dataset<Row> invoices, Dataset<Row> customers, java.time.LocalDate asOf, Settings settings) {
     Dataset<Row> months = mrr.select(col("workspace_id"), col("month"), col("mrr_usd").cast(DataTypes.DoubleType).as("mrr_usd"),
         col("segment"), col("is_complete"));
-    Dataset<Row> snapshots = months.where(col("is_complete").and(col("mrr_usd").gt(0)))
-        .select(col("workspace_id"), col("month"), last_day(col("month")).as("snapshot_date"), col("mrr_usd"), col("segment"));
+    Column today = lit(java.sql.Date.valueOf(asOf));
+    Dataset<Row> snapshots = months.where(col("mrr_usd").gt(0).and(col("is_complete")
+            .or(col("month").equalTo(lit(java.sql.Date.valueOf(asOf.withDayOfMonth(1)))))))
+        .select(col("workspace_id"), col("month"), when(col("is_complete"), last_day(col("month"))).otherwise(today)
+            .as("snapshot_date"), col("mrr_usd"), col("segment"));
     Dataset<Row> keys = snapshots.select(col("workspace_id"), col("snapshot_date"));
     Dataset<Row> rows = withHistory(snapshots, months, settings.horizonMonths())
         .join(workspace(keys, dimWorkspace), KEY, "left")

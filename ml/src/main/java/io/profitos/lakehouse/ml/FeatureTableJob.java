@@ -16,7 +16,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * A model's rows (features as of a date, and the label once known) as a table of the ml layer, rebuilt whole when
- * the run date, its configuration section or a version of an input changed since its last run, else left as is.
+ * the run date, its configuration section, its definition's version or a version of an input changed since its last
+ * run, else left as is.
  */
 final class FeatureTableJob implements LakehouseJob {
   private final TableName table;
@@ -24,9 +25,12 @@ final class FeatureTableJob implements LakehouseJob {
   private final String description;
   private final String configPath;
   private final Function<JobContext, Dataset<Row>> build;
+  private final int schemaVersion;
 
-  FeatureTableJob(TableName table, List<TableName> inputs, String description, String configPath,
+  /** {@code schemaVersion}: the version of the rows' definition, raised when it changes (a stored table is rebuilt). */
+  FeatureTableJob(TableName table, List<TableName> inputs, String description, String configPath, int schemaVersion,
       Function<JobContext, Dataset<Row>> build) {
+    this.schemaVersion = schemaVersion;
     this.table = table;
     this.inputs = List.copyOf(inputs);
     this.description = description;
@@ -47,6 +51,7 @@ final class FeatureTableJob implements LakehouseJob {
     Map<String, String> fp = new LinkedHashMap<>();
     fp.put("run_date", ctx.runDate().toString());
     fp.put("config", ConfigHash.of(ctx.settings().config(), configPath));
+    fp.put("schema", Integer.toString(schemaVersion));
     for (TableName in : inputs) {
       fp.put("version:" + in, Long.toString(ctx.version(in)));
     }

@@ -4,12 +4,20 @@ import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.job.JobProvider;
 import io.profitos.lakehouse.core.job.LakehouseJob;
 import io.profitos.lakehouse.core.table.TableName;
+import io.profitos.lakehouse.core.job.JobContext;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
-/** The ml layer's jobs: the shipped models' feature tables. */
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/** The ml layer's jobs: the shipped models' feature tables, and the facts their champions score. */
 public final class MlJobProvider implements JobProvider {
   public static final TableName CHURN_FEATURES = TableName.of("ml", "churn_features");
   public static final TableName LEAD_FEATURES = TableName.of("ml", "lead_features");
+  public static final TableName CHURN_SCORES = TableName.of("gold", "fact_churn_score_daily");
+  public static final TableName LEAD_SCORES = TableName.of("gold", "fact_lead_score_daily");
 
   private static final TableName FACT_MRR = TableName.of("gold", "fact_mrr_monthly");
   private static final TableName DIM_WORKSPACE = TableName.of("gold", "dim_workspace");
@@ -30,15 +38,38 @@ public final class MlJobProvider implements JobProvider {
   public List<LakehouseJob> jobs(LakehouseSettings settings) {
     ChurnFeatures.Settings churn = ChurnFeatures.Settings.from(settings.config());
     LeadFeatures.Settings lead = LeadFeatures.Settings.from(settings.config());
+    Scores.Settings scoring = Scores.Settings.from(settings.config());
     return List.of(
         new FeatureTableJob(CHURN_FEATURES, List.of(FACT_MRR, DIM_WORKSPACE, ACTIVITY, TICKETS, INVOICE_LINES, INVOICES, CUSTOMERS),
-            "The churn model's rows: each paying workspace at each complete month end, its features as of that day, churned within the horizon",
-            "lakehouse.ml.features.churn",
+            "The churn model's rows: each paying workspace at each complete month end and on the run date, its features as of that day, churned within the horizon",
+            "lakehouse.ml.features.churn", 2,
             ctx -> ChurnFeatures.build(ctx.read(FACT_MRR), ctx.read(DIM_WORKSPACE), ctx.read(ACTIVITY), ctx.read(TICKETS),
-                ctx.read(INVOICE_LINES), ctx.read(INVOICES), ctx.read(CUSTOMERS), churn)),
+                ctx.read(INVOICE_LINES), ctx.read(INVOICES), ctx.read(CUSTOMERS), ctx.runDate(), churn)),
         new FeatureTableJob(LEAD_FEATURES, List.of(LEADS, OPPORTUNITIES, ACTIVITY),
             "The lead model's rows: each lead at the end of its early-engagement window, won within the horizon",
-            "lakehouse.ml.features.lead",
-            ctx -> LeadFeatures.build(ctx.read(LEADS), ctx.read(OPPORTUNITIES), ctx.read(ACTIVITY), ctx.runDate(), lead)));
+            "lakehouse.ml.features.lead", 1,
+            ctx -> LeadFeatures.build(ctx.read(LEADS), ctx.read(OPPORTUNITIES), ctx.read(ACTIVITY), ctx.runDate(), lead)),
+        new ScoreJob(CHURN_SCORES, CHURN_FEATURES, List.of(DIM_WORKSPACE), scoring.churnModel(),
+            "Each paying workspace's churn probability on the run date (champion model), risk band, top reasons",
+            new ScoreJob.Fact() {
+              @Override public Dataset<Row> rowsOf(JobContext ctx, Dataset<Row> features) {
+                return features.where(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(ctx.runDate()))));
+              }
+
+              @Override public Dataset<Row> fact(JobContext ctx, Dataset<Row> scored, String model, int version) {
+                return Scores.churn(scored, ctx.read(DIM_WORKSPACE), ctx.runDate(), scoring, model, version);
+              }
+            }),
+        new ScoreJob(LEAD_SCORES, LEAD_FEATURES, List.of(), scoring.leadModel(),
+            "Each open lead's probability of a won opportunity on the run date (champion model), grade A-D, top reasons",
+            new ScoreJob.Fact() {
+              @Override public Dataset<Row> rowsOf(JobContext ctx, Dataset<Row> features) {
+                return features.where(col("won_in_horizon").isNull());
+              }
+
+              @Override public Dataset<Row> fact(JobContext ctx, Dataset<Row> scored, String model, int version) {
+                return Scores.leads(scored, ctx.runDate(), scoring, model, version);
+              }
+            }));
   }
 }

@@ -102,11 +102,7 @@ public final class ModelData {
   public static UnaryOperator<Dataset<Row>> encode(ModelSpec spec, FeaturePlan plan) {
     return rows -> {
       List<Column> out = new ArrayList<>();
-      List<Column> key = new ArrayList<>();
-      for (String k : spec.entityKey()) {
-        key.add(coalesce(rows.col(quote(k)).cast(DataTypes.StringType), lit("")));
-      }
-      out.add(org.apache.spark.sql.functions.concat_ws("|", key.toArray(Column[]::new)).as(ENTITY));
+      out.add(entity(spec, rows).as(ENTITY));
       out.add((spec.asOf().isEmpty() ? lit(null).cast(DataTypes.DateType) : to_date(rows.col(quote(spec.asOf())))).as(AS_OF));
       out.add(rows.col(LABEL));
       out.add((spec.baselineGroupBy().isEmpty() ? lit("(all)") : category(rows.col(quote(spec.baselineGroupBy()))))
@@ -124,6 +120,15 @@ public final class ModelData {
       }
       return rows.select(out.toArray(Column[]::new));
     };
+  }
+
+  /** The entity key as one text: the key columns' values joined by '|'. */
+  static Column entity(ModelSpec spec, Dataset<Row> rows) {
+    List<Column> key = new ArrayList<>();
+    for (String k : spec.entityKey()) {
+      key.add(coalesce(rows.col(quote(k)).cast(DataTypes.StringType), lit("")));
+    }
+    return org.apache.spark.sql.functions.concat_ws("|", key.toArray(Column[]::new));
   }
 
   static String numericColumn(int i) {

@@ -92,6 +92,17 @@ public record ModelSpec(
     return parse(own, reference, file.toString(), defaultName);
   }
 
+  /** A model file's text as saved with a trained version (what it was trained with). */
+  public static ModelSpec parseText(String text, String where, String defaultName, Config reference) {
+    Config own;
+    try {
+      own = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(where)).resolve();
+    } catch (ConfigException e) {
+      throw LakehouseException.usage("Model configuration " + where + " is not valid HOCON: " + e.getMessage());
+    }
+    return parse(own, reference, where, defaultName);
+  }
+
   static ModelSpec parse(Config own, Config reference, String where, String defaultName) {
     Config defaults = reference.getConfig(DEFAULTS);
     List<String> problems = new ArrayList<>();

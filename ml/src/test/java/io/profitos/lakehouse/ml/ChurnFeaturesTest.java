@@ -84,7 +84,7 @@ class ChurnFeaturesTest {
 
   private Dataset<Row> build(Dataset<Row> mrr, Dataset<Row> dim, Dataset<Row> activity, Dataset<Row> tickets,
       Dataset<Row> lines, Dataset<Row> invoices) {
-    return ChurnFeatures.build(mrr, dim, activity, tickets, lines, invoices, customers(), SETTINGS);
+    return ChurnFeatures.build(mrr, dim, activity, tickets, lines, invoices, customers(), LocalDate.of(2026, 7, 20), SETTINGS);
   }
 
   private Map<String, Row> byKey(Dataset<Row> rows) {
@@ -96,9 +96,9 @@ class ChurnFeaturesTest {
   @Test
   void aSnapshotPerPayingWorkspaceAndCompleteMonthEndWithItsLabelOnlyOnceKnown() {
     Map<String, Row> rows = byKey(build(mrr(), dimWorkspace(), activity(), tickets(), invoiceLines(), invoices()));
-    // w1 pays at the ends of January-April; w2 at those of April-June (July is not complete)
+    // w1 pays at the ends of January-April; w2 at those of April-June and on the as-of day (July is not complete)
     assertThat(rows.keySet()).containsExactly("w1 2026-01-31", "w1 2026-02-28", "w1 2026-03-31", "w1 2026-04-30",
-        "w2 2026-04-30", "w2 2026-05-31", "w2 2026-06-30");
+        "w2 2026-04-30", "w2 2026-05-31", "w2 2026-06-30", "w2 2026-07-20");
     // January: February-April all paid, three known months -> false; February-April: May's 0 is within three months
     assertThat(label(rows, "w1 2026-01-31")).isFalse();
     assertThat(label(rows, "w1 2026-02-28")).isTrue();
@@ -107,6 +107,7 @@ class ChurnFeaturesTest {
     // w2 in April: May and June paid, July not complete -> unknown
     assertThat(label(rows, "w2 2026-04-30")).isNull();
     assertThat(label(rows, "w2 2026-06-30")).isNull();
+    assertThat(label(rows, "w2 2026-07-20")).isNull();
   }
 
   private static Boolean label(Map<String, Row> rows, String key) {
@@ -168,7 +169,7 @@ class ChurnFeaturesTest {
     List<String> features = Arrays.stream(full.columns()).filter(c -> !c.equals("churned_in_horizon")).toList();
     assertThat(features).hasSize(23);
     Map<String, Row> all = byKey(full);
-    for (String month : List.of("2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31", "2026-06-30")) {
+    for (String month : List.of("2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31", "2026-06-30", "2026-07-20")) {
       LocalDate s = LocalDate.parse(month);
       Dataset<Row> dim = dimWorkspace().where(col("valid_from").isNull().or(col("valid_from").lt(lit(Timestamp.valueOf(s.plusDays(1).atStartOfDay())))))
           .withColumn("valid_to", nullAfter("valid_to", s));
