@@ -66,7 +66,8 @@ public final class ModelRegistry {
   }
 
   /** What scoring needs besides the pipeline: the features and how to encode them, and the calibration. */
-  public record Saved(String model, int version, String configHash, FeaturePlan plan, Platt platt, String conf) {}
+  public record Saved(String model, int version, String configHash, FeaturePlan plan, Platt platt, String conf,
+      List<Drift.Histogram> reference) {}
 
   /** A registered version, as its registry row says. */
   public record Version(String model, int version, String status, String statusReason, Instant trainedAt, String algorithm,
@@ -157,7 +158,7 @@ public final class ModelRegistry {
       FileSystem fs = meta.getFileSystem(spark.sessionState().newHadoopConf());
       try (FSDataOutputStream out = fs.create(meta, true)) {
         JSON.writeValue((java.io.OutputStream) out, new Saved(model, version, t.spec().hash(), t.plan(), t.platt(),
-            java.nio.file.Files.readString(java.nio.file.Path.of(t.spec().file()))));
+            java.nio.file.Files.readString(java.nio.file.Path.of(t.spec().file())), t.reference()));
       }
     } catch (IOException e) {
       throw new LakehouseException(LakehouseException.EXIT_FAILURE, "Model " + model + " v" + version + " cannot be saved to "

@@ -15,6 +15,28 @@ public final class ModelScoring {
 
   private ModelScoring() {}
 
+  /** The rows encoded as the model sees them ({@code _entity}, {@code _num_i}, {@code _cat_i}; a missing label is null). */
+  static Dataset<Row> encoded(ModelSpec spec, FeaturePlan plan, Dataset<Row> rows) {
+    boolean labelled = spec.label().expression().isEmpty() && java.util.Arrays.asList(rows.columns()).contains(spec.label().column());
+    Dataset<Row> withLabel = labelled ? ModelData.withLabel(spec).apply(rows)
+        : rows.withColumn(ModelData.LABEL, lit(null).cast(DataTypes.DoubleType));
+    return ModelData.encode(spec, plan).apply(withLabel);
+  }
+
+  /**
+   * The drift of every feature and of the score between the model's training rows and scored rows (the output of
+   * {@link #score}); one pass. Empty when there are no rows or the version has no training histograms.
+   */
+  public static List<Drift.Shift> drift(ModelRegistry.Loaded model, ModelSpec spec, Dataset<Row> scored) {
+    if (model.saved().reference() == null) {
+      return List.of();
+    }
+    Dataset<Row> encoded = encoded(spec, model.saved().plan(), scored.drop(ModelData.LABEL))
+        .join(scored.select(ModelData.entity(spec, scored).as("_scored_entity"), col(PROBABILITY)),
+            col(ModelData.ENTITY).equalTo(col("_scored_entity")));
+    return Drift.shifts(model.saved().reference(), model.saved().plan(), encoded, PROBABILITY);
+  }
+
   /**
    * {@code rows} (with the model's source columns) with {@link #PROBABILITY} and {@link Explanations#REASONS} (the
    * {@code top} features by contribution, each feature, direction and contribution). Pure: one lazy plan; {@code
@@ -22,10 +44,7 @@ public final class ModelScoring {
    */
   public static Dataset<Row> score(ModelRegistry.Loaded model, ModelSpec spec, List<Object> references, Dataset<Row> rows,
       int top) {
-    boolean labelled = spec.label().expression().isEmpty() && java.util.Arrays.asList(rows.columns()).contains(spec.label().column());
-    Dataset<Row> withLabel = labelled ? ModelData.withLabel(spec).apply(rows)
-        : rows.withColumn(ModelData.LABEL, lit(null).cast(DataTypes.DoubleType));
-    Dataset<Row> encoded = ModelData.encode(spec, model.saved().plan()).apply(withLabel);
+    Dataset<Row> encoded = encoded(spec, model.saved().plan(), rows);
     Dataset<Row> explained = Explanations.explain(model.pipeline(), model.saved().platt(), model.saved().plan(), references,
         encoded, top).select(col(ModelData.ENTITY).as("_scored_entity"), col(ModelTrainer.PROBABILITY).as(PROBABILITY),
         col(Explanations.REASONS));

@@ -77,11 +77,12 @@ public final class ModelTrainer {
    * A trained model, before it is registered.
    *
    * @param heldOut the held-out rows: entity, as-of date, calibrated probability, label, baseline probability
+   * @param reference the training rows' histogram of every feature and the held-out rows' of the score (drift)
    */
   public record Trained(ModelSpec spec, FeaturePlan plan, PipelineModel pipeline, Platt platt, Candidate chosen,
       List<Candidate> candidates, Evaluation model, Evaluation baseline, Map<String, Double> baselineRates,
       Map<String, Long> rowsByPart, long unlabelled, List<String> warnings, Dataset<Row> heldOut,
-      LocalDate testFrom, Map<String, Long> inputVersions, Dataset<Row> source) {}
+      LocalDate testFrom, Map<String, Long> inputVersions, Dataset<Row> source, List<Drift.Histogram> reference) {}
 
   /** A model's source rows, and the Delta version of every lakehouse table or Delta path they were read at. */
   public record Source(Dataset<Row> rows, Map<String, Long> inputVersions) {}
@@ -300,8 +301,9 @@ public final class ModelTrainer {
       Evaluation modelEval = Evaluation.of(p, y);
       Evaluation baselineEval = Evaluation.of(b, y);
       Dataset<Row> heldOutRows = spark.createDataFrame(test, heldOut.schema());
+      List<Drift.Histogram> reference = Drift.reference(split.filter(col(ModelData.PART).notEqual(ModelData.TEST)), plan, p);
       return new Trained(spec, plan, best, platt, chosen, List.copyOf(compared), modelEval, baselineEval, rates, byPart,
-          unlabelled, List.copyOf(warnings), heldOutRows, testFrom, input.inputVersions(), source);
+          unlabelled, List.copyOf(warnings), heldOutRows, testFrom, input.inputVersions(), source, reference);
     } finally {
       split.unpersist();
     }

@@ -15,10 +15,13 @@ import org.apache.spark.sql.Row;
 
 /**
  * Scores the run date's rows of a model's feature table with the model's champion and publishes them as the day's
- * rows of a scored fact (replacing that day's rows: scoring a day twice gives the same rows). Without a champion the
- * job writes nothing and says how to train one.
+ * rows of a scored fact (replacing that day's rows: scoring a day twice gives the same rows), then the PSI of every
+ * feature and of the score against the champion's training rows as the day's rows of {@code ml.drift_metrics}.
+ * Without a champion the job writes nothing and says how to train one.
  */
 final class ScoreJob implements LakehouseJob {
+  static final TableName DRIFT_METRICS = TableName.of("ml", "drift_metrics");
+
   /** What the day's rows are and how the scored rows become the fact's. */
   interface Fact {
     /** The rows of {@code features} to score on the run date. */
@@ -47,7 +50,7 @@ final class ScoreJob implements LakehouseJob {
   @Override public String name() { return table.toString(); }
   @Override public String layer() { return "ml"; }
   @Override public String description() { return description; }
-  @Override public List<TableName> outputs() { return List.of(table); }
+  @Override public List<TableName> outputs() { return List.of(table, DRIFT_METRICS); }
 
   @Override
   public List<TableName> inputs() {
@@ -78,11 +81,25 @@ final class ScoreJob implements LakehouseJob {
     List<Object> references = Explanations.references(loaded.pipeline(), loaded.saved().plan());
     refs.done("features", references.size());
     int top = ctx.settings().config().getInt("lakehouse.ml.scoring.top-reasons");
-    Dataset<Row> scored = ModelScoring.score(loaded, spec, references, fact.rowsOf(ctx, ctx.read(features)), top);
-    Dataset<Row> out = fact.fact(ctx, scored, model, champion.version());
-    long rows = ctx.publish(table, out, Publish.replaceWhere("score_date = DATE'" + ctx.runDate() + "'").withEmptyAllowed())
-        .rowsWritten();
-    return JobResult.succeeded(rows, rows, rows + " rows of " + ctx.runDate() + " scored by " + model + " v" + champion.version()
-        + " into " + table, Map.of());
+    Dataset<Row> scored = ModelScoring.score(loaded, spec, references, fact.rowsOf(ctx, ctx.read(features)), top)
+        .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> out = fact.fact(ctx, scored, model, champion.version());
+      long rows = ctx.publish(table, out, Publish.replaceWhere("score_date = DATE'" + ctx.runDate() + "'").withEmptyAllowed())
+          .rowsWritten();
+      StepLog drift = ctx.step("drift");
+      List<Drift.Shift> shifts = ModelScoring.drift(loaded, spec, scored);
+      List<String> shifted = shifts.stream().filter(Drift.Shift::shifted).map(Drift.Shift::feature).toList();
+      drift.done("features", shifts.size(), "shifted", shifted.size());
+      if (!shifts.isEmpty()) {
+        ctx.publish(DRIFT_METRICS, DriftMetrics.rows(ctx.spark(), model, champion.version(), ctx.runDate(), shifts),
+            Publish.replaceWhere("model = '" + model + "' AND score_date = DATE'" + ctx.runDate() + "'"));
+      }
+      return JobResult.succeeded(rows, rows, rows + " rows of " + ctx.runDate() + " scored by " + model + " v"
+          + champion.version() + " into " + table + (shifted.isEmpty() ? "" : "; drift (PSI above " + Drift.SHIFTED
+          + ") in " + String.join(", ", shifted) + ": retrain the model ('lakehouse ml train " + model + "')"), Map.of());
+    } finally {
+      scored.unpersist();
+    }
   }
 }

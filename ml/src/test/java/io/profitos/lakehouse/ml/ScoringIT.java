@@ -119,6 +119,34 @@ class ScoringIT {
     assertThat(score(settings, RUN).exitCode()).isZero();
     Dataset<Row> again = spark.read().format("delta").load(catalog.location(MlJobProvider.CHURN_SCORES));
     assertThat(again.orderBy("workspace_id").collectAsList()).isEqualTo(before);
+
+    // drift: the run date's rows come from the training distribution, so nothing has shifted
+    Map<String, Row> drift = drift(catalog);
+    assertThat(drift.keySet()).containsExactlyInAnyOrder("tickets_90d", "usage_trend_30d", "plan", Drift.SCORE);
+    for (Row r : drift.values()) {
+      assertThat(r.<Double>getAs("psi")).as(r.<String>getAs("feature")).isLessThan(Drift.SHIFTED);
+      assertThat(r.<Long>getAs("scoring_rows")).isEqualTo(400L);
+      assertThat(r.<Boolean>getAs("is_shifted")).isFalse();
+    }
+    // every workspace of the day now has five tickets: that feature and the score shift, usage does not
+    spark.read().format("delta").load(catalog.location(MlJobProvider.CHURN_FEATURES))
+        .withColumn("tickets_90d", org.apache.spark.sql.functions.when(col("snapshot_date").equalTo(java.sql.Date.valueOf(RUN)),
+            org.apache.spark.sql.functions.lit(5L)).otherwise(col("tickets_90d")))
+        .write().format("delta").mode("overwrite").save(catalog.location(MlJobProvider.CHURN_FEATURES));
+    JobRunner.Outcome shifted = score(settings, RUN);
+    assertThat(shifted.finished().get(0).result().message()).contains("drift").contains("tickets_90d")
+        .contains("lakehouse ml train churn");
+    drift = drift(catalog);
+    assertThat(drift).hasSize(4); // the day's rows replaced, not added
+    assertThat(drift.get("tickets_90d").<Double>getAs("psi")).isGreaterThan(1.0);
+    assertThat(drift.get("tickets_90d").<Boolean>getAs("is_shifted")).isTrue();
+    assertThat(drift.get(Drift.SCORE).<Boolean>getAs("is_shifted")).isTrue();
+    assertThat(drift.get("usage_trend_30d").<Double>getAs("psi")).isLessThan(Drift.SHIFTED);
+  }
+
+  private Map<String, Row> drift(TableCatalog catalog) {
+    return spark.read().format("delta").load(catalog.location(ScoreJob.DRIFT_METRICS)).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs("feature"), r -> r));
   }
 
   /** The mean probability of the run date's rows whose features match {@code where}. */
