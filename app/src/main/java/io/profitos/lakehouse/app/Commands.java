@@ -244,7 +244,7 @@ final class Commands {
   }
 
   /** Runs the jobs in one Spark session, prints the summary, and returns the run's exit code. */
-  private static int runJobs(LakehouseSettings settings, String appName, List<LakehouseJob> jobs, LocalDate runDate,
+  static int runJobs(LakehouseSettings settings, String appName, List<LakehouseJob> jobs, LocalDate runDate,
       boolean fullRefresh, PrintStream out) {
     JobRunner.Outcome outcome = withSpark(settings, appName, spark -> new JobRunner(new JobContext(spark, settings,
         new TableCatalog(settings.warehouse()), UUID.randomUUID().toString(), runDate, fullRefresh, Clock.systemUTC())).run(jobs));

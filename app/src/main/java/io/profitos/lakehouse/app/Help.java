@@ -28,6 +28,8 @@ final class Help {
         ml train             train a model from its configuration, evaluate it, register it (champion or challenger)
         ml list              the registered model versions, their status and held-out figures
         ml promote|rollback  make a registered version the champion
+        ml score             score a run date's rows with a model's champion into its scored fact
+        ml report            a model's champion: held-out figures against the baseline, drift; as JSON and CSV too
         demo-data            write a realistic demo landing zone (deterministic for a seed)
         demo                 generate the demo landing zone if absent, run every layer, print the headline KPIs
         bench bronze         measure the bronze ingest against a bare Spark read and Delta write
@@ -76,6 +78,8 @@ final class Help {
              lakehouse ml list [<model>] [options]
              lakehouse ml promote <model> <version> [options]
              lakehouse ml rollback <model> <version> [options]
+             lakehouse ml score <model> [--run-date YYYY-MM-DD] [options]
+             lakehouse ml report <model> [--out DIR] [options]
 
       train     trains the model defined by conf/models/<model>.conf (or any model file: a table, a SQL query, or
                 your own delta, parquet or csv file; keys and defaults under lakehouse.ml.model-defaults), compares
@@ -86,9 +90,16 @@ final class Help {
       list      every registered version, newest first.
       promote   makes a version the champion by hand; the champion it replaces is archived.
       rollback  the same, to return to an earlier version.
+      score     builds the model's feature table for the run date, then scores that day's rows with the champion
+                into its fact (churn: gold.fact_churn_score_daily; lead_score: gold.fact_lead_score_daily) and
+                writes each feature's drift (PSI) to ml.drift_metrics. The same as 'lakehouse run' of those two jobs.
+      report    the champion's held-out figures against the baseline (and the latest day's drift), printed and
+                written as <model>-v<N>-report.json and .csv under --out.
 
       Options:
         --model-conf FILE   the model's configuration file
+        --run-date DATE     the day to score (default: today, UTC)
+        --out DIR           where 'report' writes its files (default: work-local/reports)
       """ + COMMON + "\n" + EXIT_CODES;
 
   static final String QUALITY = """

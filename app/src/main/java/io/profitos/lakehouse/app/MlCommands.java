@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** {@code lakehouse ml train|list|promote|rollback}. */
+/** {@code lakehouse ml train|list|promote|rollback|score|report}. */
 final class MlCommands {
   private MlCommands() {}
 
   static int ml(String[] args, PrintStream out) {
-    CliArgs a = CliArgs.parse(args, Commands.union(Commands.COMMON, Set.of("model-conf")), Set.of());
+    CliArgs a = CliArgs.parse(args, Commands.union(Commands.COMMON, Set.of("model-conf", "run-date", "out")), Set.of());
     if (a.help || a.positional.isEmpty()) {
       out.print(Help.ML);
       return a.help ? 0 : LakehouseException.EXIT_USAGE;
@@ -69,8 +69,41 @@ final class MlCommands {
         out.printf(Locale.ROOT, "Model %s v%d is now the champion (%s).%n", v.model(), v.version(), v.statusReason());
         yield 0;
       }
-      default -> throw LakehouseException.usage("Unknown 'lakehouse ml' command '" + tool + "': use train, list, promote or "
-          + "rollback. See 'lakehouse ml --help'.");
+      case "score" -> {
+        if (a.positional.size() != 2) {
+          throw LakehouseException.usage("'lakehouse ml score' takes a model, e.g. 'lakehouse ml score churn --run-date 2026-11-20'.");
+        }
+        List<io.profitos.lakehouse.core.job.LakehouseJob> jobs = new java.util.ArrayList<>();
+        io.profitos.lakehouse.core.job.JobRegistry registry = io.profitos.lakehouse.core.job.JobRegistry.discover(settings);
+        for (String job : io.profitos.lakehouse.ml.MlJobProvider.scoringJobs(a.positional.get(1), settings.config())) {
+          jobs.addAll(registry.resolve(job));
+        }
+        yield Commands.runJobs(settings, "lakehouse ml score " + a.positional.get(1), jobs, Commands.runDate(a), false, out);
+      }
+      case "report" -> {
+        if (a.positional.size() != 2) {
+          throw LakehouseException.usage("'lakehouse ml report' takes a model, e.g. 'lakehouse ml report churn'.");
+        }
+        String model = a.positional.get(1);
+        Path dir = Path.of(a.option("out", "work-local/reports"));
+        ModelReport.Registered r = Commands.withSpark(settings, "lakehouse ml report " + model,
+            spark -> ModelReport.registered(spark, catalog, model));
+        out.print(r.text());
+        try {
+          java.nio.file.Files.createDirectories(dir);
+          Path json = dir.resolve(model + "-v" + r.version().version() + "-report.json");
+          Path csv = dir.resolve(model + "-v" + r.version().version() + "-report.csv");
+          java.nio.file.Files.writeString(json, r.json());
+          java.nio.file.Files.writeString(csv, r.csv());
+          out.printf(Locale.ROOT, "%nWritten: %s and %s%n", json, csv);
+        } catch (java.io.IOException e) {
+          throw LakehouseException.usage("Cannot write the report to " + dir + " (" + e.getMessage() + "): pass --out DIR, a "
+              + "folder you can write to.");
+        }
+        yield 0;
+      }
+      default -> throw LakehouseException.usage("Unknown 'lakehouse ml' command '" + tool + "': use train, list, promote, "
+          + "rollback, score or report. See 'lakehouse ml --help'.");
     };
   }
 

@@ -95,7 +95,14 @@ class CliTest {
     assertThat(run("ml", "promote", "churn", "--conf-dir", "../conf")).isEqualTo(2);
     assertThat(err()).contains("'lakehouse ml promote' takes a model and a version, e.g. 'lakehouse ml promote churn 3'.");
     assertThat(run("ml", "score", "--conf-dir", "../conf")).isEqualTo(2);
-    assertThat(err()).contains("Unknown 'lakehouse ml' command 'score'");
+    assertThat(err()).contains("'lakehouse ml score' takes a model, e.g. 'lakehouse ml score churn --run-date 2026-11-20'.");
+    assertThat(run("ml", "score", "my_model", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("Model 'my_model' has no scoring job: the scored models are churn (lakehouse.ml.scoring.churn.model) "
+        + "and lead_score (lakehouse.ml.scoring.lead.model).");
+    assertThat(run("ml", "report", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("'lakehouse ml report' takes a model");
+    assertThat(run("ml", "forecast", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("Unknown 'lakehouse ml' command 'forecast': use train, list, promote, rollback, score or report.");
   }
 
   @Test

@@ -30,9 +30,10 @@ public final class Drift {
 
   /**
    * A feature's training histogram, saved with the model: numbers by {@code edges} (bins below the first edge, between
-   * edges, from the last edge, then blanks), or categories by {@code levels} (then any other value).
+   * edges, from the last edge to the training maximum {@code above}, above it, then blanks; the bin above catches a
+   * feature that was constant in training and varies now), or categories by {@code levels} (then any other value).
    */
-  public record Histogram(String feature, List<Double> edges, List<String> levels, List<Long> counts) {
+  public record Histogram(String feature, List<Double> edges, Double above, List<String> levels, List<Long> counts) {
     long[] countArray() {
       return counts.stream().mapToLong(Long::longValue).toArray();
     }
@@ -72,13 +73,18 @@ public final class Drift {
         .distinct().toArray();
   }
 
-  /** A number's bin: how many edges it reaches ({@code 0..edges}), blanks {@code edges + 1}. */
-  static Column bin(Column value, double[] edges) {
+  /**
+   * A number's bin: how many edges it reaches ({@code 0..edges}); with {@code above}, values above it {@code edges + 1};
+   * blanks last.
+   */
+  static Column bin(Column value, double[] edges, Double above) {
     Column reached = lit(0);
     for (double e : edges) {
       reached = reached.plus(when(value.geq(e), 1).otherwise(0));
     }
-    return when(value.isNull().or(value.isNaN()), lit(edges.length + 1)).otherwise(reached);
+    int extra = above == null ? 0 : 1;
+    Column known = above == null ? reached : when(value.gt(above), lit(edges.length + 1)).otherwise(reached);
+    return when(value.isNull().or(value.isNaN()), lit(edges.length + 1 + extra)).otherwise(known);
   }
 
   /** A category's bin: its level's index, any other value (or none) {@code levels}. */
@@ -116,7 +122,7 @@ public final class Drift {
 
   /** Row counts of a numeric column per bin of {@code edges}, then a last bin for blanks. */
   public static long[] counts(Dataset<Row> rows, String column, double[] edges) {
-    return counts(rows, List.of(bin(col(column).cast("double"), edges)), List.of(edges.length + 2)).get(0);
+    return counts(rows, List.of(bin(col(column).cast("double"), edges, null)), List.of(edges.length + 2)).get(0);
   }
 
   /** Row counts of a category column per level, in the order given; any other value counts in the last bin. */
@@ -134,32 +140,36 @@ public final class Drift {
     for (int i = 0; i < plan.numeric().size(); i++) {
       numeric.add(ModelData.numericColumn(i));
     }
-    double[] probs = java.util.stream.IntStream.range(1, BINS).mapToDouble(i -> i / (double) BINS).toArray();
+    double[] probs = java.util.stream.IntStream.range(1, BINS + 1).mapToDouble(i -> i / (double) BINS).toArray();
     double[][] quantiles = numeric.isEmpty() ? new double[0][] : rows.stat().approxQuantile(numeric.toArray(String[]::new),
         probs, 0.001);
     List<double[]> edges = new ArrayList<>();
+    List<Double> maxima = new ArrayList<>();
     for (double[] q : quantiles) {
-      edges.add(Arrays.stream(q).distinct().toArray());
+      // the last "quantile" is the maximum; a feature that is always blank has none
+      edges.add(q.length < BINS ? new double[0] : Arrays.stream(q, 0, BINS - 1).filter(v -> !Double.isNaN(v)).distinct().toArray());
+      maxima.add(q.length == BINS && !Double.isNaN(q[BINS - 1]) ? q[BINS - 1] : null);
     }
     List<List<String>> levels = levels(plan);
-    List<long[]> counts = counts(rows, bins(plan, edges, levels), sizes(edges, levels));
+    List<long[]> counts = counts(rows, bins(plan, edges, maxima, levels), sizes(edges, maxima, levels));
     List<Histogram> out = new ArrayList<>();
     List<String> features = plan.features();
     for (int k = 0; k < features.size(); k++) {
       boolean isNumber = k < edges.size();
-      out.add(new Histogram(features.get(k), isNumber ? boxed(edges.get(k)) : null, isNumber ? null : levels.get(k - edges.size()),
-          Arrays.stream(counts.get(k)).boxed().toList()));
+      out.add(new Histogram(features.get(k), isNumber ? boxed(edges.get(k)) : null, isNumber ? maxima.get(k) : null,
+          isNumber ? null : levels.get(k - edges.size()), Arrays.stream(counts.get(k)).boxed().toList()));
     }
     double[] scoreEdges = edges(scores, BINS);
-    long[] scoreCounts = new long[scoreEdges.length + 2];
+    double scoreMax = Arrays.stream(scores).max().orElse(1.0);
+    long[] scoreCounts = new long[scoreEdges.length + 3];
     for (double s : scores) {
       int b = 0;
       while (b < scoreEdges.length && s >= scoreEdges[b]) {
         b++;
       }
-      scoreCounts[b]++;
+      scoreCounts[s > scoreMax ? scoreEdges.length + 1 : b]++;
     }
-    out.add(new Histogram(SCORE, boxed(scoreEdges), null, Arrays.stream(scoreCounts).boxed().toList()));
+    out.add(new Histogram(SCORE, boxed(scoreEdges), scoreMax, null, Arrays.stream(scoreCounts).boxed().toList()));
     return out;
   }
 
@@ -173,10 +183,10 @@ public final class Drift {
     return levels;
   }
 
-  private static List<Column> bins(FeaturePlan plan, List<double[]> edges, List<List<String>> levels) {
+  private static List<Column> bins(FeaturePlan plan, List<double[]> edges, List<Double> maxima, List<List<String>> levels) {
     List<Column> bins = new ArrayList<>();
     for (int i = 0; i < edges.size(); i++) {
-      bins.add(bin(col(ModelData.numericColumn(i)), edges.get(i)));
+      bins.add(bin(col(ModelData.numericColumn(i)), edges.get(i), maxima.get(i)));
     }
     for (int i = 0; i < levels.size(); i++) {
       bins.add(bin(col(ModelData.categoricalColumn(i)), levels.get(i)));
@@ -184,9 +194,11 @@ public final class Drift {
     return bins;
   }
 
-  private static List<Integer> sizes(List<double[]> edges, List<List<String>> levels) {
+  private static List<Integer> sizes(List<double[]> edges, List<Double> maxima, List<List<String>> levels) {
     List<Integer> sizes = new ArrayList<>();
-    edges.forEach(e -> sizes.add(e.length + 2));
+    for (int i = 0; i < edges.size(); i++) {
+      sizes.add(edges.get(i).length + (maxima.get(i) == null ? 2 : 3));
+    }
     levels.forEach(l -> sizes.add(l.size() + 1));
     return sizes;
   }
@@ -215,7 +227,8 @@ public final class Drift {
       Histogram h = reference.get(k);
       Column value = h.feature().equals(SCORE) ? col(scoreColumn)
           : k < n ? col(ModelData.numericColumn(k)) : col(ModelData.categoricalColumn(c++));
-      bins.add(h.levels() == null ? bin(value, h.edges().stream().mapToDouble(Double::doubleValue).toArray()) : bin(value, h.levels()));
+      bins.add(h.levels() == null ? bin(value, h.edges().stream().mapToDouble(Double::doubleValue).toArray(), h.above())
+          : bin(value, h.levels()));
       sizes.add(h.counts().size());
     }
     List<long[]> now = counts(encodedScored, bins, sizes);

@@ -29,6 +29,22 @@ public final class MlJobProvider implements JobProvider {
   private static final TableName LEADS = TableName.of("silver", "leads");
   private static final TableName OPPORTUNITIES = TableName.of("silver", "opportunities");
 
+  /**
+   * The jobs that score {@code model} on a run date, in order: its feature table, then its scored fact. Fails with the
+   * scored models' names when {@code model} is none of them.
+   */
+  public static List<String> scoringJobs(String model, com.typesafe.config.Config config) {
+    Scores.Settings s = Scores.Settings.from(config);
+    if (model.equals(s.churnModel())) {
+      return List.of(CHURN_FEATURES.toString(), CHURN_SCORES.toString());
+    }
+    if (model.equals(s.leadModel())) {
+      return List.of(LEAD_FEATURES.toString(), LEAD_SCORES.toString());
+    }
+    throw io.profitos.lakehouse.core.LakehouseException.usage("Model '" + model + "' has no scoring job: the scored models are "
+        + s.churnModel() + " (lakehouse.ml.scoring.churn.model) and " + s.leadModel() + " (lakehouse.ml.scoring.lead.model).");
+  }
+
   @Override
   public String layer() {
     return "ml";

@@ -55,5 +55,26 @@ class DriftTest {
         RowFactory.create("a"), RowFactory.create("z"), RowFactory.create((Object) null)),
         new StructType().add("c", DataTypes.StringType));
     assertThat(Drift.counts(cats, "c", List.of("a", "b"))).containsExactly(2, 1, 2);
+
+    // with the training maximum 90: 1000 moves to a bin of its own before the blanks
+    long[] withMax = Drift.counts(data, List.of(Drift.bin(data.col("x"), edges, 90.0)), List.of(edges.length + 3)).get(0);
+    assertThat(withMax).containsExactly(2, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1);
+  }
+
+  @Test
+  void aFeatureConstantInTrainingThatVariesNowShifts() {
+    // training: 100 zeros -> no inner edge, maximum 0; scoring: 60 zeros and 40 ones
+    double[] edges = Drift.edges(new double[100], 10);
+    assertThat(edges).containsExactly(0.0);
+    List<Row> now = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      now.add(RowFactory.create(i < 60 ? 0.0 : 1.0));
+    }
+    Dataset<Row> data = SparkTestSession.get().createDataFrame(now, new StructType().add("x", DataTypes.DoubleType));
+    long[] actual = Drift.counts(data, List.of(Drift.bin(data.col("x"), edges, 0.0)), List.of(4)).get(0);
+    assertThat(actual).containsExactly(0, 60, 40, 0);
+    // (0.6 - 1) ln(0.6 / 1) + (0.4 - 0.0001) ln(0.4 / 0.0001), the empty bins adding nothing
+    assertThat(Drift.psi(new long[] {0, 100, 0, 0}, actual))
+        .isCloseTo(-0.4 * Math.log(0.6) + (0.4 - 1e-4) * Math.log(0.4 / 1e-4), within(1e-12));
   }
 }

@@ -142,6 +142,17 @@ class ScoringIT {
     assertThat(drift.get("tickets_90d").<Boolean>getAs("is_shifted")).isTrue();
     assertThat(drift.get(Drift.SCORE).<Boolean>getAs("is_shifted")).isTrue();
     assertThat(drift.get("usage_trend_30d").<Double>getAs("psi")).isLessThan(Drift.SHIFTED);
+
+    // the report: the champion's registered held-out figures and the newest day's drift, as text, JSON and CSV
+    ModelReport.Registered report = ModelReport.registered(spark, catalog, "churn");
+    double auc = trained.registered().metrics().get("auc_roc");
+    assertThat(report.version().version()).isEqualTo(1);
+    assertThat(report.text()).contains("Model churn v1 (champion").contains(String.format(java.util.Locale.ROOT, "%.4f", auc))
+        .contains("Drift on 2026-09-15").containsPattern("tickets_90d\\s+[0-9.]+  shifted");
+    assertThat(report.csv()).startsWith("section,name,model,baseline\n").contains("held_out,AUC-ROC," + auc + ",");
+    com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.json());
+    assertThat(json.get("held_out").get(0).get("model").asDouble()).isEqualTo(auc);
+    assertThat(json.get("drift")).hasSize(4);
   }
 
   private Map<String, Row> drift(TableCatalog catalog) {
