@@ -30,6 +30,8 @@ final class Business {
   final Catalog catalog;
   final Fx fx;
   final TruthBuilder truth;
+  /** The generator's churn hazards and lead conversion probabilities (never landed). */
+  final Oracle oracle = new Oracle();
   Sales sales;
   /** Schema drift and type change dates (inside the daily window). */
   final long customerDriftSec;

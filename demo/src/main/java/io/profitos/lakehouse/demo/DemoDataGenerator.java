@@ -55,6 +55,7 @@ public final class DemoDataGenerator {
       manifest = previous.merge(manifest);
     }
     manifest.write(file);
+    business.oracle.write(root, cal.endSec + 6 * 3600);
     LandingOutput.mtime(file, cal.endSec + 6 * 3600);
     return manifest;
   }

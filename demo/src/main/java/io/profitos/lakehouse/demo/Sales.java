@@ -212,6 +212,7 @@ final class Sales {
   String lead(SplittableRandom r, Tier tier, Company c, LeadX x, String trialWorkspaceId, long created,
               long convertedAt, String accountId, String oppId, String ownerId) {
     String id = Ids.salesforce("00Q", ++nLead);
+    b.oracle.lead(id, conversionProbability(x));
     String first = Catalog.FIRST[r.nextInt(Catalog.FIRST.length)];
     String last = Catalog.LAST[r.nextInt(Catalog.LAST.length)];
     boolean nullTitle = r.nextDouble() < 0.05;

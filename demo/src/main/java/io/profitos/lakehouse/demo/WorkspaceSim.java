@@ -226,7 +226,13 @@ final class WorkspaceSim {
   private void handle(Ev ev) {
     switch (ev.type) {
       case WEEK -> week(ev.t);
-      case MONTH_END -> b.truth.monthEnd((int) ev.arg, mrrUsd(ev.t, DemoCalendar.dateOf(ev.t)));
+      case MONTH_END -> {
+        BigDecimal mrr = mrrUsd(ev.t, DemoCalendar.dateOf(ev.t));
+        b.truth.monthEnd((int) ev.arg, mrr);
+        if (mrr.signum() > 0) {
+          b.oracle.churn(workspaceId, DemoCalendar.dateOf(ev.t), churnHazard(ev.t));
+        }
+      }
       case AS_OF -> b.truth.asOf(mrrUsd(ev.t, b.cal.asOf));
       case SUB_CREATE -> createSubscription(ev.t, false);
       case TRIAL_END -> {
@@ -388,8 +394,7 @@ final class WorkspaceSim {
         sub.pendingAnnual = true;
       }
       if (!p.anchor() && t - paidSince > 30 * DAY) {
-        double hazard = p.tier().churnPerMonth / 4.345 * StrictMath.exp(2.5 * (p.tier().health - engagement))
-            * painMultiplier(t) * CHURN_CALIBRATION;
+        double hazard = churnHazard(t);
         if (u4 < hazard) {
           schedule(DemoCalendar.safe(t + (long) (r.nextDouble() * WEEK_SEC)), CANCEL, sub.serial, 0, 0);
         } else if (sub.isMonthly() && u4 > 1 - 0.0005) {
@@ -403,6 +408,15 @@ final class WorkspaceSim {
       return;
     }
     schedule(t + WEEK_SEC, WEEK, 0, 0, 0);
+  }
+
+  /** The weekly probability that a paying workspace cancels at {@code t} (0 for anchors and the first 30 paid days). */
+  private double churnHazard(long t) {
+    if (p.anchor() || t - paidSince <= 30 * DAY) {
+      return 0;
+    }
+    return p.tier().churnPerMonth / 4.345 * StrictMath.exp(2.5 * (p.tier().health - engagement)) * painMultiplier(t)
+        * CHURN_CALIBRATION;
   }
 
   private double painMultiplier(long t) {

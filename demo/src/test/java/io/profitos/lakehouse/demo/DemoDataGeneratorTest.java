@@ -256,6 +256,53 @@ class DemoDataGeneratorTest {
 
   /** Every seed simulates to the end: plan changes across cadences (weekly Team to monthly Business, ...) always find a price. */
   @Test
+  void theOracleIsTheDocumentedConversionModelOfTheLandedLeadsAndAChurnProbabilityPerPayingMonthEnd() throws IOException {
+    // The documented lead model, recomputed from what was landed (never from the generator's state):
+    // logistic(-3 + source effect + 0.5 log10(employees) + 0.07 web visits + 0.15 email engagements).
+    Map<String, Double> effect = Map.of("Web", 0.0, "Paid Search", -0.45, "Partner Referral", 0.9, "Outbound", -0.8,
+        "Events, Webinars", 0.35, "Content", -0.2);
+    Map<String, Double> expected = new HashMap<>();
+    for (Path f : files(full.resolve("salesforce/Lead"))) {
+      for (byte[] line : lines(Files.readAllBytes(f))) {
+        JsonNode d = parseAirbyte(line, "Id");
+        if (d == null || !d.path("NumberOfEmployees").isNumber() || !d.path("Web_Visits__c").isNumber()
+            || !d.path("Email_Engagements__c").isNumber() || !effect.containsKey(d.path("LeadSource").asText())) {
+          continue; // a planted defect (a text number, a drifted type): the value is not the generator's
+        }
+        double logit = -3 + effect.get(d.get("LeadSource").asText()) + 0.5 * Math.log10(Math.max(1, d.get("NumberOfEmployees").asInt()))
+            + 0.07 * d.get("Web_Visits__c").asInt() + 0.15 * d.get("Email_Engagements__c").asInt();
+        expected.put(d.get("Id").asText(), 1 / (1 + Math.exp(-logit)));
+      }
+    }
+    List<String> leads = Files.readAllLines(full.resolve("_truth/lead_conversion.csv"));
+    assertEquals("lead_id,conversion_probability", leads.get(0));
+    int checked = 0;
+    for (String row : leads.subList(1, leads.size())) {
+      String[] f = row.split(",");
+      Double e = expected.get(f[0]);
+      if (e != null) {
+        assertEquals(e, Double.parseDouble(f[1]), 5e-9, f[0]);
+        checked++;
+      }
+    }
+    assertTrue(checked > 0.9 * (leads.size() - 1), checked + " of " + (leads.size() - 1) + " leads recomputed");
+
+    List<String> churn = Files.readAllLines(full.resolve("_truth/churn_probability.csv"));
+    assertEquals("workspace_id,month_end,weekly_hazard,churn_probability_90d", churn.get(0));
+    int positive = 0;
+    for (String row : churn.subList(1, churn.size())) {
+      String[] f = row.split(",");
+      LocalDate monthEnd = LocalDate.parse(f[1]);
+      assertEquals(monthEnd.lengthOfMonth(), monthEnd.getDayOfMonth(), row);
+      double h = Double.parseDouble(f[2]);
+      assertEquals(1 - Math.pow(1 - h, 13), Double.parseDouble(f[3]), 1e-7, row);
+      positive += h > 0 ? 1 : 0;
+    }
+    // anchors and new payers record 0; most paying month ends carry a hazard
+    assertTrue(positive > (churn.size() - 1) / 2, positive + " of " + (churn.size() - 1));
+  }
+
+  @Test
   void manySeedsSimulateToTheEnd(@TempDir Path dir) throws IOException {
     for (long seed = 1; seed <= 6; seed++) {
       DemoManifest m = DemoDataGenerator.generate(DemoSpec.of(0.01, seed, dir.resolve("seed" + seed)));
