@@ -74,13 +74,65 @@ final class DemoCommands {
     LocalDate runDate = a.options.containsKey("run-date") ? Commands.runDate(a) : manifest.asOf();
     out.println("Running " + jobs.size() + " jobs of the layers " + String.join(", ", registry.layers()) + " for " + runDate + " ...");
     String runId = UUID.randomUUID().toString();
+    // The scored facts run last, after the shipped models without a champion are trained (on the first demo run).
+    java.util.Set<String> scoring = new java.util.HashSet<>();
+    List<String> models = List.of(settings.config().getString("lakehouse.ml.scoring.churn.model"),
+        settings.config().getString("lakehouse.ml.scoring.lead.model"));
+    for (String model : models) {
+      scoring.add(io.profitos.lakehouse.ml.MlJobProvider.scoringJobs(model, settings.config()).get(1));
+    }
+    List<LakehouseJob> first = jobs.stream().filter(j -> !scoring.contains(j.name())).toList();
+    List<LakehouseJob> last = jobs.stream().filter(j -> scoring.contains(j.name())).toList();
+    Path confDir = Commands.confDir(a);
     return Commands.withSpark(settings, "lakehouse demo", spark -> {
-      JobRunner.Outcome outcome = new JobRunner(new JobContext(spark, settings, new TableCatalog(settings.warehouse()), runId,
-          runDate, false, Clock.systemUTC())).run(jobs);
+      TableCatalog catalog = new TableCatalog(settings.warehouse());
+      JobRunner.Outcome outcome = new JobRunner(new JobContext(spark, settings, catalog, runId, runDate, false,
+          Clock.systemUTC())).run(first);
+      if (!last.isEmpty() && outcome.exitCode() == 0) {
+        trainMissingChampions(spark, settings, catalog, confDir, models, out);
+        JobRunner.Outcome scored = new JobRunner(new JobContext(spark, settings, catalog, runId, runDate, false,
+            Clock.systemUTC())).run(last);
+        List<JobRunner.Finished> all = new java.util.ArrayList<>(outcome.finished());
+        all.addAll(scored.finished());
+        outcome = new JobRunner.Outcome(all, scored.exitCode(), scored.firstError(),
+            outcome.wallSeconds() + scored.wallSeconds());
+      }
       Summary.print(outcome, settings, out);
       Headline.print(spark, settings, runId, out);
       return outcome.exitCode();
     });
+  }
+
+  /**
+   * Trains each of {@code models} that has no champion yet from {@code <confDir>/models/<model>.conf}; a model the data
+   * cannot train (too few rows, one class) is reported and left untrained: its scored fact then stays empty.
+   */
+  private static void trainMissingChampions(org.apache.spark.sql.SparkSession spark, LakehouseSettings settings,
+      TableCatalog catalog, Path confDir, List<String> models, PrintStream out) {
+    io.profitos.lakehouse.ml.ModelRegistry registry = new io.profitos.lakehouse.ml.ModelRegistry(spark, catalog);
+    boolean registered = catalog.exists(spark, io.profitos.lakehouse.ml.ModelRegistry.TABLE);
+    for (String model : models) {
+      if (registered && registry.withStatus(model, io.profitos.lakehouse.ml.ModelRegistry.CHAMPION) != null) {
+        continue;
+      }
+      Path file = confDir == null ? null : confDir.resolve(settings.config().getString("lakehouse.ml.models-dir"))
+          .resolve(model + ".conf");
+      if (file == null || !Files.isRegularFile(file)) {
+        out.printf(Locale.ROOT, "Model %s has no champion and no model file to train it from (%s); its scores stay empty.%n",
+            model, file == null ? "no conf folder" : file);
+        continue;
+      }
+      out.printf(Locale.ROOT, "Training model %s (no champion yet) ...%n", model);
+      try {
+        io.profitos.lakehouse.ml.ModelTraining.Outcome o = io.profitos.lakehouse.ml.ModelTraining.trainAndRegister(spark, catalog,
+            io.profitos.lakehouse.ml.ModelSpec.parse(file, settings.config()), java.time.Instant.now());
+        out.printf(Locale.ROOT, "Model %s v%d (%s): held-out AUC-ROC %.4f against the baseline's %.4f, Brier %.4f against %.4f%n",
+            model, o.registered().version(), o.registered().status(), o.trained().model().aucRoc(), o.trained().baseline().aucRoc(),
+            o.trained().model().brier(), o.trained().baseline().brier());
+      } catch (LakehouseException e) {
+        out.printf(Locale.ROOT, "Model %s not trained: %s%n", model, e.getMessage());
+      }
+    }
   }
 
   static int bench(CliArgs a, PrintStream out) {
@@ -88,10 +140,23 @@ final class DemoCommands {
       out.print(Help.BENCH);
       return 0;
     }
-    if (a.positional.size() != 1 || !List.of("bronze", "silver", "gold", "overhead").contains(a.positional.get(0))) {
-      throw LakehouseException.usage("'lakehouse bench' takes a benchmark: bronze, silver, gold or overhead. See 'lakehouse bench --help'.");
+    if (a.positional.size() != 1 || !List.of("bronze", "silver", "gold", "overhead", "ml").contains(a.positional.get(0))) {
+      throw LakehouseException.usage("'lakehouse bench' takes a benchmark: bronze, silver, gold, overhead or ml. See 'lakehouse bench --help'.");
     }
     String layer = a.positional.get(0);
+    if (layer.equals("ml")) {
+      LakehouseSettings ms = Commands.settings(a);
+      Path confDir = Commands.confDir(a);
+      if (confDir == null) {
+        throw LakehouseException.usage("'lakehouse bench ml' trains the models of conf/models: pass --conf-dir DIR.");
+      }
+      Path modelsDir = confDir.resolve(ms.config().getString("lakehouse.ml.models-dir"));
+      double mscale = Commands.parseDouble(a.option("scale", "1"), "--scale");
+      long mseed = Commands.parseLong(a.option("seed", String.valueOf(ms.config().getLong("lakehouse.demo.seed"))), "--seed");
+      Path mwork = a.options.containsKey("work") ? Path.of(a.option("work", null))
+          : Commands.localPath(ms.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
+      return Commands.withSpark(ms, "lakehouse bench ml", spark -> new MlBenchmark(spark, ms, mwork, modelsDir, mscale, mseed, out).run());
+    }
     if (layer.equals("gold")) {
       List<Double> scales = new java.util.ArrayList<>();
       for (String part : a.option("scale", "1").split(",")) {

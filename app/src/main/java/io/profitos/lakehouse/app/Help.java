@@ -36,6 +36,7 @@ final class Help {
         bench silver         measure the daily incremental silver and gold runs against full rebuilds
         bench gold           time a full gold build at one or more scales, with peak driver heap
         bench overhead       every job alone against the bare Spark work on its data: the fixed cost per job, by step
+        bench ml             train and score the shipped models; held-out figures against the baseline and the oracle
         quality validate     validate any table or file with any expectation suite (GE validation-result JSON)
         quality suggest      draft an expectation suite for a table from Deequ's constraint suggestions
         quality report       the weekly data-quality report: freshness, days with data, rows, failures, null rates
@@ -146,9 +147,10 @@ final class Help {
       Usage: lakehouse demo [--scale S] [--seed N] [--run-date DATE] [options]
 
       The embedded demo: generates the demo landing zone under lakehouse.landing if it has none, runs every
-      layer that exists for the landing zone's as-of date, and prints every job, then the headline KPIs of
-      the newest complete month, the exceptions raised, the quality gates of the run, and where the tables
-      are. Run it again on any day: nothing changes.
+      layer that exists for the landing zone's as-of date (the first time, it trains the shipped models of
+      conf/models before their scored facts run), and prints every job, then the headline KPIs of the newest
+      complete month, the exceptions raised, the quality gates of the run, and where the tables are. Run it
+      again on any day: nothing changes.
 
       Options:
         --scale S, --seed N  demo data size and seed, used only when generating
@@ -156,7 +158,7 @@ final class Help {
       """ + COMMON + "\n" + EXIT_CODES;
 
   static final String BENCH = """
-      Usage: lakehouse bench bronze|silver|gold|overhead [--scale S] [--seed N] [--repeat R] [--work DIR] [options]
+      Usage: lakehouse bench bronze|silver|gold|overhead|ml [--scale S] [--seed N] [--repeat R] [--work DIR] [options]
 
       bronze: generates a demo landing zone of scale S (default 1) once, then in one run lands it R times
         (default 2) with our bronze ingest and with a bare spark.read...write.format("delta") of the same
@@ -174,6 +176,12 @@ final class Help {
         seconds by kind of step (read/compute, write, gate, run record, job with no step, runner); then the median fixed cost
         against its target (at most 1 s); then runs every job again with nothing new and prints that run's time
         against the first (target <= 0.15) and the most commits a job made (target: 1, its run record).
+      ml: generates scale S once and builds bronze, silver, gold and the feature tables (untimed, kept under
+        --work), then trains churn and lead_score from conf/models (timed), scores the as-of date with each
+        (rows/s), and prints each model's held-out AUC-ROC and Brier score beside its baseline's and the
+        generator's oracle (its own probabilities, _truth/ in the landing zone) on the same rows, with the
+        quality bar: AUC at least baseline + 0.5 x (oracle - baseline), Brier below the baseline's, and the
+        lead model's AUC at least 0.75.
 
       Options:
         --scale S           landing-zone size (default 1)

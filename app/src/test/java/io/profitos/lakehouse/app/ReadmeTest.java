@@ -84,7 +84,7 @@ class ReadmeTest {
   @Test
   void theCliSectionListsExactlyTheCommandsOfTheHelp() {
     Set<String> commands = new TreeSet<>();
-    Matcher m = Pattern.compile("(?m)^  ([a-z-]+(?: (?:bronze|silver|gold|overhead|validate|suggest|report|train|list|score|promote\\|rollback))?)(?: <[^>]*>)?\\s{2,}").matcher(
+    Matcher m = Pattern.compile("(?m)^  ([a-z-]+(?: (?:bronze|silver|gold|overhead|ml|validate|suggest|report|train|list|score|promote\\|rollback))?)(?: <[^>]*>)?\\s{2,}").matcher(
         Help.MAIN.substring(Help.MAIN.indexOf("Commands:")));
     while (m.find()) {
       commands.add(m.group(1));
