@@ -20,6 +20,7 @@ final class DriftMetrics {
       .add("feature", DataTypes.StringType, false)
       .add("psi", DataTypes.DoubleType, false)
       .add("is_shifted", DataTypes.BooleanType, false)
+      .add("psi_threshold", DataTypes.DoubleType, false)
       .add("training_rows", DataTypes.LongType, false)
       .add("scoring_rows", DataTypes.LongType, false);
 
@@ -28,7 +29,7 @@ final class DriftMetrics {
   static Dataset<Row> rows(SparkSession spark, String model, int version, LocalDate day, List<Drift.Shift> shifts) {
     List<Row> rows = new ArrayList<>();
     for (Drift.Shift s : shifts) {
-      rows.add(RowFactory.create(model, version, Date.valueOf(day), s.feature(), s.psi(), s.shifted(), s.trainingRows(),
+      rows.add(RowFactory.create(model, version, Date.valueOf(day), s.feature(), s.psi(), s.shifted(), Drift.SHIFTED, s.trainingRows(),
           s.scoringRows()));
     }
     return spark.createDataFrame(rows, SCHEMA);

@@ -18,6 +18,7 @@ public final class MlJobProvider implements JobProvider {
   public static final TableName LEAD_FEATURES = TableName.of("ml", "lead_features");
   public static final TableName CHURN_SCORES = TableName.of("gold", "fact_churn_score_daily");
   public static final TableName LEAD_SCORES = TableName.of("gold", "fact_lead_score_daily");
+  public static final TableName MODEL_PERFORMANCE = PerformanceJob.MODEL_PERFORMANCE;
 
   private static final TableName FACT_MRR = TableName.of("gold", "fact_mrr_monthly");
   private static final TableName DIM_WORKSPACE = TableName.of("gold", "dim_workspace");
@@ -86,6 +87,7 @@ public final class MlJobProvider implements JobProvider {
               @Override public Dataset<Row> fact(JobContext ctx, Dataset<Row> scored, String model, int version) {
                 return Scores.leads(scored, ctx.runDate(), scoring, model, version);
               }
-            }));
+            }),
+        new PerformanceJob(CHURN_SCORES, LEAD_SCORES, FACT_MRR, LEAD_FEATURES));
   }
 }
