@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -74,29 +75,23 @@ final class DemoCommands {
     LocalDate runDate = a.options.containsKey("run-date") ? Commands.runDate(a) : manifest.asOf();
     out.println("Running " + jobs.size() + " jobs of the layers " + String.join(", ", registry.layers()) + " for " + runDate + " ...");
     String runId = UUID.randomUUID().toString();
-    // The scored facts run last, after the shipped models without a champion are trained (on the first demo run).
-    java.util.Set<String> scoring = new java.util.HashSet<>();
-    List<String> models = List.of(settings.config().getString("lakehouse.ml.scoring.churn.model"),
-        settings.config().getString("lakehouse.ml.scoring.lead.model"));
-    for (String model : models) {
-      scoring.add(io.profitos.lakehouse.ml.MlJobProvider.scoringJobs(model, settings.config()).get(1));
+    // The first time, a shipped model without a champion is trained as soon as its feature table is built (before
+    // its scored fact runs, which waits for that table).
+    Map<String, String> trainAfter = new java.util.HashMap<>();
+    for (String model : List.of(settings.config().getString("lakehouse.ml.scoring.churn.model"),
+        settings.config().getString("lakehouse.ml.scoring.lead.model"))) {
+      trainAfter.put(io.profitos.lakehouse.ml.MlJobProvider.scoringJobs(model, settings.config()).get(0), model);
     }
-    List<LakehouseJob> first = jobs.stream().filter(j -> !scoring.contains(j.name())).toList();
-    List<LakehouseJob> last = jobs.stream().filter(j -> scoring.contains(j.name())).toList();
     Path confDir = Commands.confDir(a);
     return Commands.withSpark(settings, "lakehouse demo", spark -> {
       TableCatalog catalog = new TableCatalog(settings.warehouse());
       JobRunner.Outcome outcome = new JobRunner(new JobContext(spark, settings, catalog, runId, runDate, false,
-          Clock.systemUTC())).run(first);
-      if (!last.isEmpty() && outcome.exitCode() == 0) {
-        trainMissingChampions(spark, settings, catalog, confDir, models, out);
-        JobRunner.Outcome scored = new JobRunner(new JobContext(spark, settings, catalog, runId, runDate, false,
-            Clock.systemUTC())).run(last);
-        List<JobRunner.Finished> all = new java.util.ArrayList<>(outcome.finished());
-        all.addAll(scored.finished());
-        outcome = new JobRunner.Outcome(all, scored.exitCode(), scored.firstError(),
-            outcome.wallSeconds() + scored.wallSeconds());
-      }
+          Clock.systemUTC())).run(jobs, finished -> {
+            String model = trainAfter.get(finished.job().name());
+            if (model != null && finished.result().status().equals("succeeded")) {
+              trainIfNoChampion(spark, settings, catalog, confDir, model, out);
+            }
+          });
       Summary.print(outcome, settings, out);
       Headline.print(spark, settings, runId, out);
       return outcome.exitCode();
@@ -104,34 +99,32 @@ final class DemoCommands {
   }
 
   /**
-   * Trains each of {@code models} that has no champion yet from {@code <confDir>/models/<model>.conf}; a model the data
-   * cannot train (too few rows, one class) is reported and left untrained: its scored fact then stays empty.
+   * Trains {@code model} from {@code <confDir>/models/<model>.conf} if it has no champion yet; a model the data cannot
+   * train (too few rows, one class) is reported and left untrained: its scored fact then stays empty.
    */
-  private static void trainMissingChampions(org.apache.spark.sql.SparkSession spark, LakehouseSettings settings,
-      TableCatalog catalog, Path confDir, List<String> models, PrintStream out) {
+  private static void trainIfNoChampion(org.apache.spark.sql.SparkSession spark, LakehouseSettings settings,
+      TableCatalog catalog, Path confDir, String model, PrintStream out) {
     io.profitos.lakehouse.ml.ModelRegistry registry = new io.profitos.lakehouse.ml.ModelRegistry(spark, catalog);
     boolean registered = catalog.exists(spark, io.profitos.lakehouse.ml.ModelRegistry.TABLE);
-    for (String model : models) {
-      if (registered && registry.withStatus(model, io.profitos.lakehouse.ml.ModelRegistry.CHAMPION) != null) {
-        continue;
-      }
-      Path file = confDir == null ? null : confDir.resolve(settings.config().getString("lakehouse.ml.models-dir"))
-          .resolve(model + ".conf");
-      if (file == null || !Files.isRegularFile(file)) {
-        out.printf(Locale.ROOT, "Model %s has no champion and no model file to train it from (%s); its scores stay empty.%n",
-            model, file == null ? "no conf folder" : file);
-        continue;
-      }
-      out.printf(Locale.ROOT, "Training model %s (no champion yet) ...%n", model);
-      try {
-        io.profitos.lakehouse.ml.ModelTraining.Outcome o = io.profitos.lakehouse.ml.ModelTraining.trainAndRegister(spark, catalog,
-            io.profitos.lakehouse.ml.ModelSpec.parse(file, settings.config()), java.time.Instant.now());
-        out.printf(Locale.ROOT, "Model %s v%d (%s): held-out AUC-ROC %.4f against the baseline's %.4f, Brier %.4f against %.4f%n",
-            model, o.registered().version(), o.registered().status(), o.trained().model().aucRoc(), o.trained().baseline().aucRoc(),
-            o.trained().model().brier(), o.trained().baseline().brier());
-      } catch (LakehouseException e) {
-        out.printf(Locale.ROOT, "Model %s not trained: %s%n", model, e.getMessage());
-      }
+    if (registered && registry.withStatus(model, io.profitos.lakehouse.ml.ModelRegistry.CHAMPION) != null) {
+      return;
+    }
+    Path file = confDir == null ? null : confDir.resolve(settings.config().getString("lakehouse.ml.models-dir"))
+        .resolve(model + ".conf");
+    if (file == null || !Files.isRegularFile(file)) {
+      out.printf(Locale.ROOT, "Model %s has no champion and no model file to train it from (%s); its scores stay empty.%n",
+          model, file == null ? "no conf folder" : file);
+      return;
+    }
+    out.printf(Locale.ROOT, "Training model %s (no champion yet) ...%n", model);
+    try {
+      io.profitos.lakehouse.ml.ModelTraining.Outcome o = io.profitos.lakehouse.ml.ModelTraining.trainAndRegister(spark, catalog,
+          io.profitos.lakehouse.ml.ModelSpec.parse(file, settings.config()), java.time.Instant.now());
+      out.printf(Locale.ROOT, "Model %s v%d (%s): held-out AUC-ROC %.4f against the baseline's %.4f, Brier %.4f against %.4f%n",
+          model, o.registered().version(), o.registered().status(), o.trained().model().aucRoc(), o.trained().baseline().aucRoc(),
+          o.trained().model().brier(), o.trained().baseline().brier());
+    } catch (LakehouseException e) {
+      out.printf(Locale.ROOT, "Model %s not trained: %s%n", model, e.getMessage());
     }
   }
 

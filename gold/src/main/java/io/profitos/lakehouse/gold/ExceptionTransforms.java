@@ -124,4 +124,41 @@ public final class ExceptionTransforms {
             lit(", expectation = "), col("expectation"), lit(", approved-by = \"...\", reason = \"...\", until = \"YYYY-MM-DD\" }"))
             .as("detail"));
   }
+
+  /**
+   * {@code ml.drift_metrics} -> one exception per model, score date and feature whose PSI is above the drift
+   * threshold (is_shifted): metric {@code model_drift}, period the score date (from {@code from} on), breakdown
+   * {@code model_feature} ("model: feature"), value the PSI, threshold psi_threshold, severity warning (amber), action
+   * investigate, detail how to retrain.
+   */
+  public static Dataset<Row> modelDrift(Dataset<Row> drift, java.time.LocalDate from, String owner) {
+    return drift.where(col("is_shifted").and(col("score_date").geq(lit(java.sql.Date.valueOf(from))))).select(
+        lit("model_drift").as("metric"), lit("ml.drift_metrics").as("table_name"), lit("psi").as("column_name"),
+        lit("psi_above_threshold").as("threshold_name"), lit("value").as("test"), col("score_date").as("period"),
+        lit("day").as("period_grain"), lit("model_feature").as("breakdown"),
+        concat_ws(": ", col("model"), col("feature")).as("breakdown_value"), col("psi").cast(DataTypes.DoubleType).as("value"),
+        col("psi_threshold").cast(DataTypes.DoubleType).as("threshold"), lit("above").as("comparison"), lit("warning").as("severity"), lit(owner).as("owner"),
+        lit("investigate").as("action"), lit("amber").as("status"),
+        concat_ws("", lit("The distribution of "), col("feature"), lit(" has shifted since model "), col("model"), lit(" v"),
+            col("model_version").cast(DataTypes.StringType), lit(" was trained: check the data, then retrain it (lakehouse ml train "),
+            col("model"), lit(").")).as("detail"));
+  }
+
+  /**
+   * {@code ml.model_performance} -> one exception per model version and score date whose realised AUC-ROC fell
+   * below its floor (the registered held-out AUC-ROC minus the allowed drop; is_degraded): metric {@code
+   * model_performance}, period the score date (from {@code from} on), breakdown {@code model}, value the realised
+   * AUC-ROC, threshold the floor, severity high (red), action investigate.
+   */
+  public static Dataset<Row> modelPerformance(Dataset<Row> performance, java.time.LocalDate from, String owner) {
+    return performance.where(col("is_degraded").and(col("score_date").geq(lit(java.sql.Date.valueOf(from))))).select(
+        lit("model_performance").as("metric"), lit("ml.model_performance").as("table_name"), lit("auc_roc").as("column_name"),
+        lit("auc_below_floor").as("threshold_name"), lit("value").as("test"), col("score_date").as("period"),
+        lit("day").as("period_grain"), lit("model").as("breakdown"), col("model").as("breakdown_value"),
+        col("auc_roc").cast(DataTypes.DoubleType).as("value"), col("auc_floor").cast(DataTypes.DoubleType).as("threshold"), lit("below").as("comparison"), lit("high").as("severity"), lit(owner).as("owner"),
+        lit("investigate").as("action"), lit("red").as("status"),
+        concat_ws("", lit("Model "), col("model"), lit(" v"), col("model_version").cast(DataTypes.StringType),
+            lit(" scored worse once the labels matured than on its held-out rows: retrain it (lakehouse ml train "), col("model"),
+            lit(") or roll back (lakehouse ml rollback).")).as("detail"));
+  }
 }

@@ -35,6 +35,9 @@ public final class GoldJobProvider implements JobProvider {
     // The exceptions job reports on everything else: it waits for every other gold job and reads the gates' results.
     List<TableName> everything = new java.util.ArrayList<>(jobs.stream().map(GoldJob::table).toList());
     everything.add(GoldTables.CHECK_RESULTS);
+    // The models' drift and realised performance: in a run of everything, the ml jobs writing them come first.
+    everything.add(GoldTables.DRIFT_METRICS);
+    everything.add(GoldTables.MODEL_PERFORMANCE);
     exceptions.waitsFor(everything);
     jobs.add(exceptions);
     List<LakehouseJob> all = new java.util.ArrayList<>(jobs);

@@ -641,7 +641,7 @@ final class GoldJobs {
   static final class KpiExceptions extends GoldJob {
     @Override TableName table() { return GoldTables.KPI_EXCEPTIONS; }
     @Override List<TableName> reads() { return List.of(); }
-    @Override int schemaVersion() { return 2; }
+    @Override int schemaVersion() { return 3; }
     @Override boolean mayBeEmpty() { return true; }
     @Override public boolean runsOnPublished() { return true; }
     @Override public String description() {
@@ -686,6 +686,13 @@ final class GoldJobs {
       if (ctx.exists(GoldTables.CHECK_RESULTS)) {
         parts.add(ExceptionTransforms.blockedPublishes(ctx.read(GoldTables.CHECK_RESULTS),
             ctx.settings().config().getString("lakehouse.gold.exceptions.gate-owner")));
+      }
+      String modelOwner = ctx.settings().config().getString("lakehouse.gold.exceptions.model-owner");
+      if (ctx.exists(GoldTables.DRIFT_METRICS)) {
+        parts.add(ExceptionTransforms.modelDrift(ctx.read(GoldTables.DRIFT_METRICS), from, modelOwner));
+      }
+      if (ctx.exists(GoldTables.MODEL_PERFORMANCE)) {
+        parts.add(ExceptionTransforms.modelPerformance(ctx.read(GoldTables.MODEL_PERFORMANCE), from, modelOwner));
       }
       return parts.stream().reduce(Dataset::unionByName)
           .orElseGet(() -> ctx.spark().createDataFrame(List.of(), ExceptionTransforms.SCHEMA))

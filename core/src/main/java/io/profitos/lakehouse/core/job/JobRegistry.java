@@ -50,13 +50,17 @@ public final class JobRegistry {
     return out;
   }
 
-  /** Every job, layer by layer, each layer in dependency order. */
+  /**
+   * Every job, layer by layer, each after the writers of the tables it reads or reports on, across layers: a job
+   * that reports on a later layer's table (the gold exceptions on the ml layer's drift) runs after that table's writer,
+   * which is pulled forward with what it needs.
+   */
   public List<LakehouseJob> all() {
-    List<LakehouseJob> ordered = new ArrayList<>();
+    List<LakehouseJob> members = new ArrayList<>();
     for (String layer : LAYER_ORDER) {
-      ordered.addAll(layer(layer));
+      members.addAll(layer(layer));
     }
-    return ordered;
+    return topologicalOrder(members);
   }
 
   /** Layers that have at least one job. */

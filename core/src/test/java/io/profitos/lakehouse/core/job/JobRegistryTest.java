@@ -33,6 +33,30 @@ class JobRegistryTest {
   }
 
   @Test
+  void aJobReportingOnALaterLayersTableRunsAfterItsWriterInARunOfEverything() {
+    LakehouseJob exceptions = new LakehouseJob() {
+      public String name() { return "gold.exceptions"; }
+      public String layer() { return "gold"; }
+      public String description() { return name(); }
+      public List<TableName> inputs() { return List.of(); }
+      public List<TableName> orderAfter() { return List.of(TableName.parse("gold.fact"), TableName.parse("ml.drift")); }
+      public List<TableName> outputs() { return List.of(TableName.parse("gold.exceptions")); }
+      public JobResult run(JobContext ctx) { throw new AssertionError("not run here"); }
+    };
+    JobRegistry r = new JobRegistry(List.of(exceptions,
+        job("ml.score", "ml", List.of("ml.features"), List.of("ml.scores", "ml.drift")),
+        job("ml.features", "ml", List.of("gold.fact"), List.of("ml.features")),
+        job("gold.fact", "gold", List.of("silver.a"), List.of("gold.fact")),
+        job("ml.report", "ml", List.of("ml.scores"), List.of("ml.report")),
+        job("silver.a", "silver", List.of(), List.of("silver.a"))));
+    // the drift's writer and what it needs move before the exceptions; the rest of ml stays after gold
+    assertThat(r.all()).extracting(LakehouseJob::name).containsExactly("silver.a", "gold.fact", "ml.features", "ml.score",
+        "gold.exceptions", "ml.report");
+    // a layer alone is unchanged: its jobs only
+    assertThat(r.resolve("gold")).extracting(LakehouseJob::name).containsExactly("gold.fact", "gold.exceptions");
+  }
+
+  @Test
   void unknownTargetsAreUsageErrors() {
     assertThatThrownBy(() -> registry.resolve("gold")).hasMessageContaining("Layer 'gold' has no jobs yet");
     assertThatThrownBy(() -> registry.resolve("silver.zz")).hasMessageContaining("Unknown job or layer 'silver.zz'")
