@@ -518,17 +518,24 @@ final class GoldJobs {
   }
 
   /**
-   * {@code gold.kpi_saas_weekly}: weekly logo churn, MRR at each week's first and last instant.
+   * {@code gold.kpi_saas_weekly}: weekly logo churn, MRR at each week's first and last instant, and the renewal risk
+   * of the week's newest renewal calendar.
    * Each week depends only on the history and rates at its own two instants, so a daily run
    * rebuilds only the weeks from the first one a changed subscription version or FX rate can
    * reach (never later than the week of the first day of the month before the run date's).
    */
   static final class KpiSaasWeekly extends Partial {
+    /** The renewal risk comes from the ml layer's renewal calendar, when there is one: the job waits for it. */
+    KpiSaasWeekly() {
+      waitsFor(List.of(GoldTables.FACT_RENEWAL));
+    }
+
     @Override TableName table() { return GoldTables.KPI_SAAS_WEEKLY; }
+    @Override int schemaVersion() { return 2; }
     @Override List<TableName> reads() { return List.of(GoldTables.SUBSCRIPTION_HISTORY, GoldTables.FX_RATES); }
     @Override List<String> configPaths() { return List.of("lakehouse.gold.segments"); }
     @Override public String description() {
-      return "Week x segment (at the week's start): paying workspaces at its start, those not paying at its end, weekly logo churn";
+      return "Week x segment (at the week's start): paying workspaces at its start, those not paying at its end, weekly logo churn, renewal risk";
     }
     @Override String monthColumn() { return "week_start"; }
     @Override LocalDate periodFrom(LocalDate month) { return month.with(java.time.DayOfWeek.MONDAY); }
@@ -549,7 +556,8 @@ final class GoldJobs {
           col("start_at").as("at"), col("start_at").cast(DataTypes.DateType).as("at_date")), fx), "week_start");
       Dataset<Row> end = MrrTransforms.workspaceMrr(MrrTransforms.subscriptionMrr(history, weeks.select(col("week_start"),
           col("end_at").as("at"), col("end_date").as("at_date")), fx), "week_start");
-      return WeeklyTransforms.saasWeekly(start, end, weeks, Segments.from(ctx.settings().config()));
+      return WeeklyTransforms.withRenewalRisk(WeeklyTransforms.saasWeekly(start, end, weeks, Segments.from(ctx.settings().config())),
+          ctx.exists(GoldTables.FACT_RENEWAL) ? ctx.read(GoldTables.FACT_RENEWAL) : null);
     }
   }
 

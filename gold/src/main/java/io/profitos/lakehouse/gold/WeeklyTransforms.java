@@ -63,6 +63,31 @@ public final class WeeklyTransforms {
   }
 
   /**
+   * Adds renewal_risk_usd to {@link #saasWeekly}'s rows: per METRICS.md, the MRR of the workspaces in the high churn-risk
+   * band whose billing period ends within the renewal window, from the week's newest renewal calendar ({@code
+   * gold.fact_renewal}: as_of_date, segment, mrr_usd, risk_band, in_renewal_window), per segment of the calendar and
+   * {@value SaasKpis#ALL}; 0 for a segment with none that week, null for a week without a calendar or when {@code
+   * renewals} is null (no model has scored yet).
+   */
+  public static Dataset<Row> withRenewalRisk(Dataset<Row> weekly, Dataset<Row> renewals) {
+    if (renewals == null) {
+      return weekly.withColumn("renewal_risk_usd", lit(null).cast(MrrTransforms.USD));
+    }
+    Dataset<Row> dated = renewals.withColumn("week_start", trunc(col("as_of_date"), "week"));
+    Dataset<Row> newest = dated.groupBy("week_start").agg(org.apache.spark.sql.functions.max("as_of_date").as("_day"));
+    Dataset<Row> rows = dated.join(newest, MrrTransforms.usingColumns("week_start"))
+        .where(col("as_of_date").equalTo(col("_day")))
+        .withColumn("_risk", when(col("risk_band").equalTo("high").and(col("in_renewal_window")), col("mrr_usd")).otherwise(0.0));
+    Dataset<Row> both = rows.unionByName(rows.withColumn("segment", lit(SaasKpis.ALL)));
+    Dataset<Row> risk = both.groupBy("week_start", "segment").agg(sum(col("_risk")).as("_renewal_risk"));
+    return weekly.join(risk, MrrTransforms.usingColumns("week_start", "segment"), "left")
+        .join(newest, MrrTransforms.usingColumns("week_start"), "left")
+        .withColumn("renewal_risk_usd", when(col("_day").isNotNull(), MrrTransforms.usd(coalesce(col("_renewal_risk"), lit(0.0)))))
+        .drop("_renewal_risk", "_day")
+        .orderBy("week_start", "segment");
+  }
+
+  /**
    * {@code gold.fact_opportunity} -> {@code gold.kpi_sales_weekly}, week x rep_segment
    * ({@value SaasKpis#ALL} and each rep segment), for every week of {@code weeks}: is_complete;
    * closed_trailing and win_rate_trailing (won / closed among opportunities closed in the

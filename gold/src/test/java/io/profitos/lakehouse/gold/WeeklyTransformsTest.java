@@ -124,4 +124,27 @@ class WeeklyTransformsTest {
           .contains("lakehouse.quality.overrides += { table = gold.a, expectation = mrr_continuity");
     });
   }
+
+  @Test
+  void renewalRiskIsTheHighRiskMrrRenewingWithinTheWindowOnTheWeeksNewestScoredDay() {
+    org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+    Dataset<Row> weekly = spark.sql("select cast(week_start as date) week_start, segment from values ('2026-11-16', 'All'),"
+        + " ('2026-11-16', 'SMB'), ('2026-11-16', 'Enterprise'), ('2026-11-09', 'All'), ('2026-11-09', 'SMB') as t(week_start, segment)");
+    Dataset<Row> renewals = spark.sql("select cast(as_of_date as date) as_of_date, segment, cast(mrr_usd as double) mrr_usd, risk_band,"
+        + " in_renewal_window from values ('2026-11-18', 'SMB', 100, 'high', true), ('2026-11-18', 'SMB', 50, 'high', false),"
+        + " ('2026-11-18', 'Enterprise', 1000, 'medium', true), ('2026-11-18', 'SMB', 30, 'high', true),"
+        + " ('2026-11-17', 'SMB', 999, 'high', true) as t(as_of_date, segment, mrr_usd, risk_band, in_renewal_window)");
+    java.util.Map<String, java.math.BigDecimal> risk = new java.util.HashMap<>();
+    for (Row r : WeeklyTransforms.withRenewalRisk(weekly, renewals).collectAsList()) {
+      risk.put(r.getAs("week_start") + " " + r.getAs("segment"), r.getAs("renewal_risk_usd"));
+    }
+    // 18 November is the week's newest calendar (17 November's 999 is older); 50 renews outside the window; 1000 is medium
+    assertThat(risk.get("2026-11-16 SMB")).isEqualByComparingTo("130");
+    assertThat(risk.get("2026-11-16 All")).isEqualByComparingTo("130");
+    assertThat(risk.get("2026-11-16 Enterprise")).isEqualByComparingTo("0");
+    // no calendar that week
+    assertThat(risk.get("2026-11-09 All")).isNull();
+    // no model has scored yet
+    assertThat(WeeklyTransforms.withRenewalRisk(weekly, null).where("renewal_risk_usd IS NOT NULL").count()).isZero();
+  }
 }

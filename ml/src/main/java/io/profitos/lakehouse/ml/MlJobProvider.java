@@ -19,6 +19,7 @@ public final class MlJobProvider implements JobProvider {
   public static final TableName CHURN_SCORES = TableName.of("gold", "fact_churn_score_daily");
   public static final TableName LEAD_SCORES = TableName.of("gold", "fact_lead_score_daily");
   public static final TableName MODEL_PERFORMANCE = PerformanceJob.MODEL_PERFORMANCE;
+  public static final TableName FACT_RENEWAL = RenewalJob.FACT_RENEWAL;
 
   private static final TableName FACT_MRR = TableName.of("gold", "fact_mrr_monthly");
   private static final TableName DIM_WORKSPACE = TableName.of("gold", "dim_workspace");
@@ -28,6 +29,7 @@ public final class MlJobProvider implements JobProvider {
   private static final TableName INVOICES = TableName.of("silver", "invoices");
   private static final TableName CUSTOMERS = TableName.of("silver", "customers");
   private static final TableName LEADS = TableName.of("silver", "leads");
+  private static final TableName SUBSCRIPTIONS = TableName.of("silver", "subscriptions");
   private static final TableName OPPORTUNITIES = TableName.of("silver", "opportunities");
 
   /**
@@ -88,6 +90,7 @@ public final class MlJobProvider implements JobProvider {
                 return Scores.leads(scored, ctx.runDate(), scoring, model, version);
               }
             }),
-        new PerformanceJob(CHURN_SCORES, LEAD_SCORES, FACT_MRR, LEAD_FEATURES));
+        new PerformanceJob(CHURN_SCORES, LEAD_SCORES, FACT_MRR, LEAD_FEATURES),
+        new RenewalJob(CHURN_SCORES, CHURN_FEATURES, SUBSCRIPTIONS, TICKETS));
   }
 }

@@ -71,6 +71,18 @@ final class ScoreJob implements LakehouseJob {
       return JobResult.succeeded(0, 0, "model " + model + " has no champion yet: train one with 'lakehouse ml train " + model
           + "'; nothing scored", Map.of());
     }
+    // The same day, champion, configuration and inputs as the last run: its rows stand.
+    Map<String, String> fp = new java.util.LinkedHashMap<>();
+    fp.put("run_date", ctx.runDate().toString());
+    fp.put("champion", Integer.toString(champion.version()));
+    fp.put("config", io.profitos.lakehouse.core.config.ConfigHash.of(ctx.settings().config(), "lakehouse.ml.scoring"));
+    for (TableName in : inputs()) {
+      fp.put("version:" + in, Long.toString(ctx.version(in)));
+    }
+    if (ctx.exists(table) && ctx.exists(DRIFT_METRICS) && !ctx.fullRefresh()
+        && fp.entrySet().stream().allMatch(e -> e.getValue().equals(ctx.state(e.getKey())))) {
+      return JobResult.succeeded(0, 0, "up to date", Map.of());
+    }
     ModelRegistry.Loaded loaded = registry.load(champion);
     if (loaded.saved().conf() == null) {
       throw LakehouseException.usage("Model " + model + " v" + champion.version() + " was saved without its model file; "
@@ -95,6 +107,7 @@ final class ScoreJob implements LakehouseJob {
         ctx.publish(DRIFT_METRICS, DriftMetrics.rows(ctx.spark(), model, champion.version(), ctx.runDate(), shifts),
             Publish.replaceWhere("model = '" + model + "' AND score_date = DATE'" + ctx.runDate() + "'"));
       }
+      fp.forEach(ctx::record);
       return JobResult.succeeded(rows, rows, rows + " rows of " + ctx.runDate() + " scored by " + model + " v"
           + champion.version() + " into " + table + (shifted.isEmpty() ? "" : "; drift (PSI above " + Drift.SHIFTED
           + ") in " + String.join(", ", shifted) + ": retrain the model ('lakehouse ml train " + model + "')"), Map.of());

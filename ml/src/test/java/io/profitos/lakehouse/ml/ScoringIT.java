@@ -57,9 +57,14 @@ class ScoringIT {
   }
 
   private JobRunner.Outcome score(LakehouseSettings settings, LocalDate day) {
+    return score(settings, day, false);
+  }
+
+  private JobRunner.Outcome score(LakehouseSettings settings, LocalDate day, boolean fullRefresh) {
     LakehouseJob job = new MlJobProvider().jobs(settings).stream().filter(j -> j.name().equals("gold.fact_churn_score_daily"))
         .findFirst().orElseThrow();
-    return new JobRunner(TestSettings.context(settings, day)).run(List.of(job));
+    return new JobRunner(new io.profitos.lakehouse.core.job.JobContext(spark, settings, new TableCatalog(settings.warehouse()),
+        java.util.UUID.randomUUID().toString(), day, fullRefresh, java.time.Clock.systemUTC())).run(List.of(job));
   }
 
   @Test
@@ -114,9 +119,12 @@ class ScoringIT {
     assertThat(risky).isGreaterThan(safe + 0.3);
     assertThat(fact.where(col("risk_band").equalTo("high")).count()).isPositive();
 
-    // scoring the day again replaces its rows with the same ones
+    // nothing changed: the day's rows stand; scored again (a full refresh), they are replaced with the same ones
     List<Row> before = fact.orderBy("workspace_id").collectAsList();
-    assertThat(score(settings, RUN).exitCode()).isZero();
+    JobRunner.Outcome unchanged = score(settings, RUN);
+    assertThat(unchanged.finished().get(0).result().message()).isEqualTo("up to date");
+    JobRunner.Outcome rescored = score(settings, RUN, true);
+    assertThat(rescored.finished().get(0).result().rowsWritten()).isEqualTo(400);
     Dataset<Row> again = spark.read().format("delta").load(catalog.location(MlJobProvider.CHURN_SCORES));
     assertThat(again.orderBy("workspace_id").collectAsList()).isEqualTo(before);
 
