@@ -17,7 +17,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * {@code ml.model_performance}: every past score date of the scored facts whose labels have matured, its realised
  * AUC-ROC and Brier score beside the registered held-out figures of the version that scored it, flagged when the AUC
- * fell by more than {@code lakehouse.ml.performance.max-auc-drop}. Rebuilt whole on every run (it is small).
+ * fell by more than {@code lakehouse.ml.performance.max-auc-drop}. Rebuilt whole (it is small) when a scored fact,
+ * its labels, the registry or the configuration changed.
  */
 final class PerformanceJob implements LakehouseJob {
   static final TableName MODEL_PERFORMANCE = TableName.of("ml", "model_performance");
@@ -51,6 +52,18 @@ final class PerformanceJob implements LakehouseJob {
   public JobResult run(JobContext ctx) {
     int horizon = ctx.settings().config().getInt("lakehouse.ml.features.churn.horizon-months");
     double maxDrop = ctx.settings().config().getDouble("lakehouse.ml.performance.max-auc-drop");
+    // Unchanged scores, labels, registry and configuration: the table stands (no commit).
+    Map<String, String> fp = new java.util.LinkedHashMap<>();
+    fp.put("config", io.profitos.lakehouse.core.config.ConfigHash.of(ctx.settings().config(), "lakehouse.ml"));
+    List<TableName> watched = new ArrayList<>(inputs());
+    watched.add(ModelRegistry.TABLE);
+    for (TableName in : watched) {
+      fp.put("version:" + in, ctx.exists(in) ? Long.toString(ctx.version(in)) : "none");
+    }
+    if (ctx.exists(MODEL_PERFORMANCE) && !ctx.fullRefresh()
+        && fp.entrySet().stream().allMatch(e -> e.getValue().equals(ctx.state(e.getKey())))) {
+      return JobResult.succeeded(0, 0, "up to date", Map.of());
+    }
     List<Dataset<Row>> labelled = new ArrayList<>();
     if (ctx.exists(churnScores) && ctx.exists(mrr)) {
       labelled.add(RealisedPerformance.churnLabels(ctx.read(churnScores), ctx.read(mrr), horizon)
@@ -71,6 +84,7 @@ final class PerformanceJob implements LakehouseJob {
         .select("model", "model_version", "score_date", "rows", "positives", "auc_roc", "brier", "registered_auc_roc",
             "registered_brier", "auc_floor", "is_degraded");
     long rows = ctx.publish(MODEL_PERFORMANCE, out, Publish.overwrite().withEmptyAllowed()).rowsWritten();
+    fp.forEach(ctx::record);
     return JobResult.succeeded(rows, rows, rows + " score dates with matured labels in " + MODEL_PERFORMANCE, Map.of());
   }
 
