@@ -144,4 +144,29 @@ public final class BusinessTransforms {
             when(col("_risk_covered"), MrrTransforms.usd(coalesce(col("_risk_mrr"), lit(0)))).as("churn_risk_mrr_usd"))
         .orderBy("month", "segment");
   }
+
+  /**
+   * Adds the churn model's month-end scores to {@link #segmentMonthly}'s rows: of the segment's paying workspaces of
+   * the month ({@code mrrFact}), those scored on the month's end date (its last day; the as-of day of a month-to-date
+   * row) in {@code scores} ({@code gold.fact_churn_score_daily}): avg_churn_probability_month_end,
+   * high_risk_workspaces_month_end and high_risk_mrr_month_end_usd (risk band high). Each month reads its own day's
+   * stored scores, never the newest, so a month's figures stay as they were. Null for a month with no scores that day,
+   * or when {@code scores} is null (no model has scored yet).
+   */
+  public static Dataset<Row> withMonthEndScores(Dataset<Row> segmentMonthly, Dataset<Row> mrrFact, Dataset<Row> scores) {
+    if (scores == null) {
+      return segmentMonthly.withColumn("avg_churn_probability_month_end", lit(null).cast(DataTypes.createDecimalType(12, 6)))
+          .withColumn("high_risk_workspaces_month_end", lit(null).cast(DataTypes.LongType))
+          .withColumn("high_risk_mrr_month_end_usd", lit(null).cast(MrrTransforms.USD));
+    }
+    Dataset<Row> paying = mrrFact.where(col("mrr_usd").gt(0)).select(col("workspace_id"), col("month"), col("segment"),
+        col("mrr_usd"), org.apache.spark.sql.functions.to_date(col("date_key").cast(DataTypes.StringType), "yyyyMMdd").as("_end"));
+    Dataset<Row> s = scores.select(col("workspace_id").as("_ws"), col("score_date"), col("churn_probability"), col("risk_band"));
+    Dataset<Row> scored = paying.join(s, col("workspace_id").equalTo(col("_ws")).and(col("score_date").equalTo(col("_end"))));
+    Dataset<Row> agg = scored.groupBy("month", "segment").agg(
+        avg("churn_probability").cast(DataTypes.createDecimalType(12, 6)).as("avg_churn_probability_month_end"),
+        count(when(col("risk_band").equalTo("high"), 1)).as("high_risk_workspaces_month_end"),
+        MrrTransforms.usd(coalesce(sum(when(col("risk_band").equalTo("high"), col("mrr_usd"))), lit(0))).as("high_risk_mrr_month_end_usd"));
+    return segmentMonthly.join(agg, MrrTransforms.usingColumns("month", "segment"), "left").orderBy("month", "segment");
+  }
 }

@@ -180,10 +180,12 @@ final class GoldJobs {
             .config("lakehouse.gold.unit-economics").schema(2),
         new Table(GoldTables.KPI_SEGMENT_MONTHLY, List.of(GoldTables.FACT_MRR_MONTHLY, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY,
                 GoldTables.KPI_SAAS_MONTHLY),
-            "Month x segment: paying workspaces, MRR, ARPA, activity, logo churn, usage churn risk",
-            ctx -> BusinessTransforms.segmentMonthly(load(ctx, GoldTables.FACT_MRR_MONTHLY),
+            "Month x segment: paying workspaces, MRR, ARPA, activity, logo churn, usage churn risk, month-end churn scores",
+            ctx -> BusinessTransforms.withMonthEndScores(BusinessTransforms.segmentMonthly(load(ctx, GoldTables.FACT_MRR_MONTHLY),
                 load(ctx, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY), load(ctx, GoldTables.KPI_SAAS_MONTHLY),
-                ctx.settings().config().getInt("lakehouse.gold.product.usage-churn-risk-days"))).config("lakehouse.gold.product").schema(2));
+                ctx.settings().config().getInt("lakehouse.gold.product.usage-churn-risk-days")), load(ctx, GoldTables.FACT_MRR_MONTHLY),
+                ctx.exists(GoldTables.FACT_CHURN_SCORE_DAILY) ? load(ctx, GoldTables.FACT_CHURN_SCORE_DAILY) : null))
+            .config("lakehouse.gold.product").schema(3).waitsFor(List.of(GoldTables.FACT_CHURN_SCORE_DAILY)));
   }
 
   /**

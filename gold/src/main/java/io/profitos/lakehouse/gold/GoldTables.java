@@ -59,6 +59,8 @@ final class GoldTables {
   static final TableName CHECK_RESULTS = TableName.of("quality", "check_results");
   /** Written by the ml layer's score jobs; the exceptions job reports shifted features. */
   static final TableName DRIFT_METRICS = TableName.of("ml", "drift_metrics");
+  /** Written by the ml layer (the churn model's daily scores); the segment mart reads the month-end ones. */
+  static final TableName FACT_CHURN_SCORE_DAILY = TableName.of("gold", "fact_churn_score_daily");
   /** Written by the ml layer (the renewal calendar); the weekly KPIs read its renewal risk. */
   static final TableName FACT_RENEWAL = TableName.of("gold", "fact_renewal");
   /** Written by the ml layer; the exceptions job reports degraded score dates. */

@@ -20,6 +20,7 @@ public final class MlJobProvider implements JobProvider {
   public static final TableName LEAD_SCORES = TableName.of("gold", "fact_lead_score_daily");
   public static final TableName MODEL_PERFORMANCE = PerformanceJob.MODEL_PERFORMANCE;
   public static final TableName FACT_RENEWAL = RenewalJob.FACT_RENEWAL;
+  public static final TableName CUSTOMER_HEALTH = RenewalJob.CUSTOMER_HEALTH;
 
   private static final TableName FACT_MRR = TableName.of("gold", "fact_mrr_monthly");
   private static final TableName DIM_WORKSPACE = TableName.of("gold", "dim_workspace");

@@ -11,9 +11,15 @@ import io.profitos.lakehouse.core.table.TableName;
 import java.util.List;
 import java.util.Map;
 
-/** {@code gold.fact_renewal}: the run date's renewal calendar (the day's rows replaced: a rerun gives the same rows). */
+/**
+ * {@code gold.fact_renewal}: the run date's renewal calendar (the day's rows replaced: a rerun gives the same rows); then
+ * {@code gold.customer_health}, the newest calendar with each workspace's reasons.
+ */
 final class RenewalJob implements LakehouseJob {
   static final TableName FACT_RENEWAL = TableName.of("gold", "fact_renewal");
+  static final TableName CUSTOMER_HEALTH = TableName.of("gold", "customer_health");
+  /** The version of the two tables' definitions, raised when they change (the day's rows are rewritten). */
+  private static final int SCHEMA_VERSION = 1;
   private final TableName scores;
   private final TableName features;
   private final TableName subscriptions;
@@ -29,11 +35,11 @@ final class RenewalJob implements LakehouseJob {
   @Override public String name() { return FACT_RENEWAL.toString(); }
   @Override public String layer() { return "ml"; }
   @Override public List<TableName> inputs() { return List.of(scores, features, subscriptions, tickets); }
-  @Override public List<TableName> outputs() { return List.of(FACT_RENEWAL); }
+  @Override public List<TableName> outputs() { return List.of(FACT_RENEWAL, CUSTOMER_HEALTH); }
 
   @Override
   public String description() {
-    return "The renewal calendar of the run date: each scored workspace's period end, MRR, churn score, open tickets, renewal window";
+    return "The renewal calendar of the run date (period end, MRR, churn score, open tickets, renewal window) and the customer-health view of the newest";
   }
 
   @Override
@@ -44,10 +50,11 @@ final class RenewalJob implements LakehouseJob {
     Map<String, String> fp = new java.util.LinkedHashMap<>();
     fp.put("run_date", ctx.runDate().toString());
     fp.put("window", Integer.toString(window));
+    fp.put("schema", Integer.toString(SCHEMA_VERSION));
     for (TableName in : inputs()) {
       fp.put("version:" + in, Long.toString(ctx.version(in)));
     }
-    if (ctx.exists(FACT_RENEWAL) && !ctx.fullRefresh()
+    if (ctx.exists(FACT_RENEWAL) && ctx.exists(CUSTOMER_HEALTH) && !ctx.fullRefresh()
         && fp.entrySet().stream().allMatch(e -> e.getValue().equals(ctx.state(e.getKey())))) {
       return JobResult.succeeded(0, 0, "up to date", Map.of());
     }
@@ -55,7 +62,10 @@ final class RenewalJob implements LakehouseJob {
             ctx.read(features).where(col("snapshot_date").equalTo(lit(day))), ctx.read(subscriptions), ctx.read(tickets),
             ctx.runDate(), window),
         Publish.replaceWhere("as_of_date = DATE'" + ctx.runDate() + "'").withEmptyAllowed()).rowsWritten();
+    // The customer-health view: the newest calendar with its reasons (a rerun of an older day leaves it on the newest).
+    long health = ctx.publish(CUSTOMER_HEALTH, Renewals.health(ctx.read(FACT_RENEWAL), ctx.read(scores)),
+        Publish.overwrite().withEmptyAllowed()).rowsWritten();
     fp.forEach(ctx::record);
-    return JobResult.succeeded(rows, rows, rows + " renewals of " + ctx.runDate() + " in " + FACT_RENEWAL, Map.of());
+    return JobResult.succeeded(rows, rows + health, rows + " renewals of " + ctx.runDate() + " in " + FACT_RENEWAL, Map.of());
   }
 }

@@ -54,4 +54,20 @@ public final class Renewals {
             coalesce(col("_open"), lit(0L)).as("open_tickets"),
             coalesce(datediff(col("period_end_date"), today).leq(windowDays), lit(false)).as("in_renewal_window"));
   }
+
+  /**
+   * {@code gold.customer_health}: the newest renewal calendar ({@code gold.fact_renewal}'s latest as_of_date) with each
+   * workspace's top reasons and model version from that day's scores: one row per workspace, the newest view a
+   * customer-success team works from (the month-end figures live in {@code gold.kpi_segment_monthly}).
+   */
+  public static Dataset<Row> health(Dataset<Row> renewals, Dataset<Row> scores) {
+    Dataset<Row> newest = renewals.agg(org.apache.spark.sql.functions.max("as_of_date").as("_newest"));
+    Dataset<Row> day = renewals.crossJoin(newest).where(col("as_of_date").equalTo(col("_newest"))).drop("_newest");
+    Dataset<Row> reasons = scores.select(col("workspace_id").as("_ws"), col("score_date"), col(Explanations.REASONS),
+        col("model_version"));
+    return day.join(reasons, col("workspace_id").equalTo(col("_ws")).and(col("score_date").equalTo(col("as_of_date"))), "left")
+        .select(col("as_of_date"), col("workspace_key"), col("workspace_id"), col("segment"), col("mrr_usd"),
+            col("churn_probability"), col("risk_band"), col(Explanations.REASONS), col("model_version"), col("period_end_date"),
+            col("days_to_renewal"), col("in_renewal_window"), col("cancel_at_period_end"), col("open_tickets"));
+  }
 }

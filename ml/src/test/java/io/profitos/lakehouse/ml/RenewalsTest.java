@@ -51,4 +51,27 @@ class RenewalsTest {
     assertThat(rows.get("w3").<String>getAs("subscription_id")).isEqualTo("s4");
     assertThat(rows.get("w3").<Integer>getAs("days_to_renewal")).isEqualTo(20);
   }
+
+  @Test
+  void theCustomerHealthViewIsTheNewestCalendarWithEachWorkspacesReasons() {
+    Dataset<Row> renewals = spark.sql("select cast(as_of_date as date) as_of_date, workspace_key, workspace_id, segment,"
+        + " cast(mrr_usd as double) mrr_usd, cast(churn_probability as double) churn_probability, risk_band, cast(period_end_date as date) period_end_date, days_to_renewal, in_renewal_window,"
+        + " cancel_at_period_end, open_tickets from values"
+        + " ('2026-11-19', 11L, 'w1', 'SMB', 100.0, 0.5, 'high', '2026-12-05', 16, true, false, 1L),"
+        + " ('2026-11-20', 11L, 'w1', 'SMB', 100.0, 0.6, 'high', '2026-12-05', 15, true, false, 2L),"
+        + " ('2026-11-20', 12L, 'w2', 'Enterprise', 2000.0, 0.1, 'low', '2027-03-01', 101, false, true, 0L)"
+        + " as t(as_of_date, workspace_key, workspace_id, segment, mrr_usd, churn_probability, risk_band, period_end_date,"
+        + " days_to_renewal, in_renewal_window, cancel_at_period_end, open_tickets)");
+    Dataset<Row> scores = spark.sql("select workspace_id, cast(score_date as date) score_date, 3 model_version,"
+        + " array(named_struct('feature', f, 'direction', 'raises', 'contribution', 0.1)) top_reasons from values"
+        + " ('w1', '2026-11-19', 'seats'), ('w1', '2026-11-20', 'tickets_90d'), ('w2', '2026-11-20', 'tenure_months')"
+        + " as t(workspace_id, score_date, f)");
+    Map<String, Row> rows = Renewals.health(renewals, scores).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs("workspace_id"), r -> r));
+    assertThat(rows).hasSize(2); // one row per workspace: 20 November's
+    assertThat(rows.get("w1").<Double>getAs("churn_probability")).isEqualTo(0.6);
+    assertThat(rows.get("w1").<Long>getAs("open_tickets")).isEqualTo(2L);
+    assertThat(rows.get("w1").getList(rows.get("w1").fieldIndex("top_reasons")).get(0).toString()).contains("tickets_90d");
+    assertThat(rows.get("w2").<Integer>getAs("model_version")).isEqualTo(3);
+  }
 }
