@@ -52,11 +52,8 @@ final class FeatureTableJob implements LakehouseJob {
     fp.put("run_date", ctx.runDate().toString());
     fp.put("config", ConfigHash.of(ctx.settings().config(), configPath));
     fp.put("schema", Integer.toString(schemaVersion));
-    for (TableName in : inputs) {
-      fp.put("version:" + in, Long.toString(ctx.version(in)));
-    }
-    boolean same = ctx.exists(table) && !ctx.fullRefresh()
-        && fp.entrySet().stream().allMatch(e -> e.getValue().equals(ctx.state(e.getKey())));
+    Fingerprint.putVersions(ctx, fp, inputs);
+    boolean same = Fingerprint.unchanged(ctx, fp, List.of(table));
     check.done("inputs", inputs.size(), "changed", !same);
     if (same) {
       return JobResult.succeeded(0, 0, "up to date", Map.of());

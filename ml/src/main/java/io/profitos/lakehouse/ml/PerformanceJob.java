@@ -57,11 +57,8 @@ final class PerformanceJob implements LakehouseJob {
     fp.put("config", io.profitos.lakehouse.core.config.ConfigHash.of(ctx.settings().config(), "lakehouse.ml"));
     List<TableName> watched = new ArrayList<>(inputs());
     watched.add(ModelRegistry.TABLE);
-    for (TableName in : watched) {
-      fp.put("version:" + in, ctx.exists(in) ? Long.toString(ctx.version(in)) : "none");
-    }
-    if (ctx.exists(MODEL_PERFORMANCE) && !ctx.fullRefresh()
-        && fp.entrySet().stream().allMatch(e -> e.getValue().equals(ctx.state(e.getKey())))) {
+    Fingerprint.putVersions(ctx, fp, watched);
+    if (Fingerprint.unchanged(ctx, fp, outputs())) {
       return JobResult.succeeded(0, 0, "up to date", Map.of());
     }
     List<Dataset<Row>> labelled = new ArrayList<>();

@@ -51,11 +51,8 @@ final class RenewalJob implements LakehouseJob {
     fp.put("run_date", ctx.runDate().toString());
     fp.put("window", Integer.toString(window));
     fp.put("schema", Integer.toString(SCHEMA_VERSION));
-    for (TableName in : inputs()) {
-      fp.put("version:" + in, Long.toString(ctx.version(in)));
-    }
-    if (ctx.exists(FACT_RENEWAL) && ctx.exists(CUSTOMER_HEALTH) && !ctx.fullRefresh()
-        && fp.entrySet().stream().allMatch(e -> e.getValue().equals(ctx.state(e.getKey())))) {
+    Fingerprint.putVersions(ctx, fp, inputs());
+    if (Fingerprint.unchanged(ctx, fp, outputs())) {
       return JobResult.succeeded(0, 0, "up to date", Map.of());
     }
     long rows = ctx.publish(FACT_RENEWAL, Renewals.calendar(ctx.read(scores).where(col("score_date").equalTo(lit(day))),

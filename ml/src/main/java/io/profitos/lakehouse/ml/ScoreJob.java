@@ -76,11 +76,8 @@ final class ScoreJob implements LakehouseJob {
     fp.put("run_date", ctx.runDate().toString());
     fp.put("champion", Integer.toString(champion.version()));
     fp.put("config", io.profitos.lakehouse.core.config.ConfigHash.of(ctx.settings().config(), "lakehouse.ml.scoring"));
-    for (TableName in : inputs()) {
-      fp.put("version:" + in, Long.toString(ctx.version(in)));
-    }
-    if (ctx.exists(table) && ctx.exists(DRIFT_METRICS) && !ctx.fullRefresh()
-        && fp.entrySet().stream().allMatch(e -> e.getValue().equals(ctx.state(e.getKey())))) {
+    Fingerprint.putVersions(ctx, fp, inputs());
+    if (Fingerprint.unchanged(ctx, fp, outputs())) {
       return JobResult.succeeded(0, 0, "up to date", Map.of());
     }
     ModelRegistry.Loaded loaded = registry.load(champion);
