@@ -105,8 +105,7 @@ final class DemoCommands {
   private static void trainIfNoChampion(org.apache.spark.sql.SparkSession spark, LakehouseSettings settings,
       TableCatalog catalog, Path confDir, String model, PrintStream out) {
     io.profitos.lakehouse.ml.ModelRegistry registry = new io.profitos.lakehouse.ml.ModelRegistry(spark, catalog);
-    boolean registered = catalog.exists(spark, io.profitos.lakehouse.ml.ModelRegistry.TABLE);
-    if (registered && registry.withStatus(model, io.profitos.lakehouse.ml.ModelRegistry.CHAMPION) != null) {
+    if (registry.withStatus(model, io.profitos.lakehouse.ml.ModelRegistry.CHAMPION) != null) {
       return;
     }
     Path file = confDir == null ? null : confDir.resolve(settings.config().getString("lakehouse.ml.models-dir"))

@@ -20,7 +20,7 @@ public final class ModelReport {
   public static Registered registered(org.apache.spark.sql.SparkSession spark, io.profitos.lakehouse.core.table.TableCatalog catalog,
       String model) {
     ModelRegistry registry = new ModelRegistry(spark, catalog);
-    List<ModelRegistry.Version> versions = catalog.exists(spark, ModelRegistry.TABLE) ? registry.versions(model) : List.of();
+    List<ModelRegistry.Version> versions = registry.versions(model);
     if (versions.isEmpty()) {
       throw io.profitos.lakehouse.core.LakehouseException.usage("Model '" + model + "' has no registered version: train it "
           + "with 'lakehouse ml train " + model + "'.");

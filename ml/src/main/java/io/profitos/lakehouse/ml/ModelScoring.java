@@ -31,7 +31,7 @@ public final class ModelScoring {
     if (model.saved().reference() == null) {
       return List.of();
     }
-    Dataset<Row> encoded = encoded(spec, model.saved().plan(), scored.drop(ModelData.LABEL))
+    Dataset<Row> encoded = encoded(spec, model.saved().plan(), scored)
         .join(scored.select(ModelData.entity(spec, scored).as("_scored_entity"), col(PROBABILITY)),
             col(ModelData.ENTITY).equalTo(col("_scored_entity")));
     return Drift.shifts(model.saved().reference(), model.saved().plan(), encoded, PROBABILITY);

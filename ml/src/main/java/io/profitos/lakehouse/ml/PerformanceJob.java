@@ -88,10 +88,8 @@ final class PerformanceJob implements LakehouseJob {
   /** Every registered version's held-out AUC-ROC and Brier score (none when nothing is registered). */
   private Dataset<Row> registered(JobContext ctx) {
     List<Row> rows = new ArrayList<>();
-    if (ctx.exists(ModelRegistry.TABLE)) {
-      for (ModelRegistry.Version v : new ModelRegistry(ctx.spark(), ctx.catalog()).versions(null)) {
-        rows.add(RowFactory.create(v.model(), v.version(), v.metrics().get("auc_roc"), v.metrics().get("brier")));
-      }
+    for (ModelRegistry.Version v : new ModelRegistry(ctx.spark(), ctx.catalog()).versions(null)) {
+      rows.add(RowFactory.create(v.model(), v.version(), v.metrics().get("auc_roc"), v.metrics().get("brier")));
     }
     return ctx.spark().createDataFrame(rows, REGISTERED);
   }

@@ -65,7 +65,7 @@ final class ScoreJob implements LakehouseJob {
     ctx.requireInputs(inputs());
     StepLog find = ctx.step("champion");
     ModelRegistry registry = new ModelRegistry(ctx.spark(), ctx.catalog());
-    ModelRegistry.Version champion = ctx.exists(ModelRegistry.TABLE) ? registry.withStatus(model, ModelRegistry.CHAMPION) : null;
+    ModelRegistry.Version champion = registry.withStatus(model, ModelRegistry.CHAMPION);
     find.done("model", model, "version", champion == null ? "none" : "v" + champion.version());
     if (champion == null) {
       return JobResult.succeeded(0, 0, "model " + model + " has no champion yet: train one with 'lakehouse ml train " + model
