@@ -17,9 +17,21 @@ public final class JobRegistry {
   /** Layers in dependency order. */
   public static final List<String> LAYER_ORDER = List.of("bronze", "silver", "gold", "quality", "ml");
 
+  /** Where run groups are configured: a name and its list of jobs and layers. */
+  public static final String GROUPS_KEY = "lakehouse.run-groups";
+
   private final Map<String, LakehouseJob> jobs;
+  private final Map<String, List<String>> groups;
 
   public JobRegistry(List<LakehouseJob> jobs) {
+    this(jobs, Map.of());
+  }
+
+  /**
+   * @param groups run groups: a name and its members (job or layer names), e.g. the hourly revenue refresh's jobs
+   * @throws LakehouseException (configuration) naming the group when a member is unknown or a name is taken
+   */
+  public JobRegistry(List<LakehouseJob> jobs, Map<String, List<String>> groups) {
     Map<String, LakehouseJob> byName = new LinkedHashMap<>();
     for (LakehouseJob job : jobs) {
       if (byName.put(job.name(), job) != null) {
@@ -27,6 +39,21 @@ public final class JobRegistry {
       }
     }
     this.jobs = byName;
+    for (Map.Entry<String, List<String>> g : groups.entrySet()) {
+      String key = GROUPS_KEY + "." + g.getKey();
+      if (byName.containsKey(g.getKey()) || LAYER_ORDER.contains(g.getKey()) || "all".equals(g.getKey())) {
+        throw LakehouseException.usage(key + ": '" + g.getKey() + "' is already a job or layer name; rename the group.");
+      }
+      if (g.getValue().isEmpty()) {
+        throw LakehouseException.usage(key + " is empty; list the jobs or layers it runs.");
+      }
+      for (String member : g.getValue()) {
+        if (!byName.containsKey(member) && !LAYER_ORDER.contains(member)) {
+          throw LakehouseException.usage(key + " names '" + member + "', which is neither a job nor a layer; 'lakehouse jobs' lists them.");
+        }
+      }
+    }
+    this.groups = Map.copyOf(groups);
   }
 
   /** Jobs of every {@link JobProvider} found by the service loader. */
@@ -38,7 +65,7 @@ public final class JobRegistry {
     for (JobProvider provider : providers) {
       all.addAll(provider.jobs(settings));
     }
-    JobRegistry registry = new JobRegistry(all);
+    JobRegistry registry = new JobRegistry(all, groups(settings.config()));
     ServiceLoader.load(RegistryCheck.class, JobRegistry.class.getClassLoader()).forEach(c -> c.check(registry, settings));
     return registry;
   }
@@ -74,12 +101,33 @@ public final class JobRegistry {
     return topologicalOrder(members);
   }
 
+  /** The configured run groups, by name. */
+  public Map<String, List<String>> groups() {
+    return new java.util.TreeMap<>(groups);
+  }
+
   /**
-   * Resolves a {@code run} target: a layer name, {@code all}, or a job name.
+   * Resolves a {@code run} target: {@code all}, a layer, a run group, a job, or several of these separated by commas
+   * (their union, in the order {@link #all()} runs them).
    *
-   * @throws LakehouseException (usage) naming the valid targets when nothing matches
+   * @throws LakehouseException (usage) naming the valid targets when an item matches nothing
    */
   public List<LakehouseJob> resolve(String target) {
+    List<String> items = java.util.Arrays.stream(target.split(",", -1)).map(String::strip).toList();
+    if (items.size() == 1) {
+      return resolveOne(items.get(0));
+    }
+    Set<String> wanted = new HashSet<>();
+    for (String item : items) {
+      if (item.isEmpty()) {
+        throw LakehouseException.usage("Empty item in the run target '" + target + "': separate jobs, layers and groups with single commas.");
+      }
+      resolveOne(item).forEach(j -> wanted.add(j.name()));
+    }
+    return all().stream().filter(j -> wanted.contains(j.name())).toList();
+  }
+
+  private List<LakehouseJob> resolveOne(String target) {
     if ("all".equals(target)) {
       return all();
     }
@@ -90,11 +138,32 @@ public final class JobRegistry {
       }
       return layerJobs;
     }
+    List<String> group = groups.get(target);
+    if (group != null) {
+      return resolve(String.join(",", group));
+    }
     LakehouseJob job = jobs.get(target);
     if (job == null) {
-      throw LakehouseException.usage("Unknown job or layer '" + target + "'. Run 'lakehouse jobs' to list them; layers: " + layers() + ", or 'all'.");
+      throw LakehouseException.usage("Unknown job, layer or group '" + target + "'. Run 'lakehouse jobs' to list them; layers: "
+          + layers() + "; groups: " + new java.util.TreeSet<>(groups.keySet()) + "; or 'all'.");
     }
     return List.of(job);
+  }
+
+  private static Map<String, List<String>> groups(com.typesafe.config.Config config) {
+    if (!config.hasPath(GROUPS_KEY)) {
+      return Map.of();
+    }
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    com.typesafe.config.Config c = config.getConfig(GROUPS_KEY);
+    for (String name : new java.util.TreeSet<>(c.root().keySet())) {
+      try {
+        out.put(name, c.getStringList(com.typesafe.config.ConfigUtil.joinPath(name)));
+      } catch (com.typesafe.config.ConfigException e) {
+        throw LakehouseException.usage(GROUPS_KEY + "." + name + " must be a list of job or layer names: " + e.getMessage());
+      }
+    }
+    return out;
   }
 
   private static List<LakehouseJob> topologicalOrder(List<LakehouseJob> members) {

@@ -59,8 +59,39 @@ class JobRegistryTest {
   @Test
   void unknownTargetsAreUsageErrors() {
     assertThatThrownBy(() -> registry.resolve("gold")).hasMessageContaining("Layer 'gold' has no jobs yet");
-    assertThatThrownBy(() -> registry.resolve("silver.zz")).hasMessageContaining("Unknown job or layer 'silver.zz'")
+    assertThatThrownBy(() -> registry.resolve("silver.zz")).hasMessageContaining("Unknown job, layer or group 'silver.zz'")
         .hasMessageContaining("lakehouse jobs");
+  }
+
+  @Test
+  void severalTargetsAndRunGroupsRunTheirUnionInDependencyOrder() {
+    JobRegistry r = new JobRegistry(List.of(
+        job("silver.b", "silver", List.of("silver.a"), List.of("silver.b")),
+        job("silver.a", "silver", List.of("bronze.x"), List.of("silver.a")),
+        job("bronze.y", "bronze", List.of(), List.of("bronze.y")),
+        job("bronze.x", "bronze", List.of(), List.of("bronze.x"))),
+        java.util.Map.of("refresh", List.of("silver.b", "bronze.x"), "all-silver", List.of("silver")));
+    // listed out of order, run in the order of a run of everything
+    assertThat(r.resolve("silver.b,bronze.x")).extracting(LakehouseJob::name).containsExactly("bronze.x", "silver.b");
+    assertThat(r.resolve("refresh")).extracting(LakehouseJob::name).containsExactly("bronze.x", "silver.b");
+    assertThat(r.resolve("all-silver, bronze.y")).extracting(LakehouseJob::name).containsExactly("bronze.y", "silver.a", "silver.b");
+    // overlapping items run each job once
+    assertThat(r.resolve("refresh,silver")).extracting(LakehouseJob::name).containsExactly("bronze.x", "silver.a", "silver.b");
+    assertThat(r.groups()).containsOnlyKeys("all-silver", "refresh");
+    assertThatThrownBy(() -> r.resolve("silver.b,,bronze.x")).hasMessageContaining("Empty item in the run target");
+    assertThatThrownBy(() -> r.resolve("refresh,nope")).hasMessageContaining("Unknown job, layer or group 'nope'")
+        .hasMessageContaining("groups: [all-silver, refresh]");
+  }
+
+  @Test
+  void aRunGroupMustNameJobsOrLayersAndNotReuseTheirNames() {
+    List<LakehouseJob> jobs = List.of(job("bronze.x", "bronze", List.of(), List.of("bronze.x")));
+    assertThatThrownBy(() -> new JobRegistry(jobs, java.util.Map.of("hourly", List.of("bronze.x", "bronze.zz"))))
+        .hasMessageContaining("lakehouse.run-groups.hourly names 'bronze.zz', which is neither a job nor a layer");
+    assertThatThrownBy(() -> new JobRegistry(jobs, java.util.Map.of("silver", List.of("bronze.x"))))
+        .hasMessageContaining("lakehouse.run-groups.silver: 'silver' is already a job or layer name");
+    assertThatThrownBy(() -> new JobRegistry(jobs, java.util.Map.of("empty", List.of())))
+        .hasMessageContaining("lakehouse.run-groups.empty is empty");
   }
 
   @Test
