@@ -99,7 +99,7 @@ public final class ChurnFeatures {
   }
 
   private static Column ratio(Column num, Column den) {
-    return when(den.gt(0), num.cast(DataTypes.DoubleType).divide(den));
+    return when(den.gt(0), num.cast(DataTypes.DoubleType).divide(den.cast(DataTypes.DoubleType)));
   }
 
   /** MRR three month ends earlier, tenure, and the label from the next months. */
@@ -187,15 +187,18 @@ public final class ChurnFeatures {
         .agg(count(when(col("_paid").isNull().or(col("_paid").geq(end)), true)).as("unpaid_invoices_90d"));
   }
 
-  /** Discounts over invoiced amounts before discount, of the invoice lines of the 90 days to the snapshot. */
+  /**
+   * Discounts over invoiced amounts before discount, of the invoice lines of the 90 days to the snapshot. The sums stay
+   * decimal (exact): a sum of doubles depends on the order rows arrive in, so the same data on another partitioning
+   * would give a feature that differs in its last digit.
+   */
   private static Dataset<Row> discounts(Dataset<Row> keys, Dataset<Row> invoiceLines) {
     Column end = endOfDay(col("snapshot_date"));
     Dataset<Row> lines = invoiceLines.select(col("workspace_id").as("_ws"), col("invoice_created_at").as("_created"),
-        col("amount_usd").cast(DataTypes.DoubleType).as("_amount"),
-        col("discount_amount_usd").cast(DataTypes.DoubleType).as("_discount"));
+        col("amount_usd").as("_amount"), col("discount_amount_usd").as("_discount"));
     return keys.join(lines, col("workspace_id").equalTo(col("_ws")).and(col("_created").lt(end))
         .and(col("_created").geq(endOfDay(date_sub(col("snapshot_date"), 90)))))
         .groupBy(col("workspace_id"), col("snapshot_date"))
-        .agg(ratio(sum(col("_discount")), sum(greatest(col("_amount"), lit(0.0)))).as("discount_share_90d"));
+        .agg(ratio(sum(col("_discount")), sum(greatest(col("_amount"), lit(java.math.BigDecimal.ZERO)))).as("discount_share_90d"));
   }
 }
