@@ -20,6 +20,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    SubmitLogging.apply();
     int code = run(args, System.out, System.err);
     System.out.flush();
     System.err.flush();

@@ -1,0 +1,92 @@
+package io.profitos.lakehouse.app.production;
+
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.map_entries;
+import static org.apache.spark.sql.functions.to_json;
+
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Compares the Delta tables of one layer in two warehouses cell by cell: the same tables, the same schemas, and the same
+ * rows as multisets (maps compared by their sorted entries). Differences are described, not just counted.
+ */
+final class WarehouseComparison {
+  private WarehouseComparison() {}
+
+  /** The tables (folder names) of a layer: every folder holding a Delta log. */
+  static Set<String> tables(Path warehouse, String layer) {
+    Path dir = warehouse.resolve(layer);
+    if (!Files.isDirectory(dir)) {
+      return Set.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).map(p -> p.getFileName().toString())
+          .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every difference between the layer's tables in {@code a} and in {@code b}, ignoring the columns named in {@code ignored}. */
+  static List<String> differences(SparkSession spark, Path a, Path b, String layer, Set<String> ignored) {
+    List<String> out = new ArrayList<>();
+    Set<String> inA = tables(a, layer);
+    Set<String> inB = tables(b, layer);
+    if (!inA.equals(inB)) {
+      out.add(layer + ": tables differ: " + inA + " against " + inB);
+    }
+    for (String t : inA) {
+      if (!inB.contains(t)) {
+        continue;
+      }
+      Dataset<Row> x = read(spark, a.resolve(layer).resolve(t), ignored);
+      Dataset<Row> y = read(spark, b.resolve(layer).resolve(t), ignored);
+      String name = layer + "." + t;
+      if (!x.schema().equals(y.schema())) {
+        out.add(name + ": schemas differ: " + x.schema().simpleString() + " against " + y.schema().simpleString());
+        continue;
+      }
+      long onlyA = x.exceptAll(y).count();
+      long onlyB = y.exceptAll(x).count();
+      if (onlyA + onlyB > 0) {
+        List<String> columns = Arrays.stream(x.columns()).filter(c -> x.select(c).exceptAll(y.select(c)).count() > 0).toList();
+        out.add(name + ": " + onlyA + " rows only in the first and " + onlyB + " only in the second (" + x.count() + " and "
+            + y.count() + " rows); columns that differ: " + columns + "; e.g. " + x.exceptAll(y).limit(1).collectAsList());
+      }
+    }
+    return out;
+  }
+
+  /** The number of rows of a table. */
+  static long rows(SparkSession spark, Path table) {
+    return DeltaTable.forPath(spark, table.toString()).toDF().count();
+  }
+
+  private static Dataset<Row> read(SparkSession spark, Path table, Set<String> ignored) {
+    Dataset<Row> d = spark.read().format("delta").load(table.toString());
+    for (StructField f : d.schema().fields()) {
+      if (ignored.contains(f.name())) {
+        d = d.drop(f.name());
+      } else if (f.dataType() instanceof MapType) {
+        d = d.withColumn(f.name(), to_json(array_sort(map_entries(col(f.name())))));
+      }
+    }
+    return d;
+  }
+}
