@@ -64,7 +64,8 @@ final class Commands {
       case "ml" -> MlCommands.ml(args, out);
       case "quality" -> quality(CliArgs.parse(args, union(COMMON, Set.of("suite", "table", "path", "format", "run-date", "out", "days")),
           Set.of()), out);
-      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, maintain, ml, demo-data, demo, bench, quality. See 'lakehouse --help'.");
+      case "airflow" -> airflow(CliArgs.parse(args, union(COMMON, Set.of("out")), Set.of()), out);
+      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, maintain, ml, demo-data, demo, bench, quality, airflow. See 'lakehouse --help'.");
     };
   }
 
@@ -140,6 +141,43 @@ final class Commands {
           + "deleted past the retention.%n", compacted, purged, removed);
       return 0;
     });
+  }
+
+  private static int airflow(CliArgs a, PrintStream out) {
+    if (a.help || a.positional.size() != 1 || !"export".equals(a.positional.get(0))) {
+      out.print(Help.AIRFLOW);
+      return a.help ? 0 : LakehouseException.EXIT_USAGE;
+    }
+    LakehouseSettings settings = settings(a);
+    String json = AirflowExport.export(settings, JobRegistry.discover(settings), modelNames(a, settings));
+    String file = a.option("out", null);
+    if (file == null) {
+      out.print(json);
+      return 0;
+    }
+    try {
+      Files.writeString(Path.of(file), json, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw LakehouseException.usage("Cannot write " + file + ": " + e.getMessage());
+    }
+    out.println("Wrote the Airflow schedules to " + file + ".");
+    return 0;
+  }
+
+  /** The models with a file under the configuration's models folder (conf/models/<name>.conf). */
+  static Set<String> modelNames(CliArgs a, LakehouseSettings settings) {
+    Path confDir = confDir(a);
+    if (confDir == null) {
+      throw LakehouseException.usage("The Airflow export reads the model files of a configuration folder: run it from a checkout "
+          + "(./conf) or pass --conf-dir DIR.");
+    }
+    Path dir = confDir.resolve(settings.config().getString("lakehouse.ml.models-dir"));
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".conf"))
+          .map(n -> n.substring(0, n.length() - ".conf".length())).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    } catch (java.io.IOException e) {
+      throw LakehouseException.usage("Cannot list the model files in " + dir + ": " + e.getMessage());
+    }
   }
 
   private static int quality(CliArgs a, PrintStream out) {

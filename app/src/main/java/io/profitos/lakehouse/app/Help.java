@@ -23,7 +23,7 @@ final class Help {
 
       Commands:
         jobs                 list every job with a one-line description
-        run <job|layer|all>  run one job, every job of a layer in dependency order, or everything
+        run <target>         run a job, a layer, a run group or all (several separated by commas), in dependency order
         maintain             compact small files and vacuum past the retention, for every table
         ml train             train a model from its configuration, evaluate it, register it (champion or challenger)
         ml list              the registered model versions, their status and held-out figures
@@ -40,9 +40,23 @@ final class Help {
         quality validate     validate any table or file with any expectation suite (GE validation-result JSON)
         quality suggest      draft an expectation suite for a table from Deequ's constraint suggestions
         quality report       the weekly data-quality report: freshness, days with data, rows, failures, null rates
+        airflow export       the Airflow schedules resolved against the jobs, as the JSON airflow-dags/ reads
 
       Run 'lakehouse <command> --help' for its options.
       """ + EXIT_CODES;
+
+  static final String AIRFLOW = """
+      Usage: lakehouse airflow export [--out FILE] [options]
+
+      Resolves the Airflow schedules (lakehouse.schedules: cron, business date rule, tasks) against the job
+      registry and the run groups, and prints the JSON that airflow-dags/saas_metrics.py builds its DAGs from
+      (or writes it to FILE). A task whose target is not a job, layer or group, a model without its file, or a
+      cycle in the task graph fails with the key to fix. Commit the result as airflow-dags/lakehouse_dags.json:
+      the tests fail when it differs from a fresh export.
+
+      Options:
+        --out FILE          write the JSON to FILE instead of printing it
+      """ + COMMON;
 
   static final String JOBS = """
       Usage: lakehouse jobs [options]
@@ -53,10 +67,11 @@ final class Help {
       """ + COMMON;
 
   static final String RUN = """
-      Usage: lakehouse run <job|layer|all> [--run-date YYYY-MM-DD] [--full-refresh] [options]
+      Usage: lakehouse run <target> [--run-date YYYY-MM-DD] [--full-refresh] [options]
 
-      Runs one job (e.g. bronze.stripe_subscriptions), every job of a layer (bronze) in dependency order,
-      or all layers. Each job run is recorded in ops.job_runs.
+      Runs one job (e.g. bronze.stripe_subscriptions), every job of a layer (bronze), a run group of
+      lakehouse.run-groups (e.g. billing-silver), all layers (all), or several of these separated by commas
+      (e.g. gold,ml), in dependency order. Each job run is recorded in ops.job_runs.
 
       Options:
         --run-date DATE     business date being processed, UTC (default: today)

@@ -27,7 +27,7 @@ class CliTest {
   @Test
   void helpListsCommandsAndExitCodes() {
     assertThat(run("--help")).isZero();
-    assertThat(out()).contains("jobs", "run <job|layer|all>", "demo-data", "demo", "bench bronze", "4 input rejected");
+    assertThat(out()).contains("jobs", "run <target>", "airflow export", "demo-data", "demo", "bench bronze", "4 input rejected");
     assertThat(run("run", "--help")).isZero();
     assertThat(out()).contains("--run-date", "--full-refresh", "--conf KEY=VALUE");
   }
@@ -43,14 +43,14 @@ class CliTest {
   @Test
   void usageErrorsExitTwoWithOneClearLine() {
     assertThat(run("frobnicate")).isEqualTo(2);
-    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, maintain, ml, demo-data, demo, bench, quality. See 'lakehouse --help'."
+    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, maintain, ml, demo-data, demo, bench, quality, airflow. See 'lakehouse --help'."
         + System.lineSeparator());
   }
 
   @Test
   void unknownJobNamesTheWayToListJobs() {
     assertThat(run("run", "bronze.nope", "--conf-dir", "../conf")).isEqualTo(2);
-    assertThat(err()).contains("Unknown job or layer 'bronze.nope'").contains("lakehouse jobs").doesNotContain("Exception");
+    assertThat(err()).contains("Unknown job, layer or group 'bronze.nope'").contains("groups: [billing-silver, gold-and-scores, mrr-to-date, stripe-bronze]").contains("lakehouse jobs").doesNotContain("Exception");
   }
 
   @Test
