@@ -25,6 +25,8 @@ final class SubmitLogging {
     }
     Configurator.setRootLevel(Level.WARN);
     Configurator.setLevel("io.profitos.lakehouse", Level.INFO);
+    // Failures the CLI reports on one line: with only Spark's console appender, their stack traces would reach the user.
+    Configurator.setLevel("io.profitos.lakehouse.errors", Level.OFF);
     // Every job runs in a scheduler pool of its own, created on first use: intended, not a missing pool file.
     Configurator.setLevel("org.apache.spark.scheduler.FairSchedulableBuilder", Level.ERROR);
   }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.profitos.lakehouse.core.testing.SparkTestSession;
-import io.profitos.lakehouse.demo.DemoDataGenerator;
-import io.profitos.lakehouse.demo.DemoSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -23,11 +21,12 @@ import org.junit.jupiter.api.Test;
  * The DAGs of {@code airflow-dags/} under real Airflow 3 and its Spark provider (PyPI, in a virtualenv of their own made
  * by {@code airflow-dags/tests/airflow_env.sh}): the pytest suite {@code airflow-dags/tests/test_dags.py} checks the
  * DagBag, the schedules, the task graphs, the jar and the exit-code handling, and runs {@code airflow dags test
- * saas_metrics_daily} through spark-submit on local Spark over a generated landing zone (scale 0.01). Then this test
- * reads the warehouse that run wrote: every job of the daily DAG ran for the business date 2026-11-20.
+ * saas_metrics_daily} through spark-submit on local Spark over the shared generated landing zone ({@link ReferenceRun}).
+ * Then this test reads the warehouse that run wrote: every job of the daily DAG ran for the business date 2026-11-20, and
+ * its gold tables equal the reference run's.
  */
 class AirflowIT {
-  private static final LocalDate BUSINESS_DATE = LocalDate.of(2026, 11, 20);
+  private static final LocalDate BUSINESS_DATE = ReferenceRun.RUN_DATE;
 
   @Test
   void theDagsPassTheirTestsUnderRealAirflowAndTheDailyRunWritesTheWarehouse() throws Exception {
@@ -41,9 +40,8 @@ class AirflowIT {
     Path python = Path.of(venv.stdout().strip());
     Path airflow = python.resolveSibling("airflow");
 
-    Path landing = work.resolve("landing");
+    Path landing = ReferenceRun.landing();
     Path warehouse = work.resolve("warehouse");
-    DemoDataGenerator.generate(DemoSpec.of(0.01, 7, landing).withWindow(null, BUSINESS_DATE));
     Map<String, String> env = new HashMap<>(ProductionEnv.sparkEnv());
     env.put("PATH", ProductionEnv.sparkHome().resolve("bin") + ":" + System.getenv("PATH"));
     env.put("AIRFLOW_HOME", work.resolve("airflow-home").toString());
@@ -54,7 +52,7 @@ class AirflowIT {
     env.put("LAKEHOUSE_ENV", "local");
     env.put("LAKEHOUSE_LANDING", landing.toString());
     env.put("LAKEHOUSE_WAREHOUSE", warehouse.toString());
-    env.put("LAKEHOUSE_PII_HASH_KEY", "airflow-test-hash-key-0001");
+    env.put("LAKEHOUSE_PII_HASH_KEY", ReferenceRun.PII_KEY);
     env.put("LAKEHOUSE_TEST_WORK", work.toString());
 
     Processes.Result migrate = Processes.run(List.of(airflow.toString(), "db", "migrate"), env, work, logs, "db-migrate",
@@ -85,5 +83,8 @@ class AirflowIT {
     assertThat(new TreeSet<>(status.keySet())).isEqualTo(dailyJobs);
     assertThat(status.values()).doesNotContain("failed", "quality_failed", "not_run");
     assertThat(status).containsEntry("gold.fact_mrr_monthly", "succeeded").containsEntry("gold.kpi_exceptions", "succeeded");
+    // The same landing zone through Airflow and through a plain spark-submit: the same gold tables, cell by cell.
+    assertThat(WarehouseComparison.differences(SparkTestSession.get(), ReferenceRun.localWarehouse(), warehouse, "gold",
+        Set.of())).isEmpty();
   }
 }
