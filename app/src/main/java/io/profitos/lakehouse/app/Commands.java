@@ -64,8 +64,9 @@ final class Commands {
       case "ml" -> MlCommands.ml(args, out);
       case "quality" -> quality(CliArgs.parse(args, union(COMMON, Set.of("suite", "table", "path", "format", "run-date", "out", "days")),
           Set.of()), out);
+      case "storage" -> StorageCommands.storage(CliArgs.parse(args, COMMON, Set.of()), out);
       case "airflow" -> airflow(CliArgs.parse(args, union(COMMON, Set.of("out")), Set.of()), out);
-      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, maintain, ml, demo-data, demo, bench, quality, airflow. See 'lakehouse --help'.");
+      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, maintain, ml, demo-data, demo, bench, quality, storage, airflow. See 'lakehouse --help'.");
     };
   }
 
@@ -284,6 +285,7 @@ final class Commands {
   /** Runs the jobs in one Spark session, prints the summary, and returns the run's exit code. */
   static int runJobs(LakehouseSettings settings, String appName, List<LakehouseJob> jobs, LocalDate runDate,
       boolean fullRefresh, PrintStream out) {
+    StorageCommands.preflight(settings);
     JobRunner.Outcome outcome = withSpark(settings, appName, spark -> new JobRunner(new JobContext(spark, settings,
         new TableCatalog(settings.warehouse()), UUID.randomUUID().toString(), runDate, fullRefresh, Clock.systemUTC())).run(jobs));
     Summary.print(outcome, settings, out);

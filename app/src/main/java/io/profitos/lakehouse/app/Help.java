@@ -41,6 +41,8 @@ final class Help {
         quality suggest      draft an expectation suite for a table from Deequ's constraint suggestions
         quality report       the weekly data-quality report: freshness, days with data, rows, failures, null rates
         airflow export       the Airflow schedules resolved against the jobs, as the JSON airflow-dags/ reads
+        storage init|check   object storage (s3a, MinIO or S3): create the buckets and prove access; report what is there
+        storage upload-landing DIR   push a local landing zone to the s3a landing location
 
       Run 'lakehouse <command> --help' for its options.
       """ + EXIT_CODES;
@@ -56,6 +58,27 @@ final class Help {
 
       Options:
         --out FILE          write the JSON to FILE instead of printing it
+      """ + COMMON;
+
+  static final String STORAGE = """
+      Usage: lakehouse storage init [options]
+             lakehouse storage upload-landing DIR [options]
+             lakehouse storage check [options]
+
+      Housekeeping of the object store behind s3a:// landing and warehouse locations (--env minio or --env s3),
+      through the MinIO client; no Spark needed.
+
+      init            creates the landing and warehouse buckets that are missing, then writes, reads and
+                      deletes a probe object under each location
+      upload-landing  uploads every file under DIR to the landing location, keeping its path; files already
+                      there with the same size are skipped, so repeating it copies nothing
+      check           objects and bytes per landing source and per warehouse layer
+
+      The endpoint is lakehouse.storage.endpoint (LAKEHOUSE_S3_ENDPOINT in conf/env/minio.conf); credentials come
+      only from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. A wrong endpoint, refused credentials or a missing
+      bucket give one line naming the setting to fix.
+
+      Options:
       """ + COMMON;
 
   static final String JOBS = """
