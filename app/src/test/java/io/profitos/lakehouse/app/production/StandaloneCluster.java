@@ -67,10 +67,6 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  Path logs() {
-    return logs;
-  }
-
   @Override
   public void close() {
     workers.forEach(Processes::stop);
