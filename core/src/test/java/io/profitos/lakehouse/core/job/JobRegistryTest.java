@@ -86,7 +86,7 @@ class JobRegistryTest {
   @Test
   void aRunGroupMustNameJobsOrLayersAndNotReuseTheirNames() {
     List<LakehouseJob> jobs = List.of(job("bronze.x", "bronze", List.of(), List.of("bronze.x")));
-    assertThatThrownBy(() -> new JobRegistry(jobs, java.util.Map.of("hourly", List.of("bronze.x", "bronze.zz"))))
+    assertThatThrownBy(() -> new JobRegistry(jobs, java.util.Map.of("hourly", List.of("bronze.x", "bronze.zz"))).resolve("hourly"))
         .hasMessageContaining("lakehouse.run-groups.hourly names 'bronze.zz', which is neither a job nor a layer");
     assertThatThrownBy(() -> new JobRegistry(jobs, java.util.Map.of("silver", List.of("bronze.x"))))
         .hasMessageContaining("lakehouse.run-groups.silver: 'silver' is already a job or layer name");
