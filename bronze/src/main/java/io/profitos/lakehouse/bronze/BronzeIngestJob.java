@@ -100,6 +100,18 @@ public final class BronzeIngestJob implements LakehouseJob {
     return List.of(table(), QUARANTINE, IngestLedger.TABLE, SCHEMA_CHANGES);
   }
 
+  /** The landing files a run would land now: listed, minus those the ledger has closed. */
+  @Override
+  public String explain(JobContext ctx) {
+    IngestLedger.State state = new IngestLedger(ctx.spark(), ctx.catalog()).state(spec);
+    List<LandingFile> listed = LandingScanner.list(ctx.spark().sparkContext().hadoopConfiguration(), ctx.settings().landing(), spec);
+    long fresh = listed.stream().filter(f -> !state.isDone(f.path())).count();
+    String unfinished = state.orphanBatches().isEmpty() ? "" : "; " + state.orphanBatches().size()
+        + " unfinished batch(es) to roll back and land again";
+    return (fresh == 0 ? "no new landing files" : fresh + " new landing file(s)") + " (" + listed.size() + " listed under "
+        + LandingScanner.streamRoot(ctx.settings().landing(), spec) + ")" + unfinished;
+  }
+
   @Override
   public JobResult run(JobContext ctx) {
     SparkSession spark = ctx.spark();
@@ -223,6 +235,7 @@ public final class BronzeIngestJob implements LakehouseJob {
         rescuedRows = bronze.where(col(BronzeTransforms.RESCUED_DATA).isNotNull()).count();
       }
       write.done("rows", records, "table", table());
+      ctx.wrote(table());
     }
     afterStep.accept(Step.DATA_LANDED);
 
@@ -232,6 +245,7 @@ public final class BronzeIngestJob implements LakehouseJob {
           read.where(col("kind").equalTo(LandingFileReader.QUARANTINE)), spec, batchId, ingestedAt);
       rejected.write().format("delta").mode(SaveMode.Append).save(quarantinePath);
       q.done("rows", quarantined, "table", QUARANTINE);
+      ctx.wrote(QUARANTINE);
     }
     afterStep.accept(Step.QUARANTINE_LANDED);
 
@@ -255,6 +269,7 @@ public final class BronzeIngestJob implements LakehouseJob {
     StepLog close = ctx.step(name(), "ledger");
     ledger.append(closing);
     close.done("closed", closing.size());
+    ctx.lineage().landed(fresh.stream().map(LandingFile::path).toList());
     afterStep.accept(Step.LEDGER_CLOSED);
 
     Map<String, Long> details = new LinkedHashMap<>();

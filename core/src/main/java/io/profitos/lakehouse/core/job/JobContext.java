@@ -55,6 +55,7 @@ public final class JobContext {
   private final Map<String, String> next = new LinkedHashMap<>();
   private final CommitListener commits;
   private final StepLog.Listener steps;
+  private final Lineage lineage;
 
   /**
    * @param runId unique id of this invocation (shared by all jobs of one CLI call)
@@ -64,12 +65,13 @@ public final class JobContext {
    */
   public JobContext(SparkSession spark, LakehouseSettings settings, TableCatalog catalog, String runId, LocalDate runDate,
       boolean fullRefresh, Clock clock) {
-    this(spark, settings, catalog, runId, runDate, fullRefresh, clock, null, Map.of(), CommitListener.NONE, StepLog.Listener.NONE);
+    this(spark, settings, catalog, runId, runDate, fullRefresh, clock, null, Map.of(), CommitListener.NONE, StepLog.Listener.NONE,
+        new Lineage());
   }
 
   private JobContext(SparkSession spark, LakehouseSettings settings, TableCatalog catalog, String runId, LocalDate runDate,
       boolean fullRefresh, Clock clock, LakehouseJob job, Map<String, String> previous, CommitListener commits,
-      StepLog.Listener steps) {
+      StepLog.Listener steps, Lineage lineage) {
     this.spark = Objects.requireNonNull(spark, "spark");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -81,6 +83,7 @@ public final class JobContext {
     this.previous = Map.copyOf(previous);
     this.commits = Objects.requireNonNull(commits, "commits");
     this.steps = Objects.requireNonNull(steps, "steps");
+    this.lineage = Objects.requireNonNull(lineage, "lineage");
   }
 
   /** Notified after every commit a job makes (tests stop a run there to prove it recovers). */
@@ -101,12 +104,12 @@ public final class JobContext {
 
   /** This context with another commit listener (for every job it is turned into). */
   public JobContext withCommitListener(CommitListener listener) {
-    return new JobContext(spark, settings, catalog, runId, runDate, fullRefresh, clock, job, previous, listener, steps);
+    return new JobContext(spark, settings, catalog, runId, runDate, fullRefresh, clock, job, previous, listener, steps, lineage);
   }
 
   /** This context with a listener told the duration of every step (benchmarks break a job's time down with it). */
   public JobContext withStepListener(StepLog.Listener listener) {
-    return new JobContext(spark, settings, catalog, runId, runDate, fullRefresh, clock, job, previous, commits, listener);
+    return new JobContext(spark, settings, catalog, runId, runDate, fullRefresh, clock, job, previous, commits, listener, lineage);
   }
 
   /**
@@ -116,7 +119,8 @@ public final class JobContext {
   public JobContext forJob(LakehouseJob job, Map<String, String> previousState) {
     SparkSession session = spark.newSession();
     session.conf().set(COMMIT_METADATA, commitTag(job.name(), runId));
-    return new JobContext(session, settings, catalog, runId, runDate, fullRefresh, clock, job, previousState, commits, steps);
+    return new JobContext(session, settings, catalog, runId, runDate, fullRefresh, clock, job, previousState, commits, steps,
+        new Lineage());
   }
 
   static String commitTag(String job, String runId) {
@@ -256,7 +260,9 @@ public final class JobContext {
 
   /** The table's current Delta version, or -1 when it does not exist. */
   public long version(TableName table) {
-    return DeltaTables.version(spark, catalog.location(table));
+    long v = DeltaTables.version(spark, catalog.location(table));
+    lineage.inputVersion(table, v);
+    return v;
   }
 
   private void requireInput(TableName table) {
@@ -325,6 +331,7 @@ public final class JobContext {
       long written = merged ? metric(commit, "numTargetRowsInserted") + metric(commit, "numTargetRowsUpdated")
           + metric(commit, "numTargetRowsDeleted") : metric(commit, "numOutputRows") - metric(commit, "numCopiedRows");
       step.done("table", table, "rows", written, "version", commit.version());
+      lineage.output(table, commit.version());
       audit.published(commit.version());
       return new Published(written, commit.version(), commit.metrics());
     } finally {
@@ -448,6 +455,21 @@ public final class JobContext {
       }
     }
     return g;
+  }
+
+  // ------------------------------------------------------------------------------------------- lineage
+
+  /** What this job's run published and read, for {@code ops.lineage}: see {@link Lineage}. */
+  public Lineage lineage() {
+    return lineage;
+  }
+
+  /**
+   * Notes a commit the job made to {@code table} outside {@link #publish} (bronze appends): its new version goes to
+   * {@code ops.lineage} with the job's inputs.
+   */
+  public void wrote(TableName table) {
+    lineage.output(table, DeltaTables.version(spark, catalog.location(table)));
   }
 
   /** Tells the commit listener that the job committed {@code what} outside {@link #publish}. */

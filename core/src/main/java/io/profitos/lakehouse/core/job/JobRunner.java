@@ -43,6 +43,7 @@ public final class JobRunner {
   private static final Logger ERRORS = LoggerFactory.getLogger("io.profitos.lakehouse.errors");
   private final JobContext ctx;
   private final JobRunRecorder recorder;
+  private final LineageRecorder lineage;
   private final int parallelism;
   /** Why a skipped job was skipped, at the root: the input that does not exist yet. */
   private final Map<String, String> skipRoots = new java.util.concurrent.ConcurrentHashMap<>();
@@ -57,6 +58,7 @@ public final class JobRunner {
     }
     this.ctx = ctx;
     this.recorder = new JobRunRecorder(ctx.spark(), ctx.catalog());
+    this.lineage = new LineageRecorder(ctx.spark(), ctx.catalog());
     this.parallelism = parallelism;
   }
 
@@ -134,6 +136,11 @@ public final class JobRunner {
       } catch (RuntimeException e) {
         LOG.warn("Recording the jobs that changed nothing in ops.job_runs failed (their state was recorded before): {}",
             rootMessage(e));
+      }
+      try {
+        lineage.flush();
+      } catch (RuntimeException e) {
+        LOG.warn("Recording this run's lineage in ops.lineage failed (tables and run records are committed): {}", rootMessage(e));
       }
     }
     compactBookkeeping();
@@ -305,6 +312,11 @@ public final class JobRunner {
         result.rowsWritten(), error, state), previous);
     if (committed) {
       jobCtx.committed("ops.job_runs");
+    }
+    try {
+      lineage.add(ctx.runId(), job, ctx.runDate(), jobCtx.lineage(), ctx.clock().instant());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: collecting its lineage failed (its tables and run record are committed): {}", job.name(), rootMessage(e));
     }
     record.done("status", result.status(), "record", committed ? "committed" : "deferred");
     // The run record is part of the job's cost: its seconds include it.

@@ -47,6 +47,15 @@ public interface LakehouseJob {
    */
   default void preflight(JobContext ctx) {}
 
+  /**
+   * For {@code lakehouse run --dry-run}: what the job would find to do now, in one line (e.g. how many new landing
+   * files), read without writing anything; null when the runner's generic account (its recorded state against its
+   * inputs) says it all. {@code ctx} is the run's context.
+   */
+  default String explain(JobContext ctx) {
+    return null;
+  }
+
   /** Runs the job once for {@code ctx.runDate()}; must be idempotent for that run date. */
   JobResult run(JobContext ctx);
 }
