@@ -83,6 +83,13 @@ final class DemoCommands {
       trainAfter.put(io.profitos.lakehouse.ml.MlJobProvider.scoringJobs(model, settings.config()).get(0), model);
     }
     Path confDir = Commands.confDir(a);
+    try (WarehouseLease lease = Commands.lease(settings, "lakehouse demo", runId)) {
+      return demo(settings, jobs, runId, runDate, trainAfter, confDir, out);
+    }
+  }
+
+  private static int demo(LakehouseSettings settings, List<LakehouseJob> jobs, String runId, LocalDate runDate,
+      Map<String, String> trainAfter, Path confDir, PrintStream out) {
     return Commands.withSpark(settings, "lakehouse demo", spark -> {
       TableCatalog catalog = new TableCatalog(settings.warehouse());
       JobRunner.Outcome outcome = new JobRunner(new JobContext(spark, settings, catalog, runId, runDate, false,

@@ -31,8 +31,12 @@ final class MlCommands {
       case "train" -> {
         ModelSpec spec = spec(a, settings);
         out.printf(Locale.ROOT, "Training model %s from %s ...%n", spec.name(), spec.source().describe());
-        ModelTraining.Outcome o = Commands.withSpark(settings, "lakehouse ml train " + spec.name(),
-            spark -> ModelTraining.trainAndRegister(spark, catalog, spec, Instant.now()));
+        ModelTraining.Outcome o;
+        StorageCommands.preflight(settings);
+        try (WarehouseLease lease = Commands.lease(settings, "lakehouse ml train " + spec.name(), java.util.UUID.randomUUID().toString())) {
+          o = Commands.withSpark(settings, "lakehouse ml train " + spec.name(),
+              spark -> ModelTraining.trainAndRegister(spark, catalog, spec, Instant.now()));
+        }
         out.print(ModelReport.text(o));
         yield 0;
       }
@@ -64,8 +68,12 @@ final class MlCommands {
         }
         String model = a.positional.get(1);
         int version = Integer.parseInt(a.positional.get(2).replaceFirst("^v", ""));
-        ModelRegistry.Version v = Commands.withSpark(settings, "lakehouse ml " + tool, spark -> new ModelRegistry(spark, catalog)
-            .makeChampion(model, version, tool.equals("promote") ? "promoted by hand" : "rolled back to by hand", Instant.now()));
+        ModelRegistry.Version v;
+        StorageCommands.preflight(settings);
+        try (WarehouseLease lease = Commands.lease(settings, "lakehouse ml " + tool + " " + model, java.util.UUID.randomUUID().toString())) {
+          v = Commands.withSpark(settings, "lakehouse ml " + tool, spark -> new ModelRegistry(spark, catalog)
+              .makeChampion(model, version, tool.equals("promote") ? "promoted by hand" : "rolled back to by hand", Instant.now()));
+        }
         out.printf(Locale.ROOT, "Model %s v%d is now the champion (%s).%n", v.model(), v.version(), v.statusReason());
         yield 0;
       }

@@ -137,6 +137,56 @@ final class ObjectStore implements AutoCloseable {
     }
   }
 
+  /** An object's text, or empty when there is none. */
+  java.util.Optional<String> read(String bucket, String key) {
+    try (java.io.InputStream in = client.getObject(io.minio.GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+      return java.util.Optional.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (ErrorResponseException e) {
+      if ("NoSuchKey".equals(e.errorResponse().code())) {
+        return java.util.Optional.empty();
+      }
+      throw fail("read s3a://" + bucket + "/" + key, e);
+    } catch (Exception e) {
+      throw fail("read s3a://" + bucket + "/" + key, e);
+    }
+  }
+
+  /** Writes a small text object. */
+  void put(String bucket, String key, String text) {
+    byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    call("write s3a://" + bucket + "/" + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+        .stream(new ByteArrayInputStream(body), body.length, -1).contentType("application/json").build()));
+  }
+
+  /**
+   * Writes a small text object unless the key exists, atomically ({@code If-None-Match: *}: the store refuses the put
+   * with 412 when an object is there, and of two concurrent puts accepts one); whether this call wrote it.
+   */
+  boolean putIfAbsent(String bucket, String key, String text) {
+    byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).headers(java.util.Map.of("If-None-Match", "*"))
+          .stream(new ByteArrayInputStream(body), body.length, -1).contentType("application/json").build());
+      return true;
+    } catch (ErrorResponseException e) {
+      String code = e.errorResponse().code();
+      if ("PreconditionFailed".equals(code) || "ConditionalRequestConflict".equals(code) || e.response() != null
+          && (e.response().code() == 412 || e.response().code() == 409)) {
+        return false;
+      }
+      throw fail("write s3a://" + bucket + "/" + key, e);
+    } catch (Exception e) {
+      throw fail("write s3a://" + bucket + "/" + key, e);
+    }
+  }
+
+  void delete(String bucket, String key) {
+    call("delete s3a://" + bucket + "/" + key, () -> {
+      client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+      return null;
+    });
+  }
+
   void upload(Path file, String bucket, String key) {
     call("upload " + file + " to s3a://" + bucket + "/" + key, () -> client.uploadObject(UploadObjectArgs.builder()
         .bucket(bucket).object(key).filename(file.toString()).build()));

@@ -11,6 +11,8 @@ public class LakehouseException extends RuntimeException {
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_QUALITY_GATE = 3;
   public static final int EXIT_INPUT_REJECTED = 4;
+  /** Another run holds the warehouse's lease: nothing ran; retrying later is right. */
+  public static final int EXIT_WAREHOUSE_BUSY = 5;
 
   private final int exitCode;
 

@@ -1,0 +1,161 @@
+package io.profitos.lakehouse.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.profitos.lakehouse.core.LakehouseException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The warehouse lease on a local folder (the object-store variant is exercised against MinIO by ObjectStoreIT). */
+class WarehouseLeaseTest {
+  private static final Instant T0 = Instant.parse("2026-12-05T07:00:00Z");
+  private static final WarehouseLease.Settings FAIL_FAST = new WarehouseLease.Settings(Duration.ofMinutes(10), Duration.ZERO,
+      Duration.ofMillis(20));
+
+  @TempDir Path dir;
+
+  private WarehouseLease.Store store() {
+    return new WarehouseLease.LocalStore(dir.resolve("_lease"));
+  }
+
+  /** A clock the test moves. */
+  private static final class TestClock extends Clock {
+    private final AtomicReference<Instant> now = new AtomicReference<>(T0);
+
+    void advance(Duration d) {
+      now.updateAndGet(i -> i.plus(d));
+    }
+
+    @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+    @Override public Instant instant() { return now.get(); }
+  }
+
+  @Test
+  void aSecondRunFailsFastNamingTheHolderAndWhenItStarted() {
+    TestClock clock = new TestClock();
+    try (WarehouseLease first = WarehouseLease.acquire(store(), FAIL_FAST, clock, "lakehouse run all", "run-one")) {
+      assertThat(first.holder().generation()).isEqualTo(1);
+      clock.advance(Duration.ofMinutes(3));
+      assertThatThrownBy(() -> WarehouseLease.acquire(store(), FAIL_FAST, clock, "lakehouse run gold", "run-two"))
+          .isInstanceOfSatisfying(LakehouseException.class, e -> {
+            assertThat(e.exitCode()).isEqualTo(LakehouseException.EXIT_WAREHOUSE_BUSY).isEqualTo(5);
+            assertThat(e.getMessage()).contains("The warehouse is in use: 'lakehouse run all' (run run-one) by "
+                + WarehouseLease.holderName() + ", started 2026-12-05T07:00:00Z, lease renewed until 2026-12-05T07:10:00Z")
+                .contains("lakehouse.lease.wait").contains(dir.resolve("_lease").toString());
+          });
+    }
+    // Released: the next run takes it at once, as the next generation, and the old one is gone.
+    try (WarehouseLease next = WarehouseLease.acquire(store(), FAIL_FAST, clock, "lakehouse run gold", "run-two")) {
+      assertThat(next.holder().generation()).isEqualTo(2);
+      assertThat(store().names()).containsExactly("000000000002.json");
+    }
+    WarehouseLease.Holder last = WarehouseLease.current(store()).orElseThrow();
+    assertThat(last.command()).isEqualTo("lakehouse run gold");
+    assertThat(last.releasedAt()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
+    assertThat(last.heldAt(clock.instant())).isFalse();
+  }
+
+  @Test
+  void aLeaseThatWasNeverReleasedLapsesAfterItsExpiry() throws Exception {
+    TestClock clock = new TestClock();
+    // A run that died: its lease object stays, unreleased, and nothing renews it.
+    Files.createDirectories(dir.resolve("_lease"));
+    Files.writeString(dir.resolve("_lease/000000000007.json"), new WarehouseLease.Holder(7, "ops@other-host pid 42", "lakehouse run all",
+        "dead-run", T0, T0.plus(Duration.ofMinutes(10)), null).toJson());
+    clock.advance(Duration.ofMinutes(9));
+    assertThatThrownBy(() -> WarehouseLease.acquire(store(), FAIL_FAST, clock, "lakehouse run silver", "r"))
+        .hasMessageContaining("by ops@other-host pid 42, started 2026-12-05T07:00:00Z")
+        .hasMessageContaining("its lease lapses at 2026-12-05T07:10:00Z");
+    clock.advance(Duration.ofMinutes(2));
+    try (WarehouseLease taken = WarehouseLease.acquire(store(), FAIL_FAST, clock, "lakehouse run silver", "r")) {
+      assertThat(taken.holder().generation()).isEqualTo(8);
+      assertThat(taken.holder().startedAt()).isEqualTo(T0.plus(Duration.ofMinutes(11)));
+    }
+  }
+
+  @Test
+  void ofRunsRacingForTheLeaseExactlyOneGetsIt() throws Exception {
+    int runs = 8;
+    CyclicBarrier start = new CyclicBarrier(runs);
+    ExecutorService pool = Executors.newFixedThreadPool(runs);
+    List<Future<WarehouseLease>> attempts = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      String id = "run-" + i;
+      attempts.add(pool.submit(() -> {
+        start.await();
+        try {
+          return WarehouseLease.acquire(store(), FAIL_FAST, Clock.systemUTC(), "lakehouse run all", id);
+        } catch (LakehouseException busy) {
+          assertThat(busy.exitCode()).isEqualTo(5);
+          return null;
+        }
+      }));
+    }
+    List<WarehouseLease> won = new ArrayList<>();
+    for (Future<WarehouseLease> f : attempts) {
+      if (f.get() != null) {
+        won.add(f.get());
+      }
+    }
+    pool.shutdown();
+    assertThat(won).hasSize(1);
+    assertThat(WarehouseLease.current(store()).orElseThrow().runId()).isEqualTo(won.get(0).holder().runId());
+    won.get(0).close();
+  }
+
+  @Test
+  void aWaitingRunTakesTheLeaseWhenTheHolderReleasesIt() throws Exception {
+    WarehouseLease.Settings waiting = new WarehouseLease.Settings(Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofMillis(50));
+    WarehouseLease first = WarehouseLease.acquire(store(), FAIL_FAST, Clock.systemUTC(), "lakehouse run all", "first");
+    Thread releaser = new Thread(() -> {
+      try {
+        Thread.sleep(400);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      first.close();
+    });
+    releaser.start();
+    try (WarehouseLease second = WarehouseLease.acquire(store(), waiting, Clock.systemUTC(), "lakehouse run gold", "second")) {
+      assertThat(second.holder().generation()).isEqualTo(2);
+      assertThat(WarehouseLease.current(store()).orElseThrow().releasedAt()).isNull();
+    }
+    releaser.join();
+  }
+
+  @Test
+  void theHolderRenewsItsLeaseWhileItRuns() throws Exception {
+    WarehouseLease.Settings shortLease = new WarehouseLease.Settings(Duration.ofMillis(1500), Duration.ZERO, Duration.ofMillis(20));
+    try (WarehouseLease held = WarehouseLease.acquire(store(), shortLease, Clock.systemUTC(), "lakehouse run all", "long-run")) {
+      Instant firstExpiry = held.holder().expiresAt();
+      Thread.sleep(3500); // more than two expiries: without renewal the lease would have lapsed
+      WarehouseLease.Holder now = WarehouseLease.current(store()).orElseThrow();
+      assertThat(now.expiresAt()).isAfter(firstExpiry);
+      assertThat(now.heldAt(Instant.now())).isTrue();
+      assertThatThrownBy(() -> WarehouseLease.acquire(store(), shortLease, Clock.systemUTC(), "lakehouse run gold", "other"))
+          .hasMessageContaining("(run long-run)");
+    }
+  }
+
+  @Test
+  void holdersRoundTripThroughTheirJson() {
+    WarehouseLease.Holder h = new WarehouseLease.Holder(3, "a \"quoted\" user@host pid 1", "lakehouse run all --from x", "id-1", T0,
+        T0.plusSeconds(600), T0.plusSeconds(60));
+    assertThat(WarehouseLease.Holder.parse(3, h.toJson())).isEqualTo(h);
+  }
+}
