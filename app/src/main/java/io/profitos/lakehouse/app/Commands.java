@@ -47,7 +47,10 @@ final class Commands {
         yield 0;
       }
       case "jobs" -> jobs(CliArgs.parse(args, COMMON, Set.of()), out);
-      case "run" -> run(CliArgs.parse(args, union(COMMON, Set.of("run-date")), Set.of("full-refresh")), out);
+      case "run" -> run(CliArgs.parse(args, union(COMMON, Set.of("run-date", "from", "to")), Set.of("full-refresh", "dry-run")), out);
+      case "status" -> OperatorCommands.status(CliArgs.parse(args, union(COMMON, Set.of("run-date")), Set.of()), out);
+      case "config" -> OperatorCommands.config(CliArgs.parse(args, COMMON, Set.of()), out);
+      case "lineage" -> OperatorCommands.lineage(CliArgs.parse(args, union(COMMON, Set.of("version")), Set.of("all")), out);
       case "demo-data" -> {
         requireDemoModule();
         yield DemoCommands.demoData(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "out", "as-of", "from", "through")), Set.of()), out);
@@ -66,7 +69,7 @@ final class Commands {
           Set.of()), out);
       case "storage" -> StorageCommands.storage(CliArgs.parse(args, COMMON, Set.of()), out);
       case "airflow" -> airflow(CliArgs.parse(args, union(COMMON, Set.of("out")), Set.of()), out);
-      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, maintain, ml, demo-data, demo, bench, quality, storage, airflow. See 'lakehouse --help'.");
+      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, status, lineage, config, maintain, ml, demo-data, demo, bench, quality, storage, airflow. See 'lakehouse --help'.");
     };
   }
 
@@ -102,12 +105,39 @@ final class Commands {
       return 0;
     }
     if (a.positional.size() != 1) {
-      throw LakehouseException.usage("'lakehouse run' takes one job or layer, e.g. 'lakehouse run bronze'. See 'lakehouse run --help'.");
+      throw LakehouseException.usage("'lakehouse run' takes one job, layer or group (or several separated by commas), e.g. "
+          + "'lakehouse run bronze'. See 'lakehouse run --help'.");
     }
     LakehouseSettings settings = settings(a);
-    LocalDate runDate = runDate(a);
+    List<LocalDate> dates = runDates(a);
     List<LakehouseJob> jobs = JobRegistry.discover(settings).resolve(a.positional.get(0));
-    return runJobs(settings, "lakehouse run " + a.positional.get(0), jobs, runDate, a.flag("full-refresh"), out);
+    String appName = "lakehouse run " + a.positional.get(0);
+    if (a.flag("dry-run")) {
+      return OperatorCommands.dryRun(settings, jobs, dates, a.flag("full-refresh"), out);
+    }
+    return runJobs(settings, appName, jobs, dates, a.flag("full-refresh"), out);
+  }
+
+  /** The business dates of a run: {@code --run-date D} (default today, UTC), or every date from {@code --from} to {@code --to}. */
+  static List<LocalDate> runDates(CliArgs a) {
+    String from = a.option("from", null);
+    String to = a.option("to", null);
+    if (from == null && to == null) {
+      return List.of(runDate(a));
+    }
+    if (from == null || to == null || a.option("run-date", null) != null) {
+      throw LakehouseException.usage("A backfill takes both --from D1 and --to D2 (and no --run-date), e.g. "
+          + "'lakehouse run all --from 2026-11-01 --to 2026-11-20'.");
+    }
+    LocalDate first = parseDate(from, "--from");
+    LocalDate last = parseDate(to, "--to");
+    if (last.isBefore(first)) {
+      throw LakehouseException.usage("--to " + last + " is before --from " + first + ": give the range oldest date first.");
+    }
+    if (java.time.temporal.ChronoUnit.DAYS.between(first, last) >= 3660) {
+      throw LakehouseException.usage("A backfill covers at most ten years of dates (" + first + " to " + last + " is longer): split it.");
+    }
+    return first.datesUntil(last.plusDays(1)).toList();
   }
 
   private static int maintain(CliArgs a, PrintStream out) {
@@ -120,6 +150,13 @@ final class Commands {
     Config conf = settings.config().getConfig("lakehouse.maintenance");
     java.time.Duration retention = conf.getDuration("retention");
     int above = conf.getInt("compact-above-files");
+    StorageCommands.preflight(settings);
+    try (WarehouseLease lease = lease(settings, "lakehouse maintain", UUID.randomUUID().toString())) {
+      return maintain(settings, conf, retention, above, out);
+    }
+  }
+
+  private static int maintain(LakehouseSettings settings, Config conf, java.time.Duration retention, int above, PrintStream out) {
     return withSpark(settings, "lakehouse maintain", spark -> {
       io.profitos.lakehouse.core.table.TableMaintenance maintenance = new io.profitos.lakehouse.core.table.TableMaintenance(spark,
           retention, above);
@@ -285,19 +322,60 @@ final class Commands {
   /** Runs the jobs in one Spark session, prints the summary, and returns the run's exit code. */
   static int runJobs(LakehouseSettings settings, String appName, List<LakehouseJob> jobs, LocalDate runDate,
       boolean fullRefresh, PrintStream out) {
-    StorageCommands.preflight(settings);
-    JobRunner.Outcome outcome = withSpark(settings, appName, spark -> new JobRunner(new JobContext(spark, settings,
-        new TableCatalog(settings.warehouse()), UUID.randomUUID().toString(), runDate, fullRefresh, Clock.systemUTC())).run(jobs));
-    Summary.print(outcome, settings, out);
-    return outcome.exitCode();
+    return runJobs(settings, appName, jobs, List.of(runDate), fullRefresh, out);
   }
 
+  /**
+   * Runs the jobs for each business date in order, in one Spark session and under one warehouse lease, printing a
+   * summary per date. A backfill stops at the first date whose run does not succeed (the dates after it build on it)
+   * and says how to resume. {@code fullRefresh} applies to the first date; the dates after it run incrementally.
+   */
+  static int runJobs(LakehouseSettings settings, String appName, List<LakehouseJob> jobs, List<LocalDate> dates,
+      boolean fullRefresh, PrintStream out) {
+    StorageCommands.preflight(settings);
+    String runId = UUID.randomUUID().toString();
+    try (WarehouseLease lease = lease(settings, appName, runId)) {
+      return withSpark(settings, appName, spark -> {
+        int exit = LakehouseException.EXIT_OK;
+        for (int i = 0; i < dates.size(); i++) {
+          LocalDate date = dates.get(i);
+          if (dates.size() > 1) {
+            out.printf(Locale.ROOT, "%n== run date %s (%d of %d) ==%n", date, i + 1, dates.size());
+          }
+          JobRunner.Outcome outcome = new JobRunner(new JobContext(spark, settings, new TableCatalog(settings.warehouse()),
+              i == 0 ? runId : UUID.randomUUID().toString(), date, fullRefresh && i == 0, Clock.systemUTC())).run(jobs);
+          Summary.print(outcome, settings, out);
+          exit = outcome.exitCode();
+          if (exit != LakehouseException.EXIT_OK && i < dates.size() - 1) {
+            out.printf(Locale.ROOT, "Backfill stopped at %s (exit %d): the %d later date(s) were not run. Fix the cause, then resume "
+                + "with --from %s --to %s.%n", date, exit, dates.size() - 1 - i, date, dates.get(dates.size() - 1));
+            return exit;
+          }
+        }
+        if (dates.size() > 1) {
+          out.printf(Locale.ROOT, "Backfilled %d dates, %s to %s.%n", dates.size(), dates.get(0), dates.get(dates.size() - 1));
+        }
+        return exit;
+      });
+    }
+  }
+
+  /** The warehouse lease for a writing command (see {@link WarehouseLease}). */
+  static WarehouseLease lease(LakehouseSettings settings, String command, String runId) {
+    return WarehouseLease.acquire(WarehouseLease.storeFor(settings), WarehouseLease.Settings.of(settings), Clock.systemUTC(),
+        command, runId);
+  }
+
+  /** Runs {@code body} in a Spark session, stopped afterwards unless it existed before (an embedding application's, a test's). */
   static <T> T withSpark(LakehouseSettings settings, String appName, java.util.function.Function<SparkSession, T> body) {
+    boolean existed = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.create(settings, appName);
     try {
       return body.apply(spark);
     } finally {
-      spark.stop();
+      if (!existed) {
+        spark.stop();
+      }
     }
   }
 

@@ -13,7 +13,8 @@ final class Help {
 
   static final String EXIT_CODES = """
       Exit codes: 0 success, 1 failure, 2 usage or configuration error, 3 data-quality gate failed,
-                  4 input rejected (e.g. a stream's quarantine rate above its limit; good rows still landed).
+                  4 input rejected (e.g. a stream's quarantine rate above its limit; good rows still landed),
+                  5 the warehouse is busy (another run holds its lease; nothing ran).
       """;
 
   static final String MAIN = """
@@ -23,7 +24,11 @@ final class Help {
 
       Commands:
         jobs                 list every job with a one-line description
-        run <target>         run a job, a layer, a run group or all (several separated by commas), in dependency order
+        run <target>         run a job, a layer, a run group or all (several separated by commas), in dependency order;
+                             --from D1 --to D2 backfills a range of dates, --dry-run shows what would run and why
+        status               last run of each layer, freshness per source, failed gates, open exceptions, the lease
+        lineage <table|metric>  the table's versions, the jobs and input versions that made them, back to landing files
+        config show          the resolved configuration, secrets masked
         maintain             compact small files and vacuum past the retention, for every table
         ml train             train a model from its configuration, evaluate it, register it (champion or challenger)
         ml list              the registered model versions, their status and held-out figures
@@ -90,16 +95,55 @@ final class Help {
       """ + COMMON;
 
   static final String RUN = """
-      Usage: lakehouse run <target> [--run-date YYYY-MM-DD] [--full-refresh] [options]
+      Usage: lakehouse run <target> [--run-date YYYY-MM-DD | --from D1 --to D2] [--full-refresh] [--dry-run] [options]
 
       Runs one job (e.g. bronze.stripe_subscriptions), every job of a layer (bronze), a run group of
       lakehouse.run-groups (e.g. billing-silver), all layers (all), or several of these separated by commas
-      (e.g. gold,ml), in dependency order. Each job run is recorded in ops.job_runs.
+      (e.g. gold,ml), in dependency order. Each job run is recorded in ops.job_runs, each table version it
+      commits in ops.lineage. The run holds the warehouse's lease (lakehouse.lease) from start to end.
 
       Options:
         --run-date DATE     business date being processed, UTC (default: today)
-        --full-refresh      rebuild outputs from scratch instead of incrementally
+        --from D1 --to D2   backfill: run the target for every date from D1 to D2, oldest first, in one session;
+                            stops at the first date that does not succeed and says how to resume
+        --full-refresh      rebuild outputs from scratch instead of incrementally (the first date of a backfill)
+        --dry-run           run nothing, take no lease: print each job in order with what it would do and why
+                            (new landing files, new batches, changed or unchanged inputs, a missing input)
       """ + COMMON + "\n" + EXIT_CODES;
+
+  static final String STATUS = """
+      Usage: lakehouse status [--run-date YYYY-MM-DD] [options]
+
+      What the person on call looks at first, read from the warehouse's ops and quality tables: the lease
+      (free, or who holds it since when), the last run of each layer and its job statuses, freshness per
+      source stream (newest extract landed and its age at the run date, stale past its max-delivery-age),
+      the failed or warned expectations of each table's newest check, and the open KPI exceptions.
+
+      Options:
+        --run-date DATE     the date freshness is measured at (default: today, UTC)
+      """ + COMMON;
+
+  static final String LINEAGE = """
+      Usage: lakehouse lineage <layer.table | metric> [--version N] [--all] [options]
+
+      Walks ops.lineage back from a table version (default: its newest recorded one) or from the table a
+      metric of lakehouse.gold.metrics is published in: the job and run that committed it, the Delta version
+      of each input it worked from, recursively, down to the bronze tables and the landing files they landed.
+
+      Options:
+        --version N         start from this version of the table (the newest recorded one at or below it)
+        --all               list every landing file (default: the first 10 per bronze table)
+      """ + COMMON;
+
+  static final String CONFIG = """
+      Usage: lakehouse config show [options]
+
+      Prints the resolved configuration (reference.conf, conf/application.conf, the environment's file,
+      environment variables and --conf, merged) as HOCON. Values of secret keys (keys, passwords, tokens,
+      the PII hash key) are masked; the names of the environment variables that hold secrets are shown.
+
+      Options:
+      """ + COMMON;
 
   static final String MAINTAIN = """
       Usage: lakehouse maintain [options]

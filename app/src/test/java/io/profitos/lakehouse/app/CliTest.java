@@ -43,7 +43,7 @@ class CliTest {
   @Test
   void usageErrorsExitTwoWithOneClearLine() {
     assertThat(run("frobnicate")).isEqualTo(2);
-    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, maintain, ml, demo-data, demo, bench, quality, storage, airflow. See 'lakehouse --help'."
+    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, status, lineage, config, maintain, ml, demo-data, demo, bench, quality, storage, airflow. See 'lakehouse --help'."
         + System.lineSeparator());
   }
 
@@ -109,5 +109,43 @@ class CliTest {
   void demoDataRejectsBadScale() {
     assertThat(run("demo-data", "--conf-dir", "../conf", "--scale", "-1", "--out", "target/never")).isEqualTo(2);
     assertThat(err()).contains("Invalid demo-data option: scale must be in (0, 100]");
+  }
+
+  @Test
+  void backfillRangesAreCheckedBeforeAnythingRuns() {
+    assertThat(run("run", "silver", "--from", "2026-11-01", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("A backfill takes both --from D1 and --to D2");
+    assertThat(run("run", "silver", "--from", "2026-11-20", "--to", "2026-11-01", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("--to 2026-11-01 is before --from 2026-11-20");
+    assertThat(run("run", "silver", "--from", "2026-11-01", "--to", "2026-11-02", "--run-date", "2026-11-02", "--conf-dir", "../conf"))
+        .isEqualTo(2);
+    assertThat(run("run", "silver", "--from", "2026-11-01", "--to", "tomorrow", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("--to takes a date YYYY-MM-DD (got 'tomorrow')");
+  }
+
+  @Test
+  void configShowPrintsTheResolvedConfigurationWithSecretsMasked() {
+    assertThat(run("config", "show", "--conf-dir", "../conf", "--conf", "lakehouse.silver.pii-hash-key=very-secret-pii-key-42",
+        "--conf", "lakehouse.spark-conf.\"spark.hadoop.fs.s3a.secret.key\"=s3-secret-value-42",
+        "--conf", "lakehouse.runner.parallelism=3")).isZero();
+    String shown = out();
+    assertThat(shown).doesNotContain("very-secret-pii-key-42").doesNotContain("s3-secret-value-42");
+    assertThat(shown).contains("pii-hash-key=\"" + OperatorCommands.MASK + "\"")
+        .contains("\"spark.hadoop.fs.s3a.secret.key\"=\"" + OperatorCommands.MASK + "\"");
+    // Not secrets: an ordinary value, and the names of the variables that hold the object store's keys.
+    assertThat(shown).contains("parallelism=3").contains("secret-key-env=\"AWS_SECRET_ACCESS_KEY\"").contains("# lakehouse.env = local");
+    // The rendering is HOCON that parses back to the same non-secret values.
+    com.typesafe.config.Config back = com.typesafe.config.ConfigFactory.parseString(shown.lines().filter(l -> !l.startsWith("#"))
+        .collect(java.util.stream.Collectors.joining("\n")));
+    assertThat(back.getInt("lakehouse.runner.parallelism")).isEqualTo(3);
+    assertThat(back.getString("lakehouse.silver.pii-hash-key")).isEqualTo(OperatorCommands.MASK);
+    assertThat(run("config", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(out()).contains("Usage: lakehouse config show");
+  }
+
+  @Test
+  void lineageNamesWhatItTakes() {
+    assertThat(run("lineage", "no_such_metric", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("'no_such_metric' is neither a table (layer.table) nor a metric of lakehouse.gold.metrics");
   }
 }
