@@ -68,9 +68,11 @@ final class ReferenceRun {
     return localRun;
   }
 
+  /** A spark-submit command line and its environment. */
+  record Submit(List<String> command, Map<String, String> env, Path dir) {}
+
   /** spark-submit of the application jar with the shared landing zone and {@code warehouse} as locations. */
-  static Processes.Result submit(String master, String warehouse, String name, List<String> sparkArgs, Map<String, String> extraEnv,
-      String... appArgs) {
+  static Submit command(String master, String warehouse, List<String> sparkArgs, Map<String, String> extraEnv, String... appArgs) {
     List<String> cmd = new ArrayList<>(List.of(ProductionEnv.sparkHome().resolve("bin/spark-submit").toString(),
         "--master", master, "--driver-memory", "1g", "--class", MAIN));
     cmd.addAll(sparkArgs);
@@ -81,8 +83,14 @@ final class ReferenceRun {
     env.put("LAKEHOUSE_WAREHOUSE", warehouse);
     env.put("LAKEHOUSE_PII_HASH_KEY", PII_KEY);
     env.putAll(extraEnv);
-    Path work = landing().getParent();
-    return Processes.run(cmd, env, work, work.resolve("logs"), name, RUN_LIMIT);
+    return new Submit(cmd, env, landing().getParent());
+  }
+
+  /** Runs {@link #command} to its end. */
+  static Processes.Result submit(String master, String warehouse, String name, List<String> sparkArgs, Map<String, String> extraEnv,
+      String... appArgs) {
+    Submit s = command(master, warehouse, sparkArgs, extraEnv, appArgs);
+    return Processes.run(s.command(), s.env(), s.dir(), s.dir().resolve("logs"), name, RUN_LIMIT);
   }
 
   static Processes.Result submit(String master, Path warehouse, String name, List<String> sparkArgs, Map<String, String> extraEnv,
