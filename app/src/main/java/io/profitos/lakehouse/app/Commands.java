@@ -150,7 +150,6 @@ final class Commands {
     Config conf = settings.config().getConfig("lakehouse.maintenance");
     java.time.Duration retention = conf.getDuration("retention");
     int above = conf.getInt("compact-above-files");
-    StorageCommands.preflight(settings);
     try (WarehouseLease lease = lease(settings, "lakehouse maintain", UUID.randomUUID().toString())) {
       return maintain(settings, conf, retention, above, out);
     }
@@ -332,7 +331,6 @@ final class Commands {
    */
   static int runJobs(LakehouseSettings settings, String appName, List<LakehouseJob> jobs, List<LocalDate> dates,
       boolean fullRefresh, PrintStream out) {
-    StorageCommands.preflight(settings);
     String runId = UUID.randomUUID().toString();
     try (WarehouseLease lease = lease(settings, appName, runId)) {
       return withSpark(settings, appName, spark -> {
@@ -360,8 +358,12 @@ final class Commands {
     }
   }
 
-  /** The warehouse lease for a writing command (see {@link WarehouseLease}). */
+  /**
+   * The warehouse lease for a writing command (see {@link WarehouseLease}), after the object-store check of an s3a
+   * warehouse or landing zone (a wrong endpoint or a missing bucket fails here, before anything else).
+   */
   static WarehouseLease lease(LakehouseSettings settings, String command, String runId) {
+    StorageCommands.preflight(settings);
     return WarehouseLease.acquire(WarehouseLease.storeFor(settings), WarehouseLease.Settings.of(settings), Clock.systemUTC(),
         command, runId);
   }

@@ -32,7 +32,6 @@ final class MlCommands {
         ModelSpec spec = spec(a, settings);
         out.printf(Locale.ROOT, "Training model %s from %s ...%n", spec.name(), spec.source().describe());
         ModelTraining.Outcome o;
-        StorageCommands.preflight(settings);
         try (WarehouseLease lease = Commands.lease(settings, "lakehouse ml train " + spec.name(), java.util.UUID.randomUUID().toString())) {
           o = Commands.withSpark(settings, "lakehouse ml train " + spec.name(),
               spark -> ModelTraining.trainAndRegister(spark, catalog, spec, Instant.now()));
@@ -69,7 +68,6 @@ final class MlCommands {
         String model = a.positional.get(1);
         int version = Integer.parseInt(a.positional.get(2).replaceFirst("^v", ""));
         ModelRegistry.Version v;
-        StorageCommands.preflight(settings);
         try (WarehouseLease lease = Commands.lease(settings, "lakehouse ml " + tool + " " + model, java.util.UUID.randomUUID().toString())) {
           v = Commands.withSpark(settings, "lakehouse ml " + tool, spark -> new ModelRegistry(spark, catalog)
               .makeChampion(model, version, tool.equals("promote") ? "promoted by hand" : "rolled back to by hand", Instant.now()));

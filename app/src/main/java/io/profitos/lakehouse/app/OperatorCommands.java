@@ -1,6 +1,7 @@
 package io.profitos.lakehouse.app;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
@@ -25,7 +26,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -122,20 +122,14 @@ final class OperatorCommands {
       out.println("  no run recorded yet: run 'lakehouse run all'.");
       return;
     }
-    List<Row> grouped = runs.groupBy("layer", "run_id", "run_date", "status")
-        .agg(org.apache.spark.sql.functions.min("started_at"), org.apache.spark.sql.functions.max("ended_at"),
-            org.apache.spark.sql.functions.count("*"))
+    // The newest run of each layer (by its last job's end), then the statuses of that run's jobs: two small results.
+    List<Row> newest = runs.groupBy("layer").agg(org.apache.spark.sql.functions.max_by(col("run_id"), col("ended_at")).as("run_id"))
         .collectAsList();
-    Map<String, java.sql.Timestamp> newestEnd = new TreeMap<>();
     Map<String, String> newestRun = new HashMap<>();
-    for (Row r : grouped) {
-      java.sql.Timestamp end = r.getTimestamp(5);
-      String layer = r.getString(0);
-      if (!newestEnd.containsKey(layer) || end.after(newestEnd.get(layer))) {
-        newestEnd.put(layer, end);
-        newestRun.put(layer, r.getString(1));
-      }
-    }
+    newest.forEach(r -> newestRun.put(r.getString(0), r.getString(1)));
+    List<Row> grouped = runs.where(col("run_id").isin(newestRun.values().toArray()))
+        .groupBy("layer", "run_id", "run_date", "status").agg(org.apache.spark.sql.functions.max("ended_at"), count("*"))
+        .collectAsList();
     out.printf(Locale.ROOT, "  %-8s %-10s %-20s %-38s %s%n", "layer", "run date", "ended (UTC)", "run id", "jobs by status");
     for (String layer : io.profitos.lakehouse.core.job.JobRegistry.LAYER_ORDER) {
       if (!newestRun.containsKey(layer)) {
@@ -143,18 +137,25 @@ final class OperatorCommands {
       }
       Map<String, Long> byStatus = new TreeMap<>();
       String runDate = "";
+      java.sql.Timestamp ended = null;
       for (Row r : grouped) {
         if (r.getString(0).equals(layer) && r.getString(1).equals(newestRun.get(layer))) {
-          byStatus.merge(r.getString(3), r.getLong(6), Long::sum);
+          byStatus.merge(r.getString(3), r.getLong(5), Long::sum);
           runDate = String.valueOf(r.getDate(2));
+          ended = ended == null || r.getTimestamp(4).after(ended) ? r.getTimestamp(4) : ended;
         }
       }
       StringBuilder s = new StringBuilder();
       byStatus.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(v).append(' ').append(k));
       boolean bad = byStatus.keySet().stream().anyMatch(k -> !k.equals("succeeded") && !k.equals("skipped"));
-      out.printf(Locale.ROOT, "  %-8s %-10s %-20s %-38s %s%s%n", layer, runDate, newestEnd.get(layer).toInstant().toString()
-          .replace('T', ' ').replaceAll("\\.\\d+Z$", "Z"), newestRun.get(layer), s, bad ? "   <- look at ops.job_runs.error" : "");
+      out.printf(Locale.ROOT, "  %-8s %-10s %-20s %-38s %s%s%n", layer, runDate, utc(ended), newestRun.get(layer), s,
+          bad ? "   <- look at ops.job_runs.error" : "");
     }
+  }
+
+  /** A timestamp as {@code 2026-11-20 07:03:12Z}. */
+  private static String utc(java.sql.Timestamp t) {
+    return t == null ? "" : t.toInstant().toString().replace('T', ' ').replaceAll("\\.\\d+Z$", "Z");
   }
 
   private static void freshness(SparkSession spark, LakehouseSettings settings, TableCatalog catalog, LocalDate at, PrintStream out) {
@@ -181,8 +182,7 @@ final class OperatorCommands {
       long days = ChronoUnit.DAYS.between(extract, at);
       boolean late = days * 86_400L > spec.maxAge().toSeconds();
       stale += late ? 1 : 0;
-      out.printf(Locale.ROOT, "  %-40s %-12s %-22s %7dd  %s%n", spec.id(), extract, r.getTimestamp(3).toInstant().toString()
-          .replace('T', ' ').replaceAll("\\.\\d+Z$", "Z"), days, late ? "STALE (max age " + human(spec.maxAge()) + ")" : "ok");
+      out.printf(Locale.ROOT, "  %-40s %-12s %-22s %7dd  %s%n", spec.id(), extract, utc(r.getTimestamp(3)), days, late ? "STALE (max age " + human(spec.maxAge()) + ")" : "ok");
     }
     if (stale > 0) {
       out.println("  " + stale + " stream(s) stale: the next bronze run fails with exit 3 for them until they deliver.");
@@ -201,14 +201,15 @@ final class OperatorCommands {
       out.println("  no check recorded yet.");
       return;
     }
+    // The rows of each table's newest check (a few per table), collected once: the tables and the failures both come from them.
     Dataset<Row> newest = results.groupBy(col("table_name").as("newest_table"))
         .agg(org.apache.spark.sql.functions.max("checked_at").as("newest_checked_at"));
-    List<Row> bad = results.join(newest, col("table_name").equalTo(col("newest_table")).and(col("checked_at").equalTo(col("newest_checked_at"))))
-        .where(col("success").equalTo(false))
+    List<Row> checked = results.join(newest, col("table_name").equalTo(col("newest_table")).and(col("checked_at").equalTo(col("newest_checked_at"))))
         .select(col("table_name"), col("expectation"), col("severity"), col("unexpected_percent"), col("published"),
-            col("overridden"), col("run_date"))
+            col("overridden"), col("success"))
         .orderBy(col("severity"), col("table_name"), col("expectation")).collectAsList();
-    long tables = newest.count();
+    long tables = checked.stream().map(r -> r.getString(0)).distinct().count();
+    List<Row> bad = checked.stream().filter(r -> Boolean.FALSE.equals(r.get(6))).toList();
     if (bad.isEmpty()) {
       out.println("  all " + tables + " tables passed their newest check.");
       return;
@@ -279,8 +280,8 @@ final class OperatorCommands {
         throw LakehouseException.usage("No lineage recorded under " + settings.warehouse() + " yet (ops.lineage): run the "
             + "jobs first ('lakehouse run all').");
       }
-      List<Row> rows = table.select("table", "version", "job", "run_id", "run_date", "input_kind", "input", "input_version").collectAsList();
-      LineageGraph graph = new LineageGraph(rows);
+      Dataset<Row> rows = table.select("table", "version", "job", "run_id", "run_date", "input_kind", "input", "input_version");
+      LineageGraph graph = new LineageGraph(t -> rows.where(col("table").equalTo(t)).collectAsList());
       if (!graph.has(start.toString())) {
         throw LakehouseException.usage("ops.lineage has no version of " + start + ": no recorded run committed it (its job has "
             + "not run since lineage is recorded, or the name is wrong; 'lakehouse jobs' lists the tables).");
@@ -290,27 +291,39 @@ final class OperatorCommands {
     });
   }
 
-  /** ops.lineage in memory: per table, its recorded versions and their inputs. */
+  /**
+   * ops.lineage, read table by table as the walk reaches each (the rows of the tables on the path only, never the whole
+   * history): per table, its recorded versions and their inputs.
+   */
   static final class LineageGraph {
     private record Input(String kind, String name, Long version) {}
 
     private record Made(long version, String job, String runId, String runDate, List<Input> inputs) {}
 
+    private final java.util.function.Function<String, List<Row>> rowsOf;
     private final Map<String, TreeMap<Long, Made>> byTable = new HashMap<>();
 
-    LineageGraph(List<Row> rows) {
-      for (Row r : rows) {
-        TreeMap<Long, Made> versions = byTable.computeIfAbsent(r.getString(0), t -> new TreeMap<>());
-        Made m = versions.computeIfAbsent(r.getLong(1), v -> new Made(v, r.getString(2), r.getString(3), String.valueOf(r.get(4)),
-            new ArrayList<>()));
-        if (!r.isNullAt(6)) {
-          m.inputs().add(new Input(r.getString(5), r.getString(6), r.isNullAt(7) ? null : r.getLong(7)));
+    /** {@code rowsOf}: the ops.lineage rows of one table (columns table, version, job, run_id, run_date, input_kind, input, input_version). */
+    LineageGraph(java.util.function.Function<String, List<Row>> rowsOf) {
+      this.rowsOf = rowsOf;
+    }
+
+    private TreeMap<Long, Made> versions(String table) {
+      return byTable.computeIfAbsent(table, t -> {
+        TreeMap<Long, Made> versions = new TreeMap<>();
+        for (Row r : rowsOf.apply(t)) {
+          Made m = versions.computeIfAbsent(r.getLong(1), v -> new Made(v, r.getString(2), r.getString(3), String.valueOf(r.get(4)),
+              new ArrayList<>()));
+          if (!r.isNullAt(6)) {
+            m.inputs().add(new Input(r.getString(5), r.getString(6), r.isNullAt(7) ? null : r.getLong(7)));
+          }
         }
-      }
+        return versions;
+      });
     }
 
     boolean has(String table) {
-      return byTable.containsKey(table);
+      return !versions(table).isEmpty();
     }
 
     void print(String table, Long version, int fileLimit, PrintStream out) {
@@ -319,8 +332,8 @@ final class OperatorCommands {
 
     private void walk(String table, Long version, int depth, Set<String> seen, int fileLimit, PrintStream out) {
       String pad = "  ".repeat(depth);
-      TreeMap<Long, Made> versions = byTable.get(table);
-      Map.Entry<Long, Made> e = versions == null ? null : version == null ? versions.lastEntry() : versions.floorEntry(version);
+      TreeMap<Long, Made> versions = versions(table);
+      Map.Entry<Long, Made> e = version == null ? versions.lastEntry() : versions.floorEntry(version);
       if (e == null) {
         out.println(pad + table + (version == null ? "" : " @ v" + version) + "  (no recorded lineage: written before lineage was "
             + "recorded, or by a run that did not finish)");
@@ -383,15 +396,15 @@ final class OperatorCommands {
       Set<TableName> produced = new HashSet<>();
       int run = 0;
       for (LakehouseJob job : jobs) {
-        String[] verdict = verdict(ctx, job, states.get(job.name()), lastStatus.get(job.name()), changing, produced, fullRefresh);
-        if (verdict[0].equals("run")) {
+        Verdict verdict = verdict(ctx, job, states.get(job.name()), lastStatus.get(job.name()), changing, produced, fullRefresh);
+        if (verdict.would().equals(RUN)) {
           changing.addAll(job.outputs());
           run++;
         }
-        if (!verdict[0].equals("skip")) {
+        if (!verdict.would().equals(SKIP)) {
           produced.addAll(job.outputs());
         }
-        out.printf(Locale.ROOT, "%-44s %-8s %s%n", job.name(), verdict[0], verdict[1]);
+        out.printf(Locale.ROOT, "%-44s %-8s %s%n", job.name(), verdict.would(), verdict.why());
       }
       out.printf(Locale.ROOT, "%n%d of %d job(s) would do work; the others would find nothing new.%n", run, jobs.size());
       return 0;
@@ -409,23 +422,30 @@ final class OperatorCommands {
     return out;
   }
 
-  private static String[] verdict(JobContext ctx, LakehouseJob job, Map<String, String> state, String lastStatus,
+  private static final String RUN = "run";
+  private static final String NOTHING = "nothing";
+  private static final String SKIP = "skip";
+
+  /** What a job would do in the run ({@link #RUN}, {@link #NOTHING} or {@link #SKIP}) and why. */
+  private record Verdict(String would, String why) {}
+
+  private static Verdict verdict(JobContext ctx, LakehouseJob job, Map<String, String> state, String lastStatus,
       Set<TableName> changing, Set<TableName> produced, boolean fullRefresh) {
     for (TableName in : job.inputs()) {
       if (!produced.contains(in) && !ctx.exists(in)) {
-        return new String[] {"skip", "its input " + in + " does not exist yet and no earlier job of this run writes it"};
+        return new Verdict(SKIP, "its input " + in + " does not exist yet and no earlier job of this run writes it");
       }
     }
     List<String> why = new ArrayList<>();
-    String explained = job.explain(ctx);
+    io.profitos.lakehouse.core.job.Explanation explained = job.explain(ctx);
     if (explained != null) {
-      return new String[] {explained.startsWith("no new") ? "nothing" : "run", explained};
+      return new Verdict(explained.hasWork() ? RUN : NOTHING, explained.why());
     }
     if (fullRefresh) {
-      return new String[] {"run", "--full-refresh: rebuilds its tables from scratch"};
+      return new Verdict(RUN, "--full-refresh: rebuilds its tables from scratch");
     }
     if (state == null || state.isEmpty()) {
-      return new String[] {"run", "never run on this warehouse: builds its tables from scratch"};
+      return new Verdict(RUN, "never run on this warehouse: builds its tables from scratch");
     }
     if (lastStatus != null && !lastStatus.equals("succeeded") && !lastStatus.equals("skipped")) {
       why.add("its last run ended " + lastStatus);
@@ -439,7 +459,7 @@ final class OperatorCommands {
     if (runDate != null && !runDate.equals(ctx.runDate().toString())) {
       why.add("new run date (last run for " + runDate + ")");
     }
-    for (Map.Entry<String, String> e : new LinkedHashMap<>(state).entrySet()) {
+    for (Map.Entry<String, String> e : state.entrySet()) {
       if (e.getKey().startsWith("version:")) {
         TableName in = TableName.parse(e.getKey().substring("version:".length()));
         long now = DeltaTables.version(ctx.spark(), ctx.catalog().location(in));
@@ -457,8 +477,8 @@ final class OperatorCommands {
       }
     }
     if (why.isEmpty()) {
-      return new String[] {"nothing", "up to date: its inputs are as its last run left them"};
+      return new Verdict(NOTHING, "up to date: its inputs are as its last run left them");
     }
-    return new String[] {"run", String.join("; ", why)};
+    return new Verdict(RUN, String.join("; ", why));
   }
 }

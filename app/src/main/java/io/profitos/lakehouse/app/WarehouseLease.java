@@ -44,6 +44,7 @@ public final class WarehouseLease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseLease.class);
   static final String DIR = "_lease";
   private static final Pattern NAME = Pattern.compile("(\\d{12})\\.json");
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** Where the lease objects live: a local folder or an object-store prefix. */
   public interface Store extends AutoCloseable {
@@ -72,14 +73,25 @@ public final class WarehouseLease implements AutoCloseable {
   public record Holder(long generation, String holder, String command, String runId, Instant startedAt, Instant expiresAt,
       Instant releasedAt) {
     String toJson() {
-      return "{\"generation\":" + generation + ",\"holder\":\"" + esc(holder) + "\",\"command\":\"" + esc(command)
-          + "\",\"run_id\":\"" + esc(runId) + "\",\"started_at\":\"" + startedAt + "\",\"expires_at\":\"" + expiresAt + "\""
-          + (releasedAt == null ? "" : ",\"released_at\":\"" + releasedAt + "\"") + "}\n";
+      com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode().put("generation", generation).put("holder", holder)
+          .put("command", command).put("run_id", runId).put("started_at", String.valueOf(startedAt))
+          .put("expires_at", String.valueOf(expiresAt));
+      if (releasedAt != null) {
+        o.put("released_at", releasedAt.toString());
+      }
+      return o.toString() + "\n";
     }
 
+    /** The holder a lease object names; one that cannot be read (not JSON, no expiry) holds nothing. */
     static Holder parse(long generation, String json) {
-      return new Holder(generation, field(json, "holder"), field(json, "command"), field(json, "run_id"),
-          instant(field(json, "started_at")), instant(field(json, "expires_at")), instant(field(json, "released_at")));
+      com.fasterxml.jackson.databind.JsonNode o;
+      try {
+        o = JSON.readTree(json);
+      } catch (java.io.IOException e) {
+        o = JSON.createObjectNode();
+      }
+      return new Holder(generation, text(o, "holder"), text(o, "command"), text(o, "run_id"), instant(o, "started_at"),
+          instant(o, "expires_at"), instant(o, "released_at"));
     }
 
     public boolean heldAt(Instant now) {
@@ -91,18 +103,13 @@ public final class WarehouseLease implements AutoCloseable {
       return "'" + command + "' (run " + runId + ") by " + holder + ", started " + startedAt + ", lease renewed until " + expiresAt;
     }
 
-    private static String esc(String s) {
-      return s == null ? "" : s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ");
+    private static String text(com.fasterxml.jackson.databind.JsonNode o, String field) {
+      return o.hasNonNull(field) ? o.get(field).asText() : null;
     }
 
-    private static String field(String json, String name) {
-      Matcher m = Pattern.compile("\"" + name + "\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
-      return m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : null;
-    }
-
-    private static Instant instant(String s) {
+    private static Instant instant(com.fasterxml.jackson.databind.JsonNode o, String field) {
       try {
-        return s == null ? null : Instant.parse(s);
+        return o.hasNonNull(field) ? Instant.parse(o.get(field).asText()) : null;
       } catch (java.time.format.DateTimeParseException e) {
         return null;
       }

@@ -102,14 +102,15 @@ public final class BronzeIngestJob implements LakehouseJob {
 
   /** The landing files a run would land now: listed, minus those the ledger has closed. */
   @Override
-  public String explain(JobContext ctx) {
+  public io.profitos.lakehouse.core.job.Explanation explain(JobContext ctx) {
     IngestLedger.State state = new IngestLedger(ctx.spark(), ctx.catalog()).state(spec);
     List<LandingFile> listed = LandingScanner.list(ctx.spark().sparkContext().hadoopConfiguration(), ctx.settings().landing(), spec);
     long fresh = listed.stream().filter(f -> !state.isDone(f.path())).count();
-    String unfinished = state.orphanBatches().isEmpty() ? "" : "; " + state.orphanBatches().size()
-        + " unfinished batch(es) to roll back and land again";
-    return (fresh == 0 ? "no new landing files" : fresh + " new landing file(s)") + " (" + listed.size() + " listed under "
-        + LandingScanner.streamRoot(ctx.settings().landing(), spec) + ")" + unfinished;
+    int unfinished = state.orphanBatches().size();
+    return new io.profitos.lakehouse.core.job.Explanation(fresh > 0 || unfinished > 0,
+        (fresh == 0 ? "no new landing files" : fresh + " new landing file(s)") + " (" + listed.size() + " listed under "
+            + LandingScanner.streamRoot(ctx.settings().landing(), spec) + ")"
+            + (unfinished == 0 ? "" : "; " + unfinished + " unfinished batch(es) to roll back and land again"));
   }
 
   @Override

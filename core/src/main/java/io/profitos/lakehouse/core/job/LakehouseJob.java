@@ -52,7 +52,7 @@ public interface LakehouseJob {
    * files), read without writing anything; null when the runner's generic account (its recorded state against its
    * inputs) says it all. {@code ctx} is the run's context.
    */
-  default String explain(JobContext ctx) {
+  default Explanation explain(JobContext ctx) {
     return null;
   }
 
