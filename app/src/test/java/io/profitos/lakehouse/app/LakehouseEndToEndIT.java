@@ -271,7 +271,7 @@ class LakehouseEndToEndIT {
         "months_since", "week_start", "quarter", "rep_key", "rep_id");
     java.util.Set<String> columns = new java.util.TreeSet<>();
     for (String kpiTable : List.of("gold.kpi_saas_monthly", "gold.kpi_saas_weekly", "gold.mrr_reconciliation", "gold.kpi_support_monthly",
-        "gold.kpi_sales", "gold.kpi_sales_weekly", "gold.kpi_rep_quarterly", "gold.kpi_product_daily", "gold.kpi_cohort_retention",
+        "gold.kpi_sales", "gold.kpi_sales_weekly", "gold.kpi_rep_quarterly", "gold.kpi_product_daily", "gold.kpi_cohort_retention", "gold.kpi_funnel_monthly",
         "gold.kpi_unit_economics_monthly", "gold.kpi_segment_monthly")) {
       for (String column : table(kpiTable).columns()) {
         if (!dimensions.contains(column)) {

@@ -170,6 +170,12 @@ final class GoldJobs {
                 load(ctx, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY),
                 ctx.settings().config().getStringList("lakehouse.gold.product.cohort-excluded-plans"), ctx.runDate()))
             .config("lakehouse.gold.product").schema(2),
+        new Table(GoldTables.KPI_FUNNEL_MONTHLY, List.of(GoldTables.DIM_WORKSPACE, GoldTables.EVENTS, GoldTables.FACT_MRR_MONTHLY),
+            "Signup cohort: signups, activated, converted and expanded workspaces, each step's rate from the step before",
+            ctx -> FunnelTransforms.funnelMonthly(load(ctx, GoldTables.DIM_WORKSPACE), load(ctx, GoldTables.EVENTS),
+                load(ctx, GoldTables.FACT_MRR_MONTHLY), ctx.settings().config().getStringList("lakehouse.gold.product.cohort-excluded-plans"),
+                FunnelTransforms.Funnel.from(ctx.settings().config()), ctx.runDate()))
+            .config("lakehouse.gold.funnel", "lakehouse.gold.product").emptyAllowed(),
         new Table(GoldTables.KPI_UNIT_ECONOMICS_MONTHLY, List.of(GoldTables.KPI_SAAS_MONTHLY,
                 GoldTables.FACT_MARKETING_SPEND_MONTHLY, GoldTables.SALES_COSTS, GoldTables.FACT_INFRA_COST_DAILY,
                 GoldTables.KPI_SUPPORT_MONTHLY, GoldTables.KPI_PRODUCT_DAILY),
