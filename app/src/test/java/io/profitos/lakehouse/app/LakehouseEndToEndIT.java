@@ -73,7 +73,7 @@ class LakehouseEndToEndIT {
   @Test
   @Order(1)
   void bronzeMatchesTheManifest() {
-    assertThat(bronzeDayOne.finished()).hasSize(18);
+    assertThat(bronzeDayOne.finished()).hasSize(19);
     boolean anyRejected = false;
     for (StreamSpec stream : settings.streams()) {
       DemoManifest.StreamStats first = dayOneManifest.stream(stream.id());
@@ -258,6 +258,60 @@ class LakehouseEndToEndIT {
   }
 
   /**
+   * The experiment mart against the generator's truth (assigned workspaces per experiment and variant) and against a
+   * plain SQL recount of its retention over silver; the change fact and the expansion signals against SQL recounts.
+   */
+  @Test
+  @Order(4)
+  void experimentAndExpansionMartsMatchTheTruthAndIndependentRecounts() {
+    Dataset<Row> results = table("gold.kpi_experiment_results");
+    Map<String, Map<String, Long>> assigned = new TreeMap<>();
+    results.collectAsList().forEach(r -> assigned.computeIfAbsent(r.getString(r.fieldIndex("experiment_id")), k -> new TreeMap<>())
+        .put(r.getString(r.fieldIndex("variant")), r.getLong(r.fieldIndex("assigned_workspaces"))));
+    assertThat(assigned).as("assigned workspaces per experiment and variant").isEqualTo(manifest.truth().experimentAssignments());
+
+    table("silver.experiment_assignments").createOrReplaceTempView("it_assignments");
+    table("silver.events").createOrReplaceTempView("it_events");
+    // Days 61-90 after the assignment date; measured when they have ended by the run date and the events cover them.
+    List<Row> recount = spark.sql("""
+        WITH a AS (
+          SELECT experiment_id, workspace_id, variant, to_date(assigned_at) AS d FROM it_assignments WHERE NOT is_deleted),
+        since AS (SELECT min(event_date) AS first_day FROM it_events
+                  WHERE is_activity AND NOT is_deleted AND workspace_id IS NOT NULL AND user_id IS NOT NULL),
+        m AS (SELECT a.* FROM a CROSS JOIN since
+              WHERE date_add(a.d, 90) <= DATE'%s' AND date_add(a.d, 61) >= since.first_day),
+        r AS (SELECT DISTINCT m.experiment_id, m.workspace_id FROM m JOIN it_events e
+              ON e.workspace_id = m.workspace_id AND e.event_date BETWEEN date_add(m.d, 61) AND date_add(m.d, 90)
+              WHERE e.is_activity AND NOT e.is_deleted AND e.user_id IS NOT NULL)
+        SELECT m.experiment_id, m.variant, count(*) AS measured, count(r.workspace_id) AS retained
+        FROM m LEFT JOIN r ON r.experiment_id = m.experiment_id AND r.workspace_id = m.workspace_id
+        GROUP BY m.experiment_id, m.variant""".formatted(DAY_TWO)).collectAsList();
+    assertThat(recount).as("measured arms").isNotEmpty();
+    for (Row x : recount) {
+      Row r = results.where(col("experiment_id").equalTo(x.getString(0)).and(col("variant").equalTo(x.getString(1)))).first();
+      assertThat(r.getLong(r.fieldIndex("measured_workspaces"))).as("measured " + x).isEqualTo(x.getLong(2));
+      assertThat(r.getLong(r.fieldIndex("retained_workspaces"))).as("retained " + x).isEqualTo(x.getLong(3));
+    }
+
+    // Every expansion event of the change fact is a seat_addition or plan_upgrade that raised MRR; per month, the
+    // signal mart counts them and sums their deltas.
+    table("gold.fact_subscription_change").createOrReplaceTempView("it_changes");
+    assertThat(spark.sql("SELECT count(*) FROM it_changes WHERE change_type IN ('seat_addition', 'plan_upgrade') "
+        + "AND mrr_delta_usd <= 0").first().getLong(0)).as("expansions that did not raise MRR").isZero();
+    assertThat(spark.sql("SELECT count(*) FROM it_changes WHERE change_type IN ('downgrade', 'cancel') "
+        + "AND mrr_delta_usd >= 0").first().getLong(0)).as("downgrades and cancels that did not lower MRR").isZero();
+    List<Row> perMonth = spark.sql("SELECT trunc(change_date, 'MM') AS month, count(*), sum(mrr_delta_usd) FROM it_changes "
+        + "WHERE change_type IN ('seat_addition', 'plan_upgrade') GROUP BY 1").collectAsList();
+    Dataset<Row> signals = table("gold.kpi_expansion_signals");
+    assertThat(signals.count()).isEqualTo(perMonth.size());
+    for (Row x : perMonth) {
+      Row r = signals.where(col("month").equalTo(x.getDate(0))).first();
+      assertThat(r.getLong(r.fieldIndex("expansions"))).as("expansions " + x).isEqualTo(x.getLong(1));
+      assertThat(r.getDecimal(r.fieldIndex("expansion_mrr_usd"))).as("expansion MRR " + x).isEqualByComparingTo(x.getDecimal(2));
+    }
+  }
+
+  /**
    * Code and configuration cannot disagree: every column of every KPI table has a contract for that
    * table and column, and every contract names a column of the table it names.
    */
@@ -268,18 +322,29 @@ class LakehouseEndToEndIT {
     table("gold.metric_contracts").select("table_name", "column_name").collectAsList()
         .forEach(r -> contracted.add(r.getString(0) + "." + r.getString(1)));
     List<String> dimensions = List.of("month", "segment", "rep_segment", "is_complete", "activity_date", "date_key", "cohort_month",
+        "experiment_id", "variant", "is_control", "first_assigned_date", "last_assigned_date",
         "months_since", "week_start", "quarter", "rep_key", "rep_id");
     java.util.Set<String> columns = new java.util.TreeSet<>();
     for (String kpiTable : List.of("gold.kpi_saas_monthly", "gold.kpi_saas_weekly", "gold.mrr_reconciliation", "gold.kpi_support_monthly",
         "gold.kpi_sales", "gold.kpi_sales_weekly", "gold.kpi_rep_quarterly", "gold.kpi_product_daily", "gold.kpi_cohort_retention", "gold.kpi_funnel_monthly",
-        "gold.kpi_unit_economics_monthly", "gold.kpi_segment_monthly")) {
+        "gold.kpi_expansion_signals", "gold.kpi_experiment_results", "gold.kpi_unit_economics_monthly", "gold.kpi_segment_monthly")) {
       for (String column : table(kpiTable).columns()) {
         if (!dimensions.contains(column)) {
           columns.add(kpiTable + "." + column);
         }
       }
     }
-    assertThat(contracted).as("contracts (table.column) without that column").isSubsetOf(columns);
+    // A fact's measures that are metrics of their own carry a contract too; the fact's other columns need none.
+    java.util.Set<String> factColumns = new java.util.TreeSet<>();
+    for (String fact : List.of("gold.fact_subscription_change", "gold.fact_workspace_activity_daily")) {
+      for (String column : table(fact).columns()) {
+        factColumns.add(fact + "." + column);
+      }
+    }
+    assertThat(contracted).contains("gold.fact_subscription_change.mrr_delta_usd", "gold.fact_workspace_activity_daily.hit_seat_limit");
+    java.util.Set<String> known = new java.util.TreeSet<>(columns);
+    known.addAll(factColumns);
+    assertThat(contracted).as("contracts (table.column) without that column").isSubsetOf(known);
     assertThat(columns).as("KPI columns without a contract for their table").isSubsetOf(contracted);
     // Money carries its unit in the name (STYLE.md): every contract in USD is a column ending in _usd, and only those.
     table("gold.metric_contracts").select("table_name", "column_name", "unit").collectAsList().forEach(r ->

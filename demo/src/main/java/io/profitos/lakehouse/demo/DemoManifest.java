@@ -106,13 +106,17 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
                       SortedMap<String, Long> payingWorkspacesByMonth, long payingWorkspacesAtAsOf,
                       Map<String, SegmentTruth> segmentAtAsOf, List<String> reportedArrGapMonths,
                       SortedMap<String, BigDecimal> reportedArrGaps, long tzBoundarySubscriptions,
-                      long tzMisalignedSubscriptions, long subscriptionsTotal, String asOfInstant) {
+                      long tzMisalignedSubscriptions, long subscriptionsTotal, String asOfInstant,
+                      SortedMap<String, SortedMap<String, Long>> experimentAssignments) {
     public Truth {
       mrrUsdByMonth = Collections.unmodifiableSortedMap(new TreeMap<>(mrrUsdByMonth));
       payingWorkspacesByMonth = Collections.unmodifiableSortedMap(new TreeMap<>(payingWorkspacesByMonth));
       segmentAtAsOf = Collections.unmodifiableMap(new LinkedHashMap<>(segmentAtAsOf));
       reportedArrGapMonths = List.copyOf(reportedArrGapMonths);
       reportedArrGaps = Collections.unmodifiableSortedMap(new TreeMap<>(reportedArrGaps));
+      SortedMap<String, SortedMap<String, Long>> copy = new TreeMap<>();
+      experimentAssignments.forEach((k, v) -> copy.put(k, Collections.unmodifiableSortedMap(new TreeMap<>(v))));
+      experimentAssignments = Collections.unmodifiableSortedMap(copy);
     }
   }
 
@@ -313,6 +317,11 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
     t.put("tz_misaligned_subscriptions", truth.tzMisalignedSubscriptions());
     t.put("subscriptions_total", truth.subscriptionsTotal());
     t.put("as_of_instant", truth.asOfInstant());
+    ObjectNode experiments = t.putObject("experiment_assignments");
+    truth.experimentAssignments().forEach((k, v) -> {
+      ObjectNode xn = experiments.putObject(k);
+      v.forEach(xn::put);
+    });
     return root;
   }
 
@@ -368,10 +377,16 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
     t.path("reported_arr_gap_months").forEach(x -> gapMonths.add(x.asText()));
     SortedMap<String, BigDecimal> gaps = new TreeMap<>();
     t.path("reported_arr_gaps").fields().forEachRemaining(x -> gaps.put(x.getKey(), x.getValue().decimalValue()));
+    SortedMap<String, SortedMap<String, Long>> experiments = new TreeMap<>();
+    t.path("experiment_assignments").fields().forEachRemaining(x -> {
+      SortedMap<String, Long> variants = new TreeMap<>();
+      x.getValue().fields().forEachRemaining(v -> variants.put(v.getKey(), v.getValue().asLong()));
+      experiments.put(x.getKey(), variants);
+    });
     Truth truth = new Truth(mrr, t.path("mrr_usd_at_as_of").decimalValue(), paying,
         t.path("paying_workspaces_at_as_of").asLong(), segs, gapMonths, gaps,
         t.path("tz_boundary_subscriptions").asLong(), t.path("tz_misaligned_subscriptions").asLong(),
-        t.path("subscriptions_total").asLong(), t.path("as_of_instant").asText(null));
+        t.path("subscriptions_total").asLong(), t.path("as_of_instant").asText(null), experiments);
     JsonNode w = root.path("window");
     return new DemoManifest(root.path("seed").asLong(), root.path("scale").asDouble(), date(root.get("as_of")),
         date(root.get("history_start")), root.path("generator_version").asInt(), root.path("daily_days").asInt(),

@@ -67,6 +67,7 @@ final class JsonLanding {
     plans.put(LandingStream.SF_OPPORTUNITY, new Plan(0, 0.002, 0.003, true, false, false));
     plans.put(LandingStream.PRODUCT_WORKSPACES, new Plan(0, 0.002, 0, true, false, false));
     plans.put(LandingStream.PRODUCT_USERS, new Plan(0.001, 0, 0.002, false, false, false));
+    plans.put(LandingStream.PRODUCT_EXPERIMENT_ASSIGNMENTS, new Plan(0.002, 0, 0.005, false, false, false));
     plans.put(LandingStream.ZENDESK_TICKETS, new Plan(0.002, 0, 0.003, true, false, false));
   }
 

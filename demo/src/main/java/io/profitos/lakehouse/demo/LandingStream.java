@@ -13,6 +13,7 @@ enum LandingStream {
   SF_USER("salesforce", "User", Format.AIRBYTE_JSONL, true, "Id"),
   PRODUCT_WORKSPACES("product_db", "workspaces", Format.AIRBYTE_JSONL, true, "workspace_id"),
   PRODUCT_USERS("product_db", "users", Format.AIRBYTE_JSONL, true, "user_id"),
+  PRODUCT_EXPERIMENT_ASSIGNMENTS("product_db", "experiment_assignments", Format.AIRBYTE_JSONL, true, "experiment_id"),
   SEGMENT_TRACKS("segment", "tracks", Format.JSONL, true, "messageId"),
   ZENDESK_TICKETS("zendesk", "tickets", Format.AIRBYTE_JSONL, true, "id"),
   AWS_COST("aws_cost_explorer", "cost_and_usage", Format.CSV, false, null),

@@ -68,6 +68,22 @@ final class SourceRecords {
     }
   }
 
+  /** One version of a workspace's assignment to an experiment; {@code deleted} writes the CDC delete. */
+  void experimentAssignment(String experiment, String variant, long assignedAt, long stamp, boolean deleted) {
+    try {
+      JsonGenerator g = w.b.json.begin();
+      g.writeStringField("experiment_id", experiment);
+      g.writeStringField("workspace_id", w.workspaceId);
+      g.writeStringField("variant", variant);
+      g.writeStringField("assigned_at", DemoCalendar.isoUtcMillis(assignedAt * 1000));
+      g.writeStringField("_ab_cdc_updated_at", DemoCalendar.isoUtcMillis(stamp * 1000));
+      JsonBytes.str(g, "_ab_cdc_deleted_at", deleted ? DemoCalendar.isoUtcMillis(stamp * 1000) : null);
+      w.b.sink.emit(new Rec(LandingStream.PRODUCT_EXPERIMENT_ASSIGNMENTS, experiment + "|" + w.workspaceId, stamp, w.b.json.end()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   void customer(long t) {
     long stamp = Math.max(t, w.customerUpdated + 1);
     w.customerUpdated = stamp;

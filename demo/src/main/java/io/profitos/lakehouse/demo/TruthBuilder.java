@@ -21,6 +21,8 @@ final class TruthBuilder {
   long tzBoundary;
   long tzMisaligned;
   long subscriptions;
+  /** Experiment -> variant -> workspaces assigned (deleted assignments excluded). */
+  private final SortedMap<String, SortedMap<String, Long>> experiments = new TreeMap<>();
 
   TruthBuilder(DemoCalendar cal) {
     this.months = cal.months;
@@ -52,6 +54,10 @@ final class TruthBuilder {
     }
   }
 
+  void experimentAssigned(String experiment, String variant) {
+    experiments.computeIfAbsent(experiment, k -> new TreeMap<>()).merge(variant, 1L, Long::sum);
+  }
+
   /** MRR of month {@code index}, rounded to cents. */
   BigDecimal mrr(int index) {
     return mrr[index].setScale(2, RoundingMode.HALF_UP);
@@ -70,6 +76,6 @@ final class TruthBuilder {
           segMrr[t.ordinal()].setScale(2, RoundingMode.HALF_UP)));
     }
     return new DemoManifest.Truth(byMonth, asOfMrr.setScale(2, RoundingMode.HALF_UP), payingByMonth, asOfPaying, segs,
-        List.copyOf(gaps.keySet()), gaps, tzBoundary, tzMisaligned, subscriptions, asOfInstant);
+        List.copyOf(gaps.keySet()), gaps, tzBoundary, tzMisaligned, subscriptions, asOfInstant, experiments);
   }
 }

@@ -181,6 +181,7 @@ final class WorkspaceSim {
     addUser(created, "owner");
     wsVersion(created);
     countSignup(created);
+    assignExperiments(created);
     long firstWeek = Math.max(created, b.cal.historyStartSec) + (long) (r.nextDouble() * WEEK_SEC);
     schedule(DemoCalendar.safe(firstWeek), WEEK, 0, 0, 0);
     if (p.kind() != Business.FREE) {
@@ -1186,6 +1187,37 @@ final class WorkspaceSim {
     }
     wsVersion(t, t);
     recordEngagement(t, b.cal.endSec, 0f);
+  }
+
+  /**
+   * Enrols a new workspace in every experiment running when it is created: a variant drawn on the workspace's own
+   * experiment stream (its simulation stream stays as it was), a few minutes after signup; a non-control variant of an
+   * experiment with an effect raises the workspace's health. A few assignments are deleted a day later.
+   */
+  private void assignExperiments(long created) {
+    for (int e = 0; e < DemoExperiments.ALL.size(); e++) {
+      DemoExperiments.Experiment x = DemoExperiments.ALL.get(e);
+      long from = DemoCalendar.daySec(b.cal.asOf.minusDays(x.fromDaysBeforeAsOf()));
+      long to = DemoCalendar.daySec(b.cal.asOf.minusDays(x.toDaysBeforeAsOf()));
+      if (created < from || created >= to || created < b.cal.historyStartSec) {
+        continue;
+      }
+      SplittableRandom xr = Ids.rng(b.seed, 0xEA, index, e);
+      String variant = x.variants().get(xr.nextInt(x.variants().size()));
+      long at = created + 60 + xr.nextInt(600);
+      String written = xr.nextDouble() < DemoExperiments.TITLE_CASE
+          ? Character.toUpperCase(variant.charAt(0)) + variant.substring(1) : variant;
+      records.experimentAssignment(x.id(), written, at, at, false);
+      if (xr.nextDouble() < DemoExperiments.DELETED) {
+        records.experimentAssignment(x.id(), written, at, at + DAY, true);
+        continue;
+      }
+      b.truth.experimentAssigned(x.id(), variant);
+      if (x.treatmentHealthBoost() > 0 && !DemoExperiments.CONTROL.equals(variant)) {
+        health = clamp(health + x.treatmentHealthBoost(), 0.05, 0.95);
+        engagement = Math.max(engagement, health);
+      }
+    }
   }
 
   private void countSignup(long created) {

@@ -46,7 +46,8 @@ class DemoDataGeneratorTest {
   private static final String[] STREAM_FOLDERS = {
       "stripe/customers", "stripe/subscriptions", "stripe/invoices", "stripe/prices",
       "salesforce/Account", "salesforce/Lead", "salesforce/Opportunity", "salesforce/OpportunityHistory",
-      "salesforce/User", "product_db/workspaces", "product_db/users", "segment/tracks", "zendesk/tickets",
+      "salesforce/User", "product_db/workspaces", "product_db/users",
+      "product_db/experiment_assignments", "segment/tracks", "zendesk/tickets",
       "aws_cost_explorer/cost_and_usage", "finance/fx_rates", "finance/marketing_spend", "finance/sales_costs",
       "finance/reported_arr"};
 
@@ -154,6 +155,42 @@ class DemoDataGeneratorTest {
     assertEquals(LocalDate.of(2026, 11, 20), read.asOf());
     assertEquals(LocalDate.of(2024, 11, 21), read.historyStart());
     assertEquals(24, read.truth().mrrUsdByMonth().size());
+  }
+
+  @Test
+  void experimentTruthIsTheNewestLandedVersionOfEveryAssignment() throws IOException {
+    // Per (experiment, workspace), the newest CDC version wins; a delete removes the assignment; variants compare in
+    // lower case (a few are landed in title case).
+    Map<String, TreeMap<String, JsonNode>> newest = new HashMap<>();
+    for (Path f : files(full.resolve("product_db/experiment_assignments"))) {
+      for (byte[] line : lines(Files.readAllBytes(f))) {
+        JsonNode data = parseAirbyte(line, "experiment_id");
+        if (data != null) {
+          newest.computeIfAbsent(data.get("experiment_id").asText() + "|" + data.get("workspace_id").asText(), k -> new TreeMap<>())
+              .put(data.get("_ab_cdc_updated_at").asText(), data);
+        }
+      }
+    }
+    Map<String, Map<String, Long>> counted = new TreeMap<>();
+    boolean titleCase = false;
+    boolean deleted = false;
+    for (TreeMap<String, JsonNode> versions : newest.values()) {
+      JsonNode a = versions.lastEntry().getValue();
+      titleCase |= !a.get("variant").asText().equals(a.get("variant").asText().toLowerCase(java.util.Locale.ROOT));
+      if (!a.get("_ab_cdc_deleted_at").isNull()) {
+        deleted = true;
+        continue;
+      }
+      counted.computeIfAbsent(a.get("experiment_id").asText(), k -> new TreeMap<>())
+          .merge(a.get("variant").asText().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+    }
+    assertEquals(counted, manifest.truth().experimentAssignments());
+    // At this scale only a handful of workspaces sign up in the enrolment windows: each lands in a declared variant.
+    assertEquals(java.util.Set.of("onboarding_checklist", "pricing_page_v2"), counted.keySet());
+    assertTrue(java.util.Set.of("control", "treatment").containsAll(counted.get("onboarding_checklist").keySet()));
+    assertTrue(java.util.Set.of("control", "annual_first", "monthly_first").containsAll(counted.get("pricing_page_v2").keySet()));
+    assertTrue(titleCase || newest.size() < 50, "title-case variants are planted once there are enough assignments");
+    assertTrue(deleted || newest.size() < 100, "deleted assignments are planted once there are enough assignments");
   }
 
   @Test
@@ -357,6 +394,9 @@ class DemoDataGeneratorTest {
     }
     if (stream.equals("segment/tracks")) {
       return "messageId";
+    }
+    if (stream.equals("product_db/experiment_assignments")) {
+      return "experiment_id";
     }
     return stream.equals("product_db/workspaces") ? "workspace_id" : "user_id";
   }

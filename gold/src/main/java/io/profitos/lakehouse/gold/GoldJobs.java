@@ -176,6 +176,20 @@ final class GoldJobs {
                 load(ctx, GoldTables.FACT_MRR_MONTHLY), ctx.settings().config().getStringList("lakehouse.gold.product.cohort-excluded-plans"),
                 FunnelTransforms.Funnel.from(ctx.settings().config()), ctx.runDate()))
             .config("lakehouse.gold.funnel", "lakehouse.gold.product").emptyAllowed(),
+        new Table(GoldTables.FACT_SUBSCRIPTION_CHANGE, List.of(GoldTables.SUBSCRIPTION_HISTORY, GoldTables.DIM_WORKSPACE),
+            "Subscription change: plan upgrade, seat addition, downgrade, seat removal, cancel or reactivation, with its MRR delta",
+            ctx -> ExpansionTransforms.subscriptionChanges(load(ctx, GoldTables.SUBSCRIPTION_HISTORY), load(ctx, GoldTables.DIM_WORKSPACE)))
+            .emptyAllowed(),
+        new Table(GoldTables.KPI_EXPANSION_SIGNALS, List.of(GoldTables.FACT_SUBSCRIPTION_CHANGE, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY),
+            "Month: expansions, the share that followed a hit seat limit, and their workspaces' feature breadth before",
+            ctx -> ExpansionTransforms.expansionSignals(load(ctx, GoldTables.FACT_SUBSCRIPTION_CHANGE),
+                load(ctx, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY), ExpansionTransforms.Signals.from(ctx.settings().config())))
+            .config("lakehouse.gold.expansion-signals").emptyAllowed(),
+        new Table(GoldTables.KPI_EXPERIMENT_RESULTS, List.of(GoldTables.EXPERIMENT_ASSIGNMENTS, GoldTables.EVENTS),
+            "Experiment x variant: 90-day retention, DAU and features in days 61-90, each treatment's lift over control with its interval",
+            ctx -> ExperimentTransforms.experimentResults(load(ctx, GoldTables.EXPERIMENT_ASSIGNMENTS), load(ctx, GoldTables.EVENTS),
+                ExperimentTransforms.Experiments.from(ctx.settings().config()), ctx.runDate()))
+            .config("lakehouse.gold.experiments").emptyAllowed(),
         new Table(GoldTables.KPI_UNIT_ECONOMICS_MONTHLY, List.of(GoldTables.KPI_SAAS_MONTHLY,
                 GoldTables.FACT_MARKETING_SPEND_MONTHLY, GoldTables.SALES_COSTS, GoldTables.FACT_INFRA_COST_DAILY,
                 GoldTables.KPI_SUPPORT_MONTHLY, GoldTables.KPI_PRODUCT_DAILY),
@@ -451,10 +465,10 @@ final class GoldJobs {
     @Override TableName table() { return GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY; }
     @Override List<TableName> reads() { return List.of(GoldTables.EVENTS, GoldTables.DIM_WORKSPACE); }
     @Override public String description() {
-      return "Workspace x day with activity: active users, events, features used and adopted, seat utilisation";
+      return "Workspace x day with activity: active users, events, features used and adopted, seat utilisation, hit seat limit";
     }
     @Override List<String> configPaths() { return List.of("lakehouse.gold.product"); }
-    @Override int schemaVersion() { return 2; }
+    @Override int schemaVersion() { return 3; }
 
     @Override
     Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {

@@ -42,6 +42,10 @@ final class GoldTables {
   static final TableName KPI_SALES = TableName.of("gold", "kpi_sales");
   static final TableName KPI_PRODUCT_DAILY = TableName.of("gold", "kpi_product_daily");
   static final TableName KPI_COHORT_RETENTION = TableName.of("gold", "kpi_cohort_retention");
+  static final TableName FACT_SUBSCRIPTION_CHANGE = TableName.of("gold", "fact_subscription_change");
+  static final TableName KPI_EXPANSION_SIGNALS = TableName.of("gold", "kpi_expansion_signals");
+  static final TableName EXPERIMENT_ASSIGNMENTS = TableName.of("silver", "experiment_assignments");
+  static final TableName KPI_EXPERIMENT_RESULTS = TableName.of("gold", "kpi_experiment_results");
   static final TableName KPI_FUNNEL_MONTHLY = TableName.of("gold", "kpi_funnel_monthly");
   static final TableName KPI_UNIT_ECONOMICS_MONTHLY = TableName.of("gold", "kpi_unit_economics_monthly");
   static final TableName KPI_SEGMENT_MONTHLY = TableName.of("gold", "kpi_segment_monthly");

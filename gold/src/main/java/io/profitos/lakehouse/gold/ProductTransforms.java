@@ -59,7 +59,8 @@ public final class ProductTransforms {
    * workspace_key (the version valid that day), active_users, activity_events, features_used
    * (that day), active_users_trailing and features_adopted (distinct users / features in the
    * {@code windowDays} days to the day, lakehouse.gold.product.adoption-days), adopted_features
-   * (their names), seats, seat_utilisation (active_users_trailing / seats).
+   * (their names), seats, seat_utilisation (active_users_trailing / seats), hit_seat_limit (active_users_trailing >=
+   * seats; null when the seats are unknown).
    */
   public static Dataset<Row> workspaceActivityDaily(Dataset<Row> events, Dataset<Row> dimWorkspace, int windowDays) {
     Dataset<Row> daily = activity(events).groupBy("workspace_id", "activity_date").agg(
@@ -86,7 +87,8 @@ public final class ProductTransforms {
         col("active_users_trailing"), col("features_adopted"), col("adopted_features"), col("seats"),
         when(col("seats").isNull().or(col("seats").leq(0)), lit(null))
             .otherwise(col("active_users_trailing").cast(DataTypes.createDecimalType(12, 6)).divide(col("seats")).cast(SaasKpis.RATE))
-            .as("seat_utilisation"));
+            .as("seat_utilisation"),
+        ExpansionTransforms.hitSeatLimit(col("active_users_trailing"), col("seats")).as("hit_seat_limit"));
   }
 
   /**

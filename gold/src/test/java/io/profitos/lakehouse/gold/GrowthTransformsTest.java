@@ -42,7 +42,8 @@ class GrowthTransformsTest {
         new Object[] {"w1", d("2026-03-01"), "u1", null, false, false}, // a heartbeat: not activity
         new Object[] {"w1", d("2026-03-10"), "u3", "b", true, false},
         new Object[] {"w1", d("2026-04-05"), "u1", "c", true, false},
-        new Object[] {"w2", d("2026-03-10"), "u9", "a", true, false});
+        new Object[] {"w2", d("2026-03-10"), "u9", "a", true, false},
+        new Object[] {"w3", d("2026-05-02"), "u7", "a", true, false});
   }
 
   private static Dataset<Row> dimWorkspace() {
@@ -50,13 +51,14 @@ class GrowthTransformsTest {
         new Object[] {11L, "w1", "pro", 4, d("2026-01-01"), ts("2026-01-01T00:00:00Z"), false},
         new Object[] {12L, "w1", "pro", 10, d("2026-01-01"), ts("2026-04-01T00:00:00Z"), true},
         new Object[] {21L, "w2", "pro", 0, d("2026-01-01"), ts("2026-01-01T00:00:00Z"), true},
+        new Object[] {31L, "w3", "pro", 1, d("2026-05-01"), ts("2026-05-01T00:00:00Z"), true},
         new Object[] {-1L, "unknown", "unknown", null, null, null, false});
   }
 
   @Test
   void workspaceActivityCountsTheTrailingWindowAndSeats() {
     Dataset<Row> fact = ProductTransforms.workspaceActivityDaily(events(), dimWorkspace(), 30);
-    assertThat(fact.count()).isEqualTo(4);
+    assertThat(fact.count()).isEqualTo(5);
     // 1 March, w1: u1 and u2 active (the heartbeat is not activity), one feature (a; null is no feature), seats 4 -> 2/4.
     Row first = one(fact, "workspace_id = 'w1' AND activity_date = DATE'2026-03-01'");
     assertThat(first.<Long>getAs("active_users")).isEqualTo(2L);
@@ -69,6 +71,9 @@ class GrowthTransformsTest {
     assertThat(tenth.<Integer>getAs("active_users_trailing")).isEqualTo(3);
     assertThat(tenth.<Integer>getAs("features_adopted")).isEqualTo(2);
     assertThat(dec(tenth, "seat_utilisation")).isEqualByComparingTo("0.75");
+    // 3 trailing users against 4 seats: the limit is not hit. w3's one user on its one seat hits it.
+    assertThat(tenth.<Boolean>getAs("hit_seat_limit")).isFalse();
+    assertThat(one(fact, "workspace_id = 'w3'").<Boolean>getAs("hit_seat_limit")).isTrue();
     // 5 April: 1 March is 35 days back, outside the window; 7 March .. 5 April hold u3 (b) and u1 (c); the April
     // version has 10 seats -> 2/10.
     Row april = one(fact, "workspace_id = 'w1' AND activity_date = DATE'2026-04-05'");
@@ -78,6 +83,7 @@ class GrowthTransformsTest {
     assertThat(dec(april, "seat_utilisation")).isEqualByComparingTo("0.2");
     // w2 has 0 seats: no utilisation rather than a division by zero.
     assertThat(one(fact, "workspace_id = 'w2'").isNullAt(fact.schema().fieldIndex("seat_utilisation"))).isTrue();
+    assertThat(one(fact, "workspace_id = 'w2'").isNullAt(fact.schema().fieldIndex("hit_seat_limit"))).isTrue();
 
     Dataset<Row> daily = ProductTransforms.productDaily(events(), fact);
     // 10 March: u3 and u9 -> DAU 2 in 2 workspaces. March MAU = u1, u2, u3, u9 = 4; average DAU (2 + 2) / 2 = 2 -> 0.5.

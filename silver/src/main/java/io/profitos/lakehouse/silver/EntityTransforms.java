@@ -87,6 +87,20 @@ public final class EntityTransforms {
         cdcDeleted(b), cdcCursor(b)));
   }
 
+  /**
+   * {@code bronze.product_db_experiment_assignments} -> experiment_id, workspace_id, variant (lower case), assigned_at
+   * (UTC, as written), is_deleted (CDC delete marker), _cursor (= _ab_cdc_updated_at, UTC), lineage.
+   */
+  public static Dataset<Row> experimentAssignments(Dataset<Row> b) {
+    return b.select(concat(
+        Columns.optional(b, "experiment_id", DataTypes.StringType).as("experiment_id"),
+        Columns.optional(b, "workspace_id", DataTypes.StringType).as("workspace_id"),
+        org.apache.spark.sql.functions.lower(org.apache.spark.sql.functions.trim(
+            Columns.optional(b, "variant", DataTypes.StringType))).as("variant"),
+        Columns.optional(b, "assigned_at", DataTypes.StringType).cast(DataTypes.TimestampType).as("assigned_at"),
+        cdcDeleted(b), cdcCursor(b)));
+  }
+
   /** Segment tracks that are not product activity (METRICS.md). */
   public static final java.util.List<String> NOT_ACTIVITY = java.util.List.of("session_start", "session_end", "heartbeat");
 

@@ -58,6 +58,9 @@ public final class SilverJobProvider implements JobProvider {
         "Product workspaces from CDC, newest version per id, Los Angeles local times to UTC, deletes as tombstones");
     e.add("users", "bronze.product_db_users", List.of("user_id"), EntityTransforms::users,
         "Product users from CDC, newest version per id, email hashed, IP truncated, Los Angeles local times to UTC");
+    e.add("experiment_assignments", "bronze.product_db_experiment_assignments", List.of("experiment_id", "workspace_id"),
+        EntityTransforms::experimentAssignments,
+        "Product experiment assignments from CDC, one per experiment and workspace, variant in lower case, deletes as tombstones");
     e.add("events", "bronze.segment_tracks", List.of("event_id"), EntityTransforms::events,
         "Segment track events, one per messageId, IP truncated, product activity flagged, partitioned by event date");
     e.add("accounts", "bronze.salesforce_account", List.of("account_id"), CrmTransforms::accounts,
