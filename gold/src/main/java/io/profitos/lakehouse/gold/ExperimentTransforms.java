@@ -1,6 +1,5 @@
 package io.profitos.lakehouse.gold;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -11,7 +10,6 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.var_samp;
 import static org.apache.spark.sql.functions.when;
 
 import com.typesafe.config.Config;
@@ -102,15 +100,17 @@ public final class ExperimentTransforms {
             countDistinct(col("activity_date"), col("user_id")).as("_user_days"),
             countDistinct(col("feature")).as("_features"))
         .withColumn("_retained", col("_active_days").gt(0))
-        .withColumn("_dau", col("_user_days").cast(DataTypes.DoubleType).divide(e.windowDays()))
-        .withColumn("_feat", col("_features").cast(DataTypes.DoubleType));
+        // Whole counts, not doubles: their sums do not depend on the order a cluster adds them in.
+        .withColumn("_dau", col("_user_days"))
+        .withColumn("_feat", col("_features"));
     Column measured = col("_measured");
     Dataset<Row> arms = perWorkspace.groupBy("experiment_id", "variant").agg(
         count(lit(1)).as("assigned_workspaces"),
         count(when(measured, 1)).as("measured_workspaces"),
         count(when(measured.and(col("_retained")), 1)).as("retained_workspaces"),
-        avg(when(measured, col("_dau"))).as("_m_dau"), var_samp(when(measured, col("_dau"))).as("_v_dau"),
-        avg(when(measured, col("_feat"))).as("_m_feat"), var_samp(when(measured, col("_feat"))).as("_v_feat"),
+        mean(when(measured, col("_dau")), e.windowDays()).as("_m_dau"),
+        variance(when(measured, col("_dau")), e.windowDays()).as("_v_dau"),
+        mean(when(measured, col("_feat")), 1).as("_m_feat"), variance(when(measured, col("_feat")), 1).as("_v_feat"),
         min("_assigned_on").as("first_assigned_date"), max("_assigned_on").as("last_assigned_date"))
         .withColumn("_p", when(col("measured_workspaces").gt(0),
             col("retained_workspaces").cast(DataTypes.DoubleType).divide(col("measured_workspaces"))));
@@ -138,6 +138,25 @@ public final class ExperimentTransforms {
             col("first_assigned_date"), col("last_assigned_date"),
             col("measured_workspaces").equalTo(col("assigned_workspaces")).as("is_complete"))
         .orderBy("experiment_id", "variant");
+  }
+
+  /** The mean of a whole-number column divided by {@code scale}, from its exact sum; null without values. */
+  private static Column mean(Column x, int scale) {
+    Column n = count(x);
+    return when(n.gt(0), org.apache.spark.sql.functions.sum(x).cast(DataTypes.DoubleType).divide(n).divide(scale));
+  }
+
+  /**
+   * The sample variance of a whole-number column divided by {@code scale}, from exact integer sums
+   * ((sum x^2 - (sum x)^2 / n) / (n - 1) / scale^2), so it is the same however the rows are partitioned; null for fewer
+   * than 2 values.
+   */
+  private static Column variance(Column x, int scale) {
+    Column n = count(x);
+    Column s1 = org.apache.spark.sql.functions.sum(x);
+    Column s2 = org.apache.spark.sql.functions.sum(x.multiply(x));
+    Column sumOfSquares = s2.multiply(n).minus(s1.multiply(s1)).cast(DataTypes.DoubleType);
+    return when(n.geq(2), sumOfSquares.divide(n).divide(n.minus(1)).divide((double) scale * scale));
   }
 
   /** A lift and its interval: (treatment - control +- margin) / control, null where it is not defined. */
