@@ -37,7 +37,7 @@ class CliTest {
     assertThat(run("jobs", "--conf-dir", "../conf")).isZero();
     assertThat(out()).contains("bronze.stripe_subscriptions", "bronze.salesforce_opportunity_history", "bronze.segment_tracks",
         "bronze.finance_reported_arr", "Land airbyte-jsonl incremental extracts of stripe/subscriptions in bronze.stripe_subscriptions");
-    assertThat(out().lines().filter(l -> l.startsWith("bronze.")).count()).isEqualTo(19);
+    assertThat(out().lines().filter(l -> l.startsWith("bronze.")).count()).isEqualTo(20);
   }
 
   @Test

@@ -73,7 +73,7 @@ class LakehouseEndToEndIT {
   @Test
   @Order(1)
   void bronzeMatchesTheManifest() {
-    assertThat(bronzeDayOne.finished()).hasSize(19);
+    assertThat(bronzeDayOne.finished()).hasSize(20);
     boolean anyRejected = false;
     for (StreamSpec stream : settings.streams()) {
       DemoManifest.StreamStats first = dayOneManifest.stream(stream.id());
@@ -257,6 +257,39 @@ class LakehouseEndToEndIT {
     });
   }
 
+  /** Finance's plan reaches the marts as landed: each target where its metric lives, its gap against the truth. */
+  @Test
+  @Order(4)
+  void targetsAndGapsMatchThePlanAndTheTruth() {
+    Map<String, java.math.BigDecimal> plan = manifest.truth().targets();
+    assertThat(plan).isNotEmpty();
+    int mrrTargets = 0;
+    for (Row r : table("gold.kpi_saas_monthly").where(col("segment").equalTo("All")).collectAsList()) {
+      String month = r.getDate(r.fieldIndex("month")).toString().substring(0, 7);
+      java.math.BigDecimal expected = plan.get("mrr|All|" + month);
+      Map<String, java.math.BigDecimal> targets = r.isNullAt(r.fieldIndex("targets")) ? Map.of() : r.getJavaMap(r.fieldIndex("targets"));
+      Map<String, java.math.BigDecimal> gaps = r.isNullAt(r.fieldIndex("target_gaps")) ? Map.of() : r.getJavaMap(r.fieldIndex("target_gaps"));
+      if (expected == null) {
+        assertThat(targets.get("mrr")).as("no MRR target in " + month).isNull();
+        assertThat(gaps.get("mrr")).as("no MRR gap in " + month).isNull();
+        continue;
+      }
+      mrrTargets++;
+      assertThat(targets.get("mrr")).as("MRR target " + month).isEqualByComparingTo(expected);
+      java.math.BigDecimal truth = manifest.truth().mrrUsdByMonth().get(month);
+      if (truth != null && r.getBoolean(r.fieldIndex("is_complete"))) {
+        assertThat(gaps.get("mrr").setScale(2, java.math.RoundingMode.HALF_UP)).as("MRR gap " + month)
+            .isEqualByComparingTo(truth.subtract(expected));
+      }
+      assertThat(targets.get("logo_churn_rate")).as("churn target " + month).isEqualByComparingTo(plan.get("logo_churn_rate|All|" + month));
+    }
+    assertThat(mrrTargets).as("months with an MRR target").isEqualTo(plan.keySet().stream().filter(k -> k.startsWith("mrr|")).count());
+    // Blended CAC lives in the unit economics mart, and only there.
+    long cac = table("gold.kpi_unit_economics_monthly").where("targets['blended_cac'] = 1500").count();
+    assertThat(cac).isEqualTo(plan.keySet().stream().filter(k -> k.startsWith("blended_cac|")).count());
+    assertThat(table("gold.kpi_saas_monthly").where("targets['blended_cac'] IS NOT NULL").count()).isZero();
+  }
+
   /**
    * The experiment mart against the generator's truth (assigned workspaces per experiment and variant) and against a
    * plain SQL recount of its retention over silver; the change fact and the expansion signals against SQL recounts.
@@ -322,12 +355,12 @@ class LakehouseEndToEndIT {
     table("gold.metric_contracts").select("table_name", "column_name").collectAsList()
         .forEach(r -> contracted.add(r.getString(0) + "." + r.getString(1)));
     List<String> dimensions = List.of("month", "segment", "rep_segment", "is_complete", "activity_date", "date_key", "cohort_month",
-        "experiment_id", "variant", "is_control", "first_assigned_date", "last_assigned_date",
+        "experiment_id", "variant", "is_control", "first_assigned_date", "last_assigned_date", "channel", "channel_key",
         "months_since", "week_start", "quarter", "rep_key", "rep_id");
     java.util.Set<String> columns = new java.util.TreeSet<>();
     for (String kpiTable : List.of("gold.kpi_saas_monthly", "gold.kpi_saas_weekly", "gold.mrr_reconciliation", "gold.kpi_support_monthly",
         "gold.kpi_sales", "gold.kpi_sales_weekly", "gold.kpi_rep_quarterly", "gold.kpi_product_daily", "gold.kpi_cohort_retention", "gold.kpi_funnel_monthly",
-        "gold.kpi_expansion_signals", "gold.kpi_experiment_results", "gold.kpi_unit_economics_monthly", "gold.kpi_segment_monthly")) {
+        "gold.kpi_expansion_signals", "gold.kpi_experiment_results", "gold.kpi_channel_monthly", "gold.kpi_forecast_weekly", "gold.kpi_unit_economics_monthly", "gold.kpi_segment_monthly")) {
       for (String column : table(kpiTable).columns()) {
         if (!dimensions.contains(column)) {
           columns.add(kpiTable + "." + column);
@@ -403,9 +436,21 @@ class LakehouseEndToEndIT {
       Dataset<Row> a = t.equals("silver._quarantine") ? incremental.drop("reason") : incremental;
       Dataset<Row> b = t.equals("silver._quarantine") ? rebuilt.drop("reason") : rebuilt;
       assertThat(b.schema()).as(t + " schema").isEqualTo(a.schema());
-      assertThat(a.exceptAll(b).count()).as(t + ": incremental rows missing from the rebuild").isZero();
-      assertThat(b.exceptAll(a).count()).as(t + ": rebuilt rows missing from the incremental table").isZero();
+      assertThat(comparable(a).exceptAll(comparable(b)).count()).as(t + ": incremental rows missing from the rebuild").isZero();
+      assertThat(comparable(b).exceptAll(comparable(a)).count()).as(t + ": rebuilt rows missing from the incremental table").isZero();
     }
+  }
+
+  /** Set operations cannot compare maps: each map column as the JSON of its entries in key order. */
+  private static Dataset<Row> comparable(Dataset<Row> rows) {
+    Dataset<Row> out = rows;
+    for (org.apache.spark.sql.types.StructField f : rows.schema().fields()) {
+      if (f.dataType() instanceof org.apache.spark.sql.types.MapType) {
+        out = out.withColumn(f.name(), org.apache.spark.sql.functions.to_json(
+            org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.map_entries(col(f.name())))));
+      }
+    }
+    return out;
   }
 
   /** What the demo prints after its run: the newest complete month's headline, the exceptions, the gates, where the tables are. */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A new user's own data: a Stripe-only sync (customers, subscriptions, a workspace table and FX)
- * with history from late 2016, against the full configuration of 19 streams. Every table those
+ * with history from late 2016, against the full configuration of 20 streams. Every table those
  * sources support is built, every other one is skipped with one line naming what it waits for,
  * the calendar covers the 2016 dates, and the run exits 0. Once those sources stop delivering,
  * the next run says so (exit 3) instead of skipping quietly.

@@ -49,10 +49,12 @@ class ReadmeTest {
     while (m.find()) {
       listed.add(m.group(1));
     }
-    // The bronze row lists the 18 stream tables by their short names.
-    Matcher bronze = Pattern.compile("\\(18: (.*?)\\)").matcher(tables);
+    // The bronze row lists the stream tables by their short names, after their number.
+    Matcher bronze = Pattern.compile("\\((\\d+): (.*?)\\)").matcher(tables);
     assertThat(bronze.find()).isTrue();
-    for (String t : bronze.group(1).split(", ")) {
+    String[] streams = bronze.group(2).split(", ");
+    assertThat(streams).as("the bronze row's count").hasSize(Integer.parseInt(bronze.group(1)));
+    for (String t : streams) {
       listed.add("bronze." + t.replace("`", "").trim());
     }
     Set<String> written = new TreeSet<>();

@@ -43,6 +43,9 @@ final class CsvExports {
   private final List<Row> marketing = new ArrayList<>();
   private final List<Row> salesCosts = new ArrayList<>();
   private final List<Row> reportedArr = new ArrayList<>();
+  private final List<Row> targets = new ArrayList<>();
+  /** The plan finance landed: "metric|segment|YYYY-MM" -> target. */
+  private final SortedMap<String, BigDecimal> targetTruth = new TreeMap<>();
   private final SortedMap<String, BigDecimal> gaps = new TreeMap<>();
 
   CsvExports(Business b, LandingOutput out) {
@@ -54,6 +57,12 @@ final class CsvExports {
     buildMarketing();
     buildSalesCosts();
     buildReportedArr();
+    buildTargets();
+  }
+
+  /** The plan in finance/targets, as landed. */
+  SortedMap<String, BigDecimal> targets() {
+    return targetTruth;
   }
 
   /** Months whose reported ARR differs from the truth, with the relative gap (reported / true - 1). */
@@ -72,6 +81,7 @@ final class CsvExports {
       write(LandingStream.MARKETING_SPEND, d, new String[] {"month", "channel", "amount_usd"}, marketing, false);
       write(LandingStream.SALES_COSTS, d, new String[] {"month", "amount_usd"}, salesCosts, false);
       write(LandingStream.REPORTED_ARR, d, new String[] {"month", "arr_usd"}, reportedArr, false);
+      write(LandingStream.TARGETS, d, new String[] {"month", "metric", "segment", "target"}, targets, false);
       if (d.equals(cal.backfillDate)) {
         // A header-only file next to the real export (an empty re-run of the job).
         byte[] header = (line(new String[] {"month", "channel", "amount_usd"}) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -267,6 +277,32 @@ final class CsvExports {
       reportedArr.add(new Row(m.atEndOfMonth().plusDays(1), new String[] {m.toString(),
           reported.setScale(2, RoundingMode.HALF_UP).toPlainString()}, false, false));
     }
+  }
+
+  /**
+   * Finance's plan for the last 12 complete months and the current one: MRR (all workspaces) growing 2% a month from
+   * the MRR of the plan's first month, logo churn at 2% and blended CAC at 1,500 USD. One month's MRR target is missing
+   * (a plan is never complete), so its mart shows no target rather than 0.
+   */
+  private void buildTargets() {
+    List<YearMonth> months = cal.months;
+    int first = Math.max(0, months.size() - 13);
+    int missing = months.size() - 5;
+    BigDecimal base = b.truth.mrr(first);
+    for (int i = first; i < months.size(); i++) {
+      String m = months.get(i).toString();
+      if (i != missing && base.signum() > 0) {
+        BigDecimal mrr = base.multiply(BigDecimal.valueOf(1.02).pow(i - first)).setScale(2, RoundingMode.HALF_UP);
+        target(m, "mrr", "All", mrr);
+      }
+      target(m, "logo_churn_rate", "All", new BigDecimal("0.02"));
+      target(m, "blended_cac", "All", new BigDecimal("1500.00"));
+    }
+  }
+
+  private void target(String month, String metric, String segment, BigDecimal value) {
+    targets.add(new Row(cal.months.get(0).atDay(1), new String[] {month, metric, segment, value.toPlainString()}, false, false));
+    targetTruth.put(metric + "|" + segment + "|" + month, value);
   }
 
   private static String money(double v, int scale) {

@@ -50,7 +50,7 @@ public final class DemoDataGenerator {
     }
     DemoManifest manifest = new DemoManifest(spec.seed(), spec.scale(), spec.asOf(), cal.historyStart,
         GENERATOR_VERSION, spec.dailyDays(), spec.eventsDays(), new DemoManifest.Window(spec.from(), spec.through()),
-        streams, business.truth.build(csv.gaps(), DemoCalendar.isoUtc(cal.endSec - 1)));
+        streams, business.truth.build(csv.gaps(), csv.targets(), DemoCalendar.isoUtc(cal.endSec - 1)));
     if (previous != null) {
       manifest = previous.merge(manifest);
     }

@@ -107,7 +107,7 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
                       Map<String, SegmentTruth> segmentAtAsOf, List<String> reportedArrGapMonths,
                       SortedMap<String, BigDecimal> reportedArrGaps, long tzBoundarySubscriptions,
                       long tzMisalignedSubscriptions, long subscriptionsTotal, String asOfInstant,
-                      SortedMap<String, SortedMap<String, Long>> experimentAssignments) {
+                      SortedMap<String, SortedMap<String, Long>> experimentAssignments, SortedMap<String, BigDecimal> targets) {
     public Truth {
       mrrUsdByMonth = Collections.unmodifiableSortedMap(new TreeMap<>(mrrUsdByMonth));
       payingWorkspacesByMonth = Collections.unmodifiableSortedMap(new TreeMap<>(payingWorkspacesByMonth));
@@ -117,6 +117,7 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
       SortedMap<String, SortedMap<String, Long>> copy = new TreeMap<>();
       experimentAssignments.forEach((k, v) -> copy.put(k, Collections.unmodifiableSortedMap(new TreeMap<>(v))));
       experimentAssignments = Collections.unmodifiableSortedMap(copy);
+      targets = Collections.unmodifiableSortedMap(new TreeMap<>(targets));
     }
   }
 
@@ -317,6 +318,8 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
     t.put("tz_misaligned_subscriptions", truth.tzMisalignedSubscriptions());
     t.put("subscriptions_total", truth.subscriptionsTotal());
     t.put("as_of_instant", truth.asOfInstant());
+    ObjectNode targetNode = t.putObject("targets");
+    truth.targets().forEach(targetNode::put);
     ObjectNode experiments = t.putObject("experiment_assignments");
     truth.experimentAssignments().forEach((k, v) -> {
       ObjectNode xn = experiments.putObject(k);
@@ -377,6 +380,8 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
     t.path("reported_arr_gap_months").forEach(x -> gapMonths.add(x.asText()));
     SortedMap<String, BigDecimal> gaps = new TreeMap<>();
     t.path("reported_arr_gaps").fields().forEachRemaining(x -> gaps.put(x.getKey(), x.getValue().decimalValue()));
+    SortedMap<String, BigDecimal> targets = new TreeMap<>();
+    t.path("targets").fields().forEachRemaining(x -> targets.put(x.getKey(), x.getValue().decimalValue()));
     SortedMap<String, SortedMap<String, Long>> experiments = new TreeMap<>();
     t.path("experiment_assignments").fields().forEachRemaining(x -> {
       SortedMap<String, Long> variants = new TreeMap<>();
@@ -386,7 +391,7 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
     Truth truth = new Truth(mrr, t.path("mrr_usd_at_as_of").decimalValue(), paying,
         t.path("paying_workspaces_at_as_of").asLong(), segs, gapMonths, gaps,
         t.path("tz_boundary_subscriptions").asLong(), t.path("tz_misaligned_subscriptions").asLong(),
-        t.path("subscriptions_total").asLong(), t.path("as_of_instant").asText(null), experiments);
+        t.path("subscriptions_total").asLong(), t.path("as_of_instant").asText(null), experiments, targets);
     JsonNode w = root.path("window");
     return new DemoManifest(root.path("seed").asLong(), root.path("scale").asDouble(), date(root.get("as_of")),
         date(root.get("history_start")), root.path("generator_version").asInt(), root.path("daily_days").asInt(),

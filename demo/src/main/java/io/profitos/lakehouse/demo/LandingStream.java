@@ -20,7 +20,8 @@ enum LandingStream {
   FX_RATES("finance", "fx_rates", Format.CSV, false, null),
   MARKETING_SPEND("finance", "marketing_spend", Format.CSV, false, null),
   SALES_COSTS("finance", "sales_costs", Format.CSV, false, null),
-  REPORTED_ARR("finance", "reported_arr", Format.CSV, false, null);
+  REPORTED_ARR("finance", "reported_arr", Format.CSV, false, null),
+  TARGETS("finance", "targets", Format.CSV, false, null);
 
   /** File formats of the landing zone, named as in the configuration. */
   enum Format {

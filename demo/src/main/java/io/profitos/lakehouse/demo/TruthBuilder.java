@@ -63,7 +63,7 @@ final class TruthBuilder {
     return mrr[index].setScale(2, RoundingMode.HALF_UP);
   }
 
-  DemoManifest.Truth build(SortedMap<String, BigDecimal> gaps, String asOfInstant) {
+  DemoManifest.Truth build(SortedMap<String, BigDecimal> gaps, SortedMap<String, BigDecimal> targets, String asOfInstant) {
     SortedMap<String, BigDecimal> byMonth = new TreeMap<>();
     SortedMap<String, Long> payingByMonth = new TreeMap<>();
     for (int i = 0; i < months.size(); i++) {
@@ -76,6 +76,6 @@ final class TruthBuilder {
           segMrr[t.ordinal()].setScale(2, RoundingMode.HALF_UP)));
     }
     return new DemoManifest.Truth(byMonth, asOfMrr.setScale(2, RoundingMode.HALF_UP), payingByMonth, asOfPaying, segs,
-        List.copyOf(gaps.keySet()), gaps, tzBoundary, tzMisaligned, subscriptions, asOfInstant, experiments);
+        List.copyOf(gaps.keySet()), gaps, tzBoundary, tzMisaligned, subscriptions, asOfInstant, experiments, targets);
   }
 }

@@ -49,7 +49,7 @@ class DemoDataGeneratorTest {
       "salesforce/User", "product_db/workspaces", "product_db/users",
       "product_db/experiment_assignments", "segment/tracks", "zendesk/tickets",
       "aws_cost_explorer/cost_and_usage", "finance/fx_rates", "finance/marketing_spend", "finance/sales_costs",
-      "finance/reported_arr"};
+      "finance/reported_arr", "finance/targets"};
 
   @TempDir
   static Path shared;
@@ -155,6 +155,23 @@ class DemoDataGeneratorTest {
     assertEquals(LocalDate.of(2026, 11, 20), read.asOf());
     assertEquals(LocalDate.of(2024, 11, 21), read.historyStart());
     assertEquals(24, read.truth().mrrUsdByMonth().size());
+  }
+
+  @Test
+  void targetTruthIsTheNewestLandedPlanAndOneMrrTargetIsMissing() throws IOException {
+    List<Path> files = files(full.resolve("finance/targets"));
+    Map<String, BigDecimal> landed = new TreeMap<>();
+    String[] lines = new String(Files.readAllBytes(files.get(files.size() - 1)), StandardCharsets.UTF_8).split("\n");
+    assertEquals("month,metric,segment,target", lines[0]);
+    for (int i = 1; i < lines.length; i++) {
+      String[] f = lines[i].split(",");
+      landed.put(f[1] + "|" + f[2] + "|" + f[0], new BigDecimal(f[3]));
+    }
+    assertEquals(landed, manifest.truth().targets());
+    long mrr = landed.keySet().stream().filter(k -> k.startsWith("mrr|")).count();
+    long churn = landed.keySet().stream().filter(k -> k.startsWith("logo_churn_rate|")).count();
+    assertEquals(13, churn, "the last 12 complete months and the current one");
+    assertEquals(churn - 1, mrr, "one month has no MRR target");
   }
 
   @Test

@@ -72,6 +72,18 @@ final class GoldJobs {
     return ctx.read(t);
   }
 
+  /**
+   * The mart with finance's targets for the metrics whose contract lives in {@code table} ({@code silver.targets},
+   * when finance lands a plan; the job waits for it).
+   */
+  static Dataset<Row> withTargets(JobContext ctx, TableName table, Dataset<Row> mart, String segmentColumn) {
+    Map<String, String> metrics = new LinkedHashMap<>();
+    MetricContracts.from(ctx.settings().config()).contracts().stream().filter(c -> c.table().equals(table))
+        .forEach(c -> metrics.put(c.metric(), c.column()));
+    return TargetTransforms.withTargets(mart, ctx.exists(GoldTables.TARGETS) ? ctx.read(GoldTables.TARGETS) : null, metrics,
+        segmentColumn);
+  }
+
   private static LocalDate utcDate(java.sql.Timestamp t) {
     return t.toInstant().atZone(ZoneOffset.UTC).toLocalDate();
   }
@@ -117,18 +129,19 @@ final class GoldJobs {
             ctx -> StarTransforms.marketingSpendMonthly(load(ctx, GoldTables.MARKETING_SPEND), load(ctx, GoldTables.DIM_CHANNEL))),
         new Table(GoldTables.KPI_SUPPORT_MONTHLY, List.of(GoldTables.FACT_SUPPORT_TICKET),
             "Month: tickets, solved tickets, median resolution hours, CSAT",
-            ctx -> StarTransforms.supportMonthly(load(ctx, GoldTables.FACT_SUPPORT_TICKET))));
+            ctx -> withTargets(ctx, GoldTables.KPI_SUPPORT_MONTHLY, StarTransforms.supportMonthly(load(ctx, GoldTables.FACT_SUPPORT_TICKET)),
+                null)).config("lakehouse.gold.metrics").schema(2).waitsFor(List.of(GoldTables.TARGETS)));
   }
 
   /** Sales, product usage, cohorts, unit economics and segments: facts and KPI marts over the star. */
   static List<GoldJob> growth() {
     return List.of(
         new Table(GoldTables.FACT_OPPORTUNITY, List.of(GoldTables.OPPORTUNITIES, GoldTables.OPPORTUNITY_STAGE_HISTORY,
-                GoldTables.DIM_ACCOUNT, GoldTables.DIM_SALES_REP, GoldTables.DIM_CHANNEL),
-            "Opportunity accumulating snapshot: keys, rep segment, amounts in USD, outcome, sales cycle, stage entry dates",
+                GoldTables.LEADS, GoldTables.DIM_ACCOUNT, GoldTables.DIM_SALES_REP, GoldTables.DIM_CHANNEL),
+            "Opportunity accumulating snapshot: keys, first-touch channel, rep segment, amounts in USD, outcome, sales cycle, stage entry dates",
             ctx -> SalesTransforms.opportunities(load(ctx, GoldTables.OPPORTUNITIES), load(ctx, GoldTables.OPPORTUNITY_STAGE_HISTORY),
-                load(ctx, GoldTables.DIM_ACCOUNT), load(ctx, GoldTables.DIM_SALES_REP), load(ctx, GoldTables.DIM_CHANNEL),
-                SalesTransforms.Stages.from(ctx.settings().config()))).config("lakehouse.gold.sales").schema(2),
+                load(ctx, GoldTables.LEADS), load(ctx, GoldTables.DIM_ACCOUNT), load(ctx, GoldTables.DIM_SALES_REP),
+                load(ctx, GoldTables.DIM_CHANNEL), SalesTransforms.Stages.from(ctx.settings().config()))).config("lakehouse.gold.sales").schema(3),
         new Table(GoldTables.FACT_PIPELINE_WEEKLY, List.of(GoldTables.OPPORTUNITY_STAGE_HISTORY, GoldTables.FACT_OPPORTUNITY),
             "Weekly snapshot of open pipeline: each opportunity open at the week's end with its stage, amount and close date then",
             ctx -> {
@@ -137,11 +150,17 @@ final class GoldJobs {
               LocalDate firstWeek = first.isNullAt(0) ? ctx.runDate() : utcDate(first.getTimestamp(0));
               return SalesTransforms.pipelineWeekly(ctx.spark(), load(ctx, GoldTables.OPPORTUNITY_STAGE_HISTORY), opportunities,
                   SalesTransforms.Stages.from(ctx.settings().config()), firstWeek, ctx.runDate());
-            }).config("lakehouse.gold.sales").schema(2).emptyAllowed(),
+            }).config("lakehouse.gold.sales").schema(3).emptyAllowed(),
         new Table(GoldTables.KPI_REP_QUARTERLY, List.of(GoldTables.FACT_OPPORTUNITY, GoldTables.DIM_SALES_REP),
-            "Rep x quarter: bookings, the quarter's quota and quota attainment (reps who left keep their quota where they sold)",
+            "Rep x quarter: bookings, the quarter's quota, quota attainment and ramp (reps who left keep their quota where they sold)",
             ctx -> SalesTransforms.repQuarterly(load(ctx, GoldTables.FACT_OPPORTUNITY), load(ctx, GoldTables.DIM_SALES_REP),
-                ctx.runDate())).emptyAllowed(),
+                ctx.runDate())).schema(2).emptyAllowed(),
+        new Table(GoldTables.KPI_FORECAST_WEEKLY, List.of(GoldTables.FACT_PIPELINE_WEEKLY, GoldTables.FACT_OPPORTUNITY,
+                GoldTables.DIM_SALES_REP),
+            "Week x rep: commit and best-case pipeline against the bookings that followed, slippage, past-due close dates, new pipeline, win rate by discount",
+            ctx -> ForecastTransforms.forecastWeekly(load(ctx, GoldTables.FACT_PIPELINE_WEEKLY), load(ctx, GoldTables.FACT_OPPORTUNITY),
+                load(ctx, GoldTables.DIM_SALES_REP), ForecastTransforms.Forecast.from(ctx.settings().config()), ctx.runDate()))
+            .config("lakehouse.gold.forecast").emptyAllowed(),
         new Table(GoldTables.KPI_SALES, List.of(GoldTables.FACT_OPPORTUNITY, GoldTables.LEADS, GoldTables.DIM_SALES_REP,
                 GoldTables.FACT_PIPELINE_WEEKLY, GoldTables.KPI_REP_QUARTERLY),
             "Month x rep segment: bookings, win rate, deal size, discount, sales cycle, stage conversion, pipeline coverage, quota attainment, lead conversion",
@@ -194,10 +213,18 @@ final class GoldJobs {
                 GoldTables.FACT_MARKETING_SPEND_MONTHLY, GoldTables.SALES_COSTS, GoldTables.FACT_INFRA_COST_DAILY,
                 GoldTables.KPI_SUPPORT_MONTHLY, GoldTables.KPI_PRODUCT_DAILY),
             "Month: S&M spend, CAC, gross margin, LTV, LTV:CAC, CAC payback, S&M ratio, infrastructure cost per active user",
-            ctx -> BusinessTransforms.unitEconomics(load(ctx, GoldTables.KPI_SAAS_MONTHLY), load(ctx, GoldTables.FACT_MARKETING_SPEND_MONTHLY),
-                load(ctx, GoldTables.SALES_COSTS), load(ctx, GoldTables.FACT_INFRA_COST_DAILY), load(ctx, GoldTables.KPI_SUPPORT_MONTHLY),
-                load(ctx, GoldTables.KPI_PRODUCT_DAILY), BusinessTransforms.UnitEconomics.from(ctx.settings().config())))
-            .config("lakehouse.gold.unit-economics").schema(2),
+            ctx -> withTargets(ctx, GoldTables.KPI_UNIT_ECONOMICS_MONTHLY, BusinessTransforms.unitEconomics(
+                load(ctx, GoldTables.KPI_SAAS_MONTHLY).drop("targets", "target_gaps"), load(ctx, GoldTables.FACT_MARKETING_SPEND_MONTHLY),
+                load(ctx, GoldTables.SALES_COSTS), load(ctx, GoldTables.FACT_INFRA_COST_DAILY),
+                load(ctx, GoldTables.KPI_SUPPORT_MONTHLY).drop("targets", "target_gaps"),
+                load(ctx, GoldTables.KPI_PRODUCT_DAILY), BusinessTransforms.UnitEconomics.from(ctx.settings().config())), null))
+            .config("lakehouse.gold.unit-economics", "lakehouse.gold.metrics").schema(3).waitsFor(List.of(GoldTables.TARGETS)),
+        new Table(GoldTables.KPI_CHANNEL_MONTHLY, List.of(GoldTables.FACT_OPPORTUNITY, GoldTables.LEADS,
+                GoldTables.FACT_MARKETING_SPEND_MONTHLY, GoldTables.DIM_CHANNEL, GoldTables.KPI_UNIT_ECONOMICS_MONTHLY),
+            "Month x first-touch channel: leads, pipeline created, bookings, win rate, new customers, marketing spend, CAC and payback",
+            ctx -> ChannelTransforms.channelMonthly(load(ctx, GoldTables.FACT_OPPORTUNITY), load(ctx, GoldTables.LEADS),
+                load(ctx, GoldTables.FACT_MARKETING_SPEND_MONTHLY), load(ctx, GoldTables.DIM_CHANNEL),
+                load(ctx, GoldTables.KPI_UNIT_ECONOMICS_MONTHLY), ctx.runDate())).emptyAllowed(),
         new Table(GoldTables.KPI_SEGMENT_MONTHLY, List.of(GoldTables.FACT_MRR_MONTHLY, GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY,
                 GoldTables.KPI_SAAS_MONTHLY),
             "Month x segment: paying workspaces, MRR, ARPA, activity, logo churn, usage churn risk, month-end churn scores",
@@ -526,16 +553,22 @@ final class GoldJobs {
 
   /** {@code gold.kpi_saas_monthly}: the monthly SaaS KPIs, for all workspaces and per segment. */
   static final class KpiSaasMonthly extends GoldJob {
+    /** Finance's targets, when there are any: the job waits for them. */
+    KpiSaasMonthly() {
+      waitsFor(List.of(GoldTables.TARGETS));
+    }
+
     @Override TableName table() { return GoldTables.KPI_SAAS_MONTHLY; }
     @Override List<TableName> reads() { return List.of(GoldTables.FACT_MRR_MONTHLY); }
-    @Override int schemaVersion() { return 2; }
+    @Override List<String> configPaths() { return List.of("lakehouse.gold.metrics"); }
+    @Override int schemaVersion() { return 3; }
     @Override public String description() {
       return "Month x segment: MRR, ARR, movements, paying workspaces, ARPA, logo and MRR churn, NDR and GRR (t12m)";
     }
 
     @Override
     Dataset<Row> build(JobContext ctx) {
-      return SaasKpis.monthly(ctx.read(GoldTables.FACT_MRR_MONTHLY));
+      return withTargets(ctx, GoldTables.KPI_SAAS_MONTHLY, SaasKpis.monthly(ctx.read(GoldTables.FACT_MRR_MONTHLY)), "segment");
     }
   }
 

@@ -72,31 +72,41 @@ public final class SalesTransforms {
   }
 
   /**
-   * {@code silver.opportunities} + {@code silver.opportunity_stage_history} + dimensions ->
+   * {@code silver.opportunities} + {@code silver.opportunity_stage_history} + {@code silver.leads} + dimensions ->
    * {@code gold.fact_opportunity} (accumulating snapshot): opportunity_id, created_date_key,
-   * close_date_key, account_key, rep_key, channel_key, rep_segment, opportunity_type, stage_name,
+   * close_date_key, account_key, rep_key, channel (first touch, METRICS.md: the LeadSource of the lead it was converted
+   * from, the earliest such lead when several were; else its own LeadSource; else unknown), channel_key, lead_source
+   * (its own), rep_segment, opportunity_type, stage_name,
    * forecast_category, probability, currency, amount, usd_per_unit, amount_usd, discount_percent,
    * created_at, close_date, is_closed, is_won, sales_cycle_days (created -> close, closed ones),
    * and one {@code <stage>_at} column per configured stage (when it was first entered).
    */
-  public static Dataset<Row> opportunities(Dataset<Row> opportunities, Dataset<Row> stageHistory, Dataset<Row> dimAccount,
-      Dataset<Row> dimSalesRep, Dataset<Row> dimChannel, Stages stages) {
+  public static Dataset<Row> opportunities(Dataset<Row> opportunities, Dataset<Row> stageHistory, Dataset<Row> leads,
+      Dataset<Row> dimAccount, Dataset<Row> dimSalesRep, Dataset<Row> dimChannel, Stages stages) {
     Dataset<Row> entered = stageHistory.where(col("is_deleted").equalTo(false)).groupBy("opportunity_id")
         .pivot("stage_name", new ArrayList<>(stages.all())).agg(min("created_at"));
     for (String stage : stages.all()) {
       entered = entered.withColumnRenamed(stage, Stages.column(stage));
     }
+    Dataset<Row> firstTouch = leads.where(col("is_deleted").equalTo(false).and(col("converted_opportunity_id").isNotNull())
+            .and(col("lead_source").isNotNull()))
+        .withColumn("_touch", row_number().over(Window.partitionBy("converted_opportunity_id").orderBy(col("created_at"), col("lead_id"))))
+        .where(col("_touch").equalTo(1))
+        .select(col("converted_opportunity_id").as("opportunity_id"), col("lead_source").as("_lead_channel"));
     Dataset<Row> opps = opportunities.where(col("is_deleted").equalTo(false))
-        .join(entered, MrrTransforms.usingColumns("opportunity_id"), "left");
+        .join(entered, MrrTransforms.usingColumns("opportunity_id"), "left")
+        .join(firstTouch, MrrTransforms.usingColumns("opportunity_id"), "left")
+        .withColumn("channel", coalesce(col("_lead_channel"), col("lead_source"), lit("unknown")));
     Dataset<Row> keyed = StarTransforms.lookup(StarTransforms.lookup(StarTransforms.lookup(opps,
         "account_id", dimAccount, "account_id", "account_key"), "owner_id", dimSalesRep, "rep_id", "rep_key"),
-        "lead_source", dimChannel, "channel", "channel_key");
+        "channel", dimChannel, "channel", "channel_key");
     Dataset<Row> repSegment = dimSalesRep.select(col("rep_key").as("_rep_key"), col("rep_segment").as("_rep_segment"));
     Dataset<Row> withSegment = keyed.join(broadcast(repSegment), keyed.col("rep_key").equalTo(repSegment.col("_rep_key")), "left");
     List<Column> columns = new ArrayList<>(List.of(col("opportunity_id"),
         DimensionTransforms.dateKey(to_date(col("created_at"))).as("created_date_key"),
         DimensionTransforms.dateKey(col("close_date")).as("close_date_key"),
-        col("account_key"), col("rep_key"), col("channel_key"), coalesce(col("_rep_segment"), lit("unknown")).as("rep_segment"),
+        col("account_key"), col("rep_key"), col("channel"), col("channel_key"), col("lead_source"),
+        coalesce(col("_rep_segment"), lit("unknown")).as("rep_segment"),
         col("opportunity_type"), col("stage_name"), col("forecast_category"), col("probability"), col("currency"),
         col("amount"), col("usd_per_unit"), col("amount_usd"), col("discount_percent"), col("created_at"), col("close_date"),
         col("is_closed"), col("is_won"),
@@ -110,8 +120,8 @@ public final class SalesTransforms {
    * {@code gold.fact_pipeline_weekly}: for each week (Monday) from {@code firstWeek} to the run
    * date's week, every opportunity open at the end of the week (the run date's end for the current
    * week) with the stage, amount and close date it had then: week_start, date_key, opportunity_id,
-   * account_key, rep_key, rep_segment, stage_name, currency, amount, amount_usd (at the
-   * opportunity's rate; null without one, never converted at 1), close_date, days_open.
+   * account_key, rep_key, rep_segment, stage_name, forecast_category (of that history row), currency, amount, amount_usd
+   * (at the opportunity's rate; null without one, never converted at 1), close_date, days_open.
    */
   public static Dataset<Row> pipelineWeekly(SparkSession spark, Dataset<Row> stageHistory, Dataset<Row> factOpportunity,
       Stages stages, LocalDate firstWeek, LocalDate runDate) {
@@ -121,7 +131,8 @@ public final class SalesTransforms {
             .cast(DataTypes.TimestampType));
     List<Object> closed = List.of(stages.won(), stages.lost());
     Dataset<Row> history = stageHistory.where(col("is_deleted").equalTo(false)).select(col("opportunity_id"),
-        col("stage_name"), col("amount").as("_amount"), col("close_date").as("_close_date"), col("created_at").as("_entered_at"));
+        col("stage_name"), col("forecast_category"), col("amount").as("_amount"), col("close_date").as("_close_date"),
+        col("created_at").as("_entered_at"));
     Dataset<Row> closedAt = history.where(col("stage_name").isin(closed.toArray())).groupBy("opportunity_id")
         .agg(min("_entered_at").as("_closed_at"));
     Dataset<Row> h = history.join(closedAt, MrrTransforms.usingColumns("opportunity_id"), "left");
@@ -136,7 +147,7 @@ public final class SalesTransforms {
     Column amount = coalesce(col("_amount"), col("_current_amount"));
     return snapshots.join(opp, MrrTransforms.usingColumns("opportunity_id"))
         .select(col("week_start"), DimensionTransforms.dateKey(col("week_start")).as("date_key"), col("opportunity_id"),
-            col("account_key"), col("rep_key"), col("rep_segment"), col("stage_name"), col("currency"),
+            col("account_key"), col("rep_key"), col("rep_segment"), col("stage_name"), col("forecast_category"), col("currency"),
             amount.cast(Money.MONEY).as("amount"), amount.multiply(col("usd_per_unit")).cast(Money.MONEY).as("amount_usd"),
             coalesce(col("_close_date"), col("_current_close")).as("close_date"),
             datediff(to_date(col("snapshot_end")), to_date(col("created_at"))).as("days_open"));
@@ -146,7 +157,8 @@ public final class SalesTransforms {
    * {@code gold.fact_opportunity} + {@code gold.dim_sales_rep} -> {@code gold.kpi_rep_quarterly},
    * one row per rep and quarter the rep carried a quota in: quarter (its first day), rep_key,
    * rep_id, rep_segment, is_complete, bookings_usd (won, close date in the quarter),
-   * quarterly_quota_usd, quota_attainment (bookings / quota; null without a quota). A rep carries
+   * quarterly_quota_usd, quota_attainment (bookings / quota; null without a quota), ramp_quarters (quarters since the
+   * quarter of the rep's start date: 0 in it; null without a start date). A rep carries
    * a quota from the quarter of their start date: while active, through the quarter after the run
    * date's (the next quarter's coverage needs it); after leaving, through the last quarter they
    * booked in, so reps who left keep their quota in the quarters they sold in.
@@ -171,7 +183,9 @@ public final class SalesTransforms {
             quarterEnd.leq(lit(Date.valueOf(runDate.plusDays(1)))).as("is_complete"),
             coalesce(col("_bookings"), lit(0)).cast(Money.MONEY).as("bookings_usd"),
             col("quarterly_quota_usd"),
-            ProductTransforms.ratio(coalesce(col("_bookings"), lit(0)), col("quarterly_quota_usd")).as("quota_attainment"))
+            ProductTransforms.ratio(coalesce(col("_bookings"), lit(0)), col("quarterly_quota_usd")).as("quota_attainment"),
+            org.apache.spark.sql.functions.months_between(col("quarter"), trunc(col("start_date"), "quarter")).divide(3)
+                .cast(DataTypes.IntegerType).as("ramp_quarters"))
         .orderBy("quarter", "rep_id");
   }
 

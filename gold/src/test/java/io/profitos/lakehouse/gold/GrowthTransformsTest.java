@@ -157,17 +157,17 @@ class GrowthTransformsTest {
 
   private static Dataset<Row> stageHistory() {
     String ddl = "history_id string, opportunity_id string, stage_name string, amount decimal(18,6), close_date date, "
-        + "created_at timestamp, is_deleted boolean";
+        + "created_at timestamp, is_deleted boolean, forecast_category string";
     return rows(ddl,
-        new Object[] {"h1", "o1", "A", money("1000"), null, ts("2026-01-05T10:00:00Z"), false},
-        new Object[] {"h2", "o1", "B", money("1000"), null, ts("2026-01-12T10:00:00Z"), false},
-        new Object[] {"h3", "o1", "W", money("1000"), null, ts("2026-02-04T10:00:00Z"), false},
-        new Object[] {"h4", "o2", "A", money("500"), null, ts("2026-01-10T10:00:00Z"), false},
-        new Object[] {"h5", "o2", "L", money("500"), null, ts("2026-02-20T10:00:00Z"), false},
-        new Object[] {"h6", "o3", "A", money("1500"), null, ts("2026-02-02T10:00:00Z"), false},
-        new Object[] {"h7", "o3", "B", money("2000"), d("2026-05-15"), ts("2026-02-09T10:00:00Z"), false},
-        new Object[] {"h8", "o4", "B", money("300"), null, ts("2026-03-01T10:00:00Z"), false},
-        new Object[] {"h9", "o4", "W", money("300"), null, ts("2026-03-10T10:00:00Z"), false});
+        new Object[] {"h1", "o1", "A", money("1000"), null, ts("2026-01-05T10:00:00Z"), false, "Pipeline"},
+        new Object[] {"h2", "o1", "B", money("1000"), null, ts("2026-01-12T10:00:00Z"), false, "Best Case"},
+        new Object[] {"h3", "o1", "W", money("1000"), null, ts("2026-02-04T10:00:00Z"), false, "Closed"},
+        new Object[] {"h4", "o2", "A", money("500"), null, ts("2026-01-10T10:00:00Z"), false, "Pipeline"},
+        new Object[] {"h5", "o2", "L", money("500"), null, ts("2026-02-20T10:00:00Z"), false, "Omitted"},
+        new Object[] {"h6", "o3", "A", money("1500"), null, ts("2026-02-02T10:00:00Z"), false, "Pipeline"},
+        new Object[] {"h7", "o3", "B", money("2000"), d("2026-05-15"), ts("2026-02-09T10:00:00Z"), false, "Best Case"},
+        new Object[] {"h8", "o4", "B", money("300"), null, ts("2026-03-01T10:00:00Z"), false, "Best Case"},
+        new Object[] {"h9", "o4", "W", money("300"), null, ts("2026-03-10T10:00:00Z"), false, "Closed"});
   }
 
   private static Dataset<Row> reps() {
@@ -178,8 +178,16 @@ class GrowthTransformsTest {
         new Object[] {-1L, "unknown", "unknown", null, false, null});
   }
 
+  /** Leads converted to opportunities: o3's own LeadSource is Partner, but it came from a Web lead (and a later Event one). */
+  private static Dataset<Row> convertedLeads() {
+    return rows("lead_id string, lead_source string, converted_opportunity_id string, created_at timestamp, is_deleted boolean",
+        new Object[] {"l8", "Event", "o3", ts("2026-01-20T00:00:00Z"), false},
+        new Object[] {"l9", "Web", "o3", ts("2026-01-15T00:00:00Z"), false},
+        new Object[] {"l7", "Event", "o2", ts("2026-01-01T00:00:00Z"), true}); // deleted: o2 keeps its own source
+  }
+
   private static Dataset<Row> factOpportunity() {
-    return SalesTransforms.opportunities(opportunities(), stageHistory(),
+    return SalesTransforms.opportunities(opportunities(), stageHistory(), convertedLeads(),
         rows("account_key bigint, account_id string", new Object[] {100L, "a1"}, new Object[] {200L, "a2"},
             new Object[] {-1L, "unknown"}),
         reps(), rows("channel_key bigint, channel string", new Object[] {7L, "Web"}, new Object[] {-1L, "unknown"}), STAGES);
@@ -195,10 +203,18 @@ class GrowthTransformsTest {
     assertThat(o1.isNullAt(o1.fieldIndex("c_at"))).isTrue();
     assertThat(o1.<String>getAs("rep_segment")).isEqualTo("SMB");
     assertThat(o1.<Long>getAs("channel_key")).isEqualTo(7L);
+    // First touch: o3 is channel Web (its earliest lead, 15 January) though its own LeadSource is Partner.
+    Row o3fact = one(fact, "opportunity_id = 'o3'");
+    assertThat(o3fact.<String>getAs("channel")).isEqualTo("Web");
+    assertThat(o3fact.<String>getAs("lead_source")).isEqualTo("Partner");
+    assertThat(o3fact.<Long>getAs("channel_key")).isEqualTo(7L);
+    assertThat(one(fact, "opportunity_id = 'o2'").<String>getAs("channel")).isEqualTo("Web");
     Row o4 = one(fact, "opportunity_id = 'o4'");
     assertThat(o4.<Long>getAs("rep_key")).as("an owner with no rep row").isEqualTo(-1L);
     assertThat(o4.<Long>getAs("account_key")).isEqualTo(-1L);
     assertThat(o4.<String>getAs("rep_segment")).isEqualTo("unknown");
+    assertThat(o4.<String>getAs("channel")).as("no lead and no LeadSource").isEqualTo("unknown");
+    assertThat(o4.<Long>getAs("channel_key")).isEqualTo(-1L);
 
     // Run on Wednesday 11 February: weeks 5 Jan .. 9 Feb; the current week is seen at the end of 11 February.
     Dataset<Row> weekly = SalesTransforms.pipelineWeekly(spark, stageHistory(), fact, STAGES, LocalDate.parse("2026-01-05"),
@@ -356,7 +372,11 @@ class GrowthTransformsTest {
     assertThat(dec(r1, "bookings_usd")).isEqualByComparingTo("1000");
     assertThat(dec(r1, "quota_attainment")).isEqualByComparingTo("0.1"); // 1000 / 10000
     assertThat(r1.<Boolean>getAs("is_complete")).isFalse();
+    // Ramp: r1 started in Q3 2025, so Q1 2026 is its third quarter (2 since the start); its start quarter is 0.
+    assertThat(r1.<Integer>getAs("ramp_quarters")).isEqualTo(2);
+    assertThat(one(reps, "rep_id = 'r1' AND quarter = DATE'2025-07-01'").<Integer>getAs("ramp_quarters")).isZero();
     Row r3 = one(reps, "rep_id = 'r3' AND quarter = DATE'2025-10-01'");
+    assertThat(r3.<Integer>getAs("ramp_quarters")).isEqualTo(3); // started January 2025 (Q1): Q4 is 3 quarters on
     assertThat(dec(r3, "quota_attainment")).isEqualByComparingTo("0.16"); // 800 / 5000
     assertThat(r3.<Boolean>getAs("is_complete")).isTrue();
   }

@@ -87,6 +87,21 @@ public final class OperationsTransforms {
         extractCursor()));
   }
 
+  /**
+   * {@code bronze.finance_targets} -> month (first day), metric (a metric contract's name), segment ({@code All} when
+   * blank), target decimal(18,6), is_deleted, _cursor, lineage.
+   */
+  public static Dataset<Row> targets(Dataset<Row> b) {
+    return b.select(Columns.withLineage(
+        month(col("month")).as("month"),
+        trim(col("metric")).as("metric"),
+        coalesce(org.apache.spark.sql.functions.when(trim(col("segment")).notEqual(""), trim(col("segment"))), lit("All"))
+            .as("segment"),
+        col("target").cast(Money.MONEY).as("target"),
+        lit(false).as("is_deleted"),
+        extractCursor()));
+  }
+
   /** {@code YYYY-MM} to the month's first day (null when not a month). */
   static Column month(Column text) {
     return to_date(concat(trim(text), lit("-01")), "yyyy-MM-dd");

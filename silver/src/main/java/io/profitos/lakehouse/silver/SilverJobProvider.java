@@ -84,6 +84,8 @@ public final class SilverJobProvider implements JobProvider {
         "Monthly sales salaries and tools from finance's newest full extract (blended CAC)");
     full.add("reported_arr", "bronze.finance_reported_arr", List.of("month"), OperationsTransforms::reportedArr,
         "Monthly ARR as finance reports it (the board number) from finance's newest full extract");
+    full.add("targets", "bronze.finance_targets", List.of("month", "metric", "segment"), OperationsTransforms::targets,
+        "Finance's plan: a target per month, metric contract and segment, from finance's newest full extract");
 
     io.profitos.lakehouse.quality.SuiteCatalog suites = io.profitos.lakehouse.quality.SuiteCatalog.from(config);
     for (SilverJob job : entities.values()) {

@@ -123,7 +123,7 @@ class ConfigLoaderTest {
     LakehouseSettings s = LakehouseSettings.from(ConfigLoader.load(conf, "local", Map.of()), Path.of(".."));
     assertThat(s.streams()).extracting(StreamSpec::id).contains("stripe/subscriptions", "salesforce/Account",
         "product_db/workspaces", "segment/tracks", "zendesk/tickets", "aws_cost_explorer/cost_and_usage", "finance/fx_rates");
-    assertThat(s.streams()).hasSize(19);
+    assertThat(s.streams()).hasSize(20);
   }
 
   @Test
