@@ -19,7 +19,7 @@ import java.util.TreeMap;
  */
 public final class DemoDataGenerator {
   /** Bumped whenever the generated data changes for a given spec. */
-  public static final int GENERATOR_VERSION = 3;
+  public static final int GENERATOR_VERSION = 4;
 
   private DemoDataGenerator() {}
 

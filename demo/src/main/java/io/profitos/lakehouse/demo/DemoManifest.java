@@ -107,7 +107,8 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
                       Map<String, SegmentTruth> segmentAtAsOf, List<String> reportedArrGapMonths,
                       SortedMap<String, BigDecimal> reportedArrGaps, long tzBoundarySubscriptions,
                       long tzMisalignedSubscriptions, long subscriptionsTotal, String asOfInstant,
-                      SortedMap<String, SortedMap<String, Long>> experimentAssignments, SortedMap<String, BigDecimal> targets) {
+                      SortedMap<String, SortedMap<String, Long>> experimentAssignments, SortedMap<String, BigDecimal> targets,
+                      SortedMap<String, Long> crmHygiene) {
     public Truth {
       mrrUsdByMonth = Collections.unmodifiableSortedMap(new TreeMap<>(mrrUsdByMonth));
       payingWorkspacesByMonth = Collections.unmodifiableSortedMap(new TreeMap<>(payingWorkspacesByMonth));
@@ -118,6 +119,7 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
       experimentAssignments.forEach((k, v) -> copy.put(k, Collections.unmodifiableSortedMap(new TreeMap<>(v))));
       experimentAssignments = Collections.unmodifiableSortedMap(copy);
       targets = Collections.unmodifiableSortedMap(new TreeMap<>(targets));
+      crmHygiene = Collections.unmodifiableSortedMap(new TreeMap<>(crmHygiene));
     }
   }
 
@@ -325,6 +327,8 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
       ObjectNode xn = experiments.putObject(k);
       v.forEach(xn::put);
     });
+    ObjectNode hygiene = t.putObject("crm_hygiene");
+    truth.crmHygiene().forEach(hygiene::put);
     return root;
   }
 
@@ -388,10 +392,13 @@ public record DemoManifest(long seed, double scale, LocalDate asOf, LocalDate hi
       x.getValue().fields().forEachRemaining(v -> variants.put(v.getKey(), v.getValue().asLong()));
       experiments.put(x.getKey(), variants);
     });
+    SortedMap<String, Long> hygiene = new TreeMap<>();
+    t.path("crm_hygiene").fields().forEachRemaining(x -> hygiene.put(x.getKey(), x.getValue().asLong()));
     Truth truth = new Truth(mrr, t.path("mrr_usd_at_as_of").decimalValue(), paying,
         t.path("paying_workspaces_at_as_of").asLong(), segs, gapMonths, gaps,
         t.path("tz_boundary_subscriptions").asLong(), t.path("tz_misaligned_subscriptions").asLong(),
-        t.path("subscriptions_total").asLong(), t.path("as_of_instant").asText(null), experiments, targets);
+        t.path("subscriptions_total").asLong(), t.path("as_of_instant").asText(null), experiments, targets,
+        hygiene);
     JsonNode w = root.path("window");
     return new DemoManifest(root.path("seed").asLong(), root.path("scale").asDouble(), date(root.get("as_of")),
         date(root.get("history_start")), root.path("generator_version").asInt(), root.path("daily_days").asInt(),

@@ -26,6 +26,15 @@ final class Sales {
   static final int[] SHORT_PROB = {20, 60, 80};
   static final String[] SHORT_FORECAST = {"Pipeline", "Best Case", "Commit"};
   private static final String[] SEGMENTS = {"Enterprise", "Mid-Market", "SMB"};
+  /** NextStep texts; an opportunity keeps one, or has none ({@link #NO_NEXT_STEP_SHARE} of them). */
+  static final String[] NEXT_STEPS = {"Send proposal", "Schedule demo", "Security review", "Legal redlines",
+      "Executive sponsor call"};
+  static final double NO_NEXT_STEP_SHARE = 0.15;
+  /** Loss_Reason__c of a closed-lost opportunity; missing on {@link #NO_LOSS_REASON_SHARE} of them. */
+  static final String[] LOSS_REASONS = {"Price", "Competitor", "No decision", "Timing", "Missing feature"};
+  static final double NO_LOSS_REASON_SHARE = 0.2;
+  /** Renewal opportunities created less than 90 days before their renewal date (CRM hygiene rule 2). */
+  static final double LATE_RENEWAL_SHARE = 0.12;
   private static final double[][] SOURCE_WEIGHTS = {
       {1, 0.5, 1.5, 3, 2, 0.5}, {2, 1.5, 1.2, 2, 1, 1}, {3, 2.5, 0.8, 0.7, 0.5, 1.5}};
   private static final double[] MEDIAN_EMPLOYEES = {4000, 450, 60};
@@ -321,7 +330,7 @@ final class Sales {
     lead(r, tier, c, x, trialStartSec != null ? workspaceId : null, leadCreated, oppCreated, a.id, oppId, rep.id());
     accountVersion(a, oppCreated);
     opportunity(r, oppId, a, rep.id(), "New Business", oppCreated, closeSec, won, arr, currency, discountPct,
-        Catalog.LEAD_SOURCES[x.source]);
+        Catalog.LEAD_SOURCES[x.source], null);
     if (won) {
       a.type = "Customer";
       a.workspaceId = workspaceId;
@@ -334,14 +343,26 @@ final class Sales {
   void expansion(SplittableRandom r, Account a, long closeSec, BigDecimal deltaArr, String currency) {
     long created = closeSec - (long) ((5 + 25 * r.nextDouble()) * DemoCalendar.DAY);
     opportunity(r, Ids.salesforce("006", ++nOpp), a, a.ownerId, "Expansion", created, closeSec, true, deltaArr,
-        currency, null, a.leadSource);
+        currency, null, a.leadSource, null);
   }
 
-  /** A renewal opportunity closing at {@code closeSec} (won, lost, or still open if after as-of). */
-  void renewal(SplittableRandom r, Account a, long createdSec, long closeSec, boolean won, BigDecimal arr,
+  /**
+   * A renewal opportunity for the renewal at {@code renewalSec}, closing at {@code closeSec} (won, lost, or still open if
+   * after as-of). {@link #LATE_RENEWAL_SHARE} of them are created 30 to 85 days before the renewal instead of at
+   * {@code createdSec}, where that is still a week before the close.
+   */
+  void renewal(SplittableRandom r, Account a, long createdSec, long closeSec, long renewalSec, boolean won, BigDecimal arr,
                String currency) {
-    opportunity(r, Ids.salesforce("006", ++nOpp), a, a.ownerId, "Renewal", createdSec, closeSec, won, arr, currency,
-        null, a.leadSource);
+    String id = Ids.salesforce("006", ++nOpp);
+    long created = createdSec;
+    if (Ids.unit(Ids.hash(b.seed, 0x2D, id.hashCode())) < LATE_RENEWAL_SHARE) {
+      long late = renewalSec - (long) ((30 + 55 * Ids.unit(Ids.hash(b.seed, 0x2E, id.hashCode()))) * DemoCalendar.DAY);
+      if (late > created && late < closeSec - 7 * DemoCalendar.DAY) {
+        created = late;
+      }
+    }
+    opportunity(r, id, a, a.ownerId, "Renewal", created, closeSec, won, arr, currency, null, a.leadSource,
+        DemoCalendar.dateOf(renewalSec));
   }
 
   /** A new version of an account (type, workspace or health change). */
@@ -377,7 +398,7 @@ final class Sales {
 
   private void opportunity(SplittableRandom r, String id, Account a, String ownerId, String type, long created,
                            long close, boolean won, BigDecimal amount, String currency, BigDecimal discount,
-                           String leadSource) {
+                           String leadSource, java.time.LocalDate renewalDate) {
     boolean nb = type.equals("New Business");
     String[] stages = nb ? NB_STAGES : SHORT_STAGES;
     int[] probs = nb ? NB_PROB : SHORT_PROB;
@@ -393,25 +414,40 @@ final class Sales {
     String closeDate = DemoCalendar.dateOf(close).toString();
     BigDecimal estimate = amount.multiply(BigDecimal.valueOf(0.8 + 0.5 * r.nextDouble()))
         .divide(BigDecimal.valueOf(100), 0, RoundingMode.HALF_UP).multiply(BigDecimal.valueOf(100)).setScale(2);
+    String nextStep = Ids.unit(Ids.hash(b.seed, 0x2B, id.hashCode())) < NO_NEXT_STEP_SHARE ? null
+        : NEXT_STEPS[(int) Math.floorMod(Ids.hash(b.seed, 0x2F, id.hashCode()), (long) NEXT_STEPS.length)];
+    String lossReason = won || Ids.unit(Ids.hash(b.seed, 0x2C, id.hashCode())) < NO_LOSS_REASON_SHARE ? null
+        : LOSS_REASONS[(int) Math.floorMod(Ids.hash(b.seed, 0x30, id.hashCode()), (long) LOSS_REASONS.length)];
+    Hygiene hygiene = new Hygiene(nextStep, null, renewalDate);
+    String openForecast = null;
     long last = 0;
     for (int i = 0; i < reached; i++) {
       long t = Math.max(last + 60, created + (long) (u[i] * (close - created)));
       last = t;
       BigDecimal amt = i < (nb ? 3 : 1) ? estimate : amount;
       oppVersion(id, a, ownerId, name, type, stages[i], probs[i], forecast[i], false, false, amt, cur, closeDate,
-          created, t, leadSource, discount);
+          created, t, leadSource, discount, hygiene);
       history(id, stages[i], amt, closeDate, probs[i], forecast[i], t);
+      if (t < b.cal.endSec) {
+        openForecast = forecast[i];
+      }
     }
     long t = Math.max(last + 60, close);
     String stage = won ? "Closed Won" : "Closed Lost";
     oppVersion(id, a, ownerId, name, type, stage, won ? 100 : 0, won ? "Closed" : "Omitted", true, won, amount, cur,
-        closeDate, created, t, leadSource, discount);
+        closeDate, created, t, leadSource, discount, new Hygiene(nextStep, lossReason, renewalDate));
     history(id, stage, amount, closeDate, won ? 100 : 0, won ? "Closed" : "Omitted", t);
+    b.truth.opportunity(created, t < b.cal.endSec ? null : openForecast, DemoCalendar.dateOf(close), won, hygiene.nextStep(),
+        lossReason, renewalDate, t < b.cal.endSec);
   }
+
+  /** The CRM hygiene fields of an opportunity version: NextStep, Loss_Reason__c (closed lost), Renewal_Date__c (renewals). */
+  private record Hygiene(String nextStep, String lossReason, java.time.LocalDate renewalDate) {}
 
   private void oppVersion(String id, Account a, String ownerId, String name, String type, String stage, int prob,
                           String forecast, boolean closed, boolean won, BigDecimal amount, String cur,
-                          String closeDate, long created, long t, String leadSource, BigDecimal discount) {
+                          String closeDate, long created, long t, String leadSource, BigDecimal discount,
+                          Hygiene hygiene) {
     boolean asString = t >= b.typeChangeSec && Ids.unit(Ids.hash(b.seed, 0x0A, id.hashCode())) < 0.6;
     try {
       JsonGenerator g = b.json.begin();
@@ -435,6 +471,9 @@ final class Sales {
       g.writeStringField("ForecastCategoryName", forecast);
       g.writeStringField("LeadSource", leadSource);
       JsonBytes.dec(g, "Discount__c", discount);
+      JsonBytes.str(g, "NextStep", hygiene.nextStep());
+      JsonBytes.str(g, "Loss_Reason__c", hygiene.lossReason());
+      JsonBytes.str(g, "Renewal_Date__c", hygiene.renewalDate() == null ? null : hygiene.renewalDate().toString());
       g.writeBooleanField("IsDeleted", false);
       g.writeStringField("SystemModstamp", DemoCalendar.sfDateTime(t));
       Rec rec = new Rec(LandingStream.SF_OPPORTUNITY, id, t, b.json.end());

@@ -726,7 +726,7 @@ final class WorkspaceSim {
     }
     schedule(s.periodEnd, RENEWAL, s.serial, s.token, 0);
     if (account != null && s.main().price.interval().equals("year")) {
-      b.sales.renewal(r, account, t - 90 * DAY, t, true, arr(s, t + 10), currency);
+      b.sales.renewal(r, account, t - 90 * DAY, t, t, true, arr(s, t + 10), currency);
     }
   }
 
@@ -791,7 +791,8 @@ final class WorkspaceSim {
       schedule(DemoCalendar.safe(revert), CANCEL_REVERT, s.serial, 0, 0);
     }
     if (account != null && s.main().price.interval().equals("year")) {
-      b.sales.renewal(r, account, Math.min(s.periodEnd - 90 * DAY, t - 7 * DAY), t, false, arr(s, t - 10), currency);
+      b.sales.renewal(r, account, Math.min(s.periodEnd - 90 * DAY, t - 7 * DAY), t, s.periodEnd, false, arr(s, t - 10),
+          currency);
     }
   }
 
@@ -1265,7 +1266,8 @@ final class WorkspaceSim {
         && sub.main().price.interval().equals("year") && sub.periodEnd >= b.cal.endSec
         && sub.periodEnd - 90 * DAY < b.cal.endSec) {
       // Renewal pipeline: created 90 days before the renewal, still open at as-of.
-      b.sales.renewal(r, account, sub.periodEnd - 90 * DAY, sub.periodEnd, true, arr(sub, b.cal.endSec - 1), currency);
+      b.sales.renewal(r, account, sub.periodEnd - 90 * DAY, sub.periodEnd, sub.periodEnd, true, arr(sub, b.cal.endSec - 1),
+          currency);
     }
     if (eventEngagement != null) {
       long first = DemoCalendar.daySec(b.cal.firstEventDay);

@@ -80,7 +80,8 @@ public final class CrmTransforms {
    * {@code bronze.salesforce_opportunity} -> opportunity_id, account_id, owner_id, name,
    * opportunity_type, stage_name, amount (a number even when the source sent it as text),
    * currency, probability, close_date, created_at, is_closed, is_won, forecast_category,
-   * lead_source, discount_percent, is_deleted, updated_at, _cursor, lineage.
+   * lead_source, discount_percent, next_step, loss_reason, renewal_date (blank text as null), is_deleted, updated_at,
+   * _cursor, lineage.
    */
   public static Dataset<Row> opportunities(Dataset<Row> b) {
     Column updated = ts(b, "SystemModstamp");
@@ -101,6 +102,9 @@ public final class CrmTransforms {
         str(b, "ForecastCategoryName").as("forecast_category"),
         str(b, "LeadSource").as("lead_source"),
         Columns.rescuedNumber(b, "Discount__c", DataTypes.DoubleType).as("discount_percent"),
+        text(b, "NextStep").as("next_step"),
+        text(b, "Loss_Reason__c").as("loss_reason"),
+        to_date(text(b, "Renewal_Date__c")).as("renewal_date"),
         deleted(b),
         updated.as("updated_at"),
         Columns.cursor(updated)));
@@ -150,6 +154,12 @@ public final class CrmTransforms {
 
   private static Column str(Dataset<Row> b, String field) {
     return Columns.optional(b, field, DataTypes.StringType);
+  }
+
+  /** A text field trimmed, blank as null (an emptied CRM field arrives as ""). */
+  private static Column text(Dataset<Row> b, String field) {
+    Column v = org.apache.spark.sql.functions.trim(str(b, field));
+    return org.apache.spark.sql.functions.when(v.notEqual(""), v);
   }
 
   /** Salesforce ISO-8601 UTC text ({@code 2026-01-01T10:00:00.000Z}) to a timestamp. */

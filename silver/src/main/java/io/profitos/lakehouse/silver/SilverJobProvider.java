@@ -24,7 +24,7 @@ public final class SilverJobProvider implements JobProvider {
    * built with an older version is rebuilt by the next run. subscriptions 2: monthly amounts of
    * weekly and daily prices; sales_reps 2: segment renamed rep_segment, quarterly_quota quarterly_quota_usd.
    */
-  static final Map<String, Integer> SCHEMA_VERSIONS = Map.of("subscriptions", 2, "sales_reps", 2);
+  static final Map<String, Integer> SCHEMA_VERSIONS = Map.of("subscriptions", 2, "sales_reps", 2, "opportunities", 2);
 
   @Override
   public String layer() {

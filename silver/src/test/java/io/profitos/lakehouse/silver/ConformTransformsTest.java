@@ -76,6 +76,24 @@ class ConformTransformsTest {
   }
 
   @Test
+  void opportunityHygieneFieldsAreTrimmedAndBlankIsNull() {
+    String lineage = ", _batch_id STRING, _source_file STRING, _line_number BIGINT, _record_hash STRING";
+    Dataset<Row> bronze = rows("Id STRING, NextStep STRING, Loss_Reason__c STRING, Renewal_Date__c STRING, SystemModstamp STRING"
+            + lineage,
+        row("o1", " Send proposal ", null, "2026-06-30", "2026-03-01T10:00:00.000Z", "b", "f", 1L, "h1"),
+        row("o2", "   ", "", null, "2026-03-01T10:00:00.000Z", "b", "f", 2L, "h2"),
+        row("o3", null, " Price", "", "2026-03-01T10:00:00.000Z", "b", "f", 3L, "h3"));
+    List<String> out = CrmTransforms.opportunities(bronze).orderBy("opportunity_id").collectAsList().stream()
+        .map(r -> r.getAs("opportunity_id") + "|" + r.getAs("next_step") + "|" + r.getAs("loss_reason") + "|" + r.getAs("renewal_date"))
+        .toList();
+    assertThat(out).containsExactly("o1|Send proposal|null|2026-06-30", "o2|null|null|null", "o3|null|Price|null");
+    // An older extract without the fields conforms with them null.
+    Dataset<Row> older = rows("Id STRING, SystemModstamp STRING" + lineage, row("o4", "2026-01-01T10:00:00.000Z", "b", "f", 4L, "h4"));
+    Row o4 = CrmTransforms.opportunities(older).first();
+    assertThat(o4.isNullAt(o4.fieldIndex("next_step")) && o4.isNullAt(o4.fieldIndex("renewal_date"))).isTrue();
+  }
+
+  @Test
   void rowRulesQuarantineFailuresAndFlagUnknownValues() {
     Dataset<Row> in = rows("id STRING, plan STRING, seats INT, _record_hash STRING, _batch_id STRING",
         row("w1", "team", 5, "h1", "b"), row("w2", "starter", 3, "h2", "b"), row(null, "team", 1, "h3", "b"),
