@@ -2,6 +2,7 @@ package io.profitos.lakehouse.app;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delta.tables.DeltaTable;
@@ -257,6 +258,32 @@ class LakehouseEndToEndIT {
     });
   }
 
+  /**
+   * The CRM hygiene rules against the generator's truth: losses without a reason and late renewals over every week;
+   * commit opportunities without a next step or outside the quarter in the run date's week (the state at as-of).
+   */
+  @Test
+  @Order(4)
+  void crmHygieneMatchesTheTruth() {
+    Map<String, Long> truth = manifest.truth().crmHygiene();
+    Dataset<Row> hygiene = table("gold.kpi_crm_hygiene_weekly");
+    Row all = hygiene.agg(sum("closed_lost_without_reason"), sum("renewals_created_late"), sum("renewals_without_renewal_date"),
+        sum("renewals_created")).first();
+    assertThat(all.getLong(0)).as("closed lost without a reason").isEqualTo(truth.get("closed_lost_without_reason")).isPositive();
+    assertThat(all.getLong(1)).as("renewals created late").isEqualTo(truth.get("renewals_created_late"));
+    assertThat(all.getLong(2)).as("the generator gives every renewal its date").isZero();
+    assertThat(all.getLong(3)).as("renewals").isGreaterThanOrEqualTo(all.getLong(1));
+    java.time.LocalDate monday = manifest.asOf().with(java.time.DayOfWeek.MONDAY);
+    Row now = hygiene.where(col("week_start").equalTo(java.sql.Date.valueOf(monday)))
+        .agg(sum("commit_without_next_step"), sum("commit_close_outside_quarter"), sum("commit_opportunities")).first();
+    assertThat(now.isNullAt(0) ? 0L : now.getLong(0)).as("commit without a next step at as-of")
+        .isEqualTo(truth.get("commit_without_next_step"));
+    assertThat(now.isNullAt(1) ? 0L : now.getLong(1)).as("commit outside the quarter at as-of")
+        .isEqualTo(truth.get("commit_close_outside_quarter"));
+    assertThat(now.isNullAt(2) ? 0L : now.getLong(2)).as("commit opportunities at as-of")
+        .isGreaterThanOrEqualTo(truth.get("commit_without_next_step"));
+  }
+
   /** Finance's plan reaches the marts as landed: each target where its metric lives, its gap against the truth. */
   @Test
   @Order(4)
@@ -360,7 +387,8 @@ class LakehouseEndToEndIT {
     java.util.Set<String> columns = new java.util.TreeSet<>();
     for (String kpiTable : List.of("gold.kpi_saas_monthly", "gold.kpi_saas_weekly", "gold.mrr_reconciliation", "gold.kpi_support_monthly",
         "gold.kpi_sales", "gold.kpi_sales_weekly", "gold.kpi_rep_quarterly", "gold.kpi_product_daily", "gold.kpi_cohort_retention", "gold.kpi_funnel_monthly",
-        "gold.kpi_expansion_signals", "gold.kpi_experiment_results", "gold.kpi_channel_monthly", "gold.kpi_forecast_weekly", "gold.kpi_unit_economics_monthly", "gold.kpi_segment_monthly")) {
+        "gold.kpi_expansion_signals", "gold.kpi_experiment_results", "gold.kpi_channel_monthly", "gold.kpi_forecast_weekly", "gold.kpi_crm_hygiene_weekly",
+        "gold.kpi_unit_economics_monthly", "gold.kpi_segment_monthly")) {
       for (String column : table(kpiTable).columns()) {
         if (!dimensions.contains(column)) {
           columns.add(kpiTable + "." + column);

@@ -141,7 +141,7 @@ final class GoldJobs {
             "Opportunity accumulating snapshot: keys, first-touch channel, rep segment, amounts in USD, outcome, sales cycle, stage entry dates",
             ctx -> SalesTransforms.opportunities(load(ctx, GoldTables.OPPORTUNITIES), load(ctx, GoldTables.OPPORTUNITY_STAGE_HISTORY),
                 load(ctx, GoldTables.LEADS), load(ctx, GoldTables.DIM_ACCOUNT), load(ctx, GoldTables.DIM_SALES_REP),
-                load(ctx, GoldTables.DIM_CHANNEL), SalesTransforms.Stages.from(ctx.settings().config()))).config("lakehouse.gold.sales").schema(3),
+                load(ctx, GoldTables.DIM_CHANNEL), SalesTransforms.Stages.from(ctx.settings().config()))).config("lakehouse.gold.sales").schema(4),
         new Table(GoldTables.FACT_PIPELINE_WEEKLY, List.of(GoldTables.OPPORTUNITY_STAGE_HISTORY, GoldTables.FACT_OPPORTUNITY),
             "Weekly snapshot of open pipeline: each opportunity open at the week's end with its stage, amount and close date then",
             ctx -> {
@@ -161,6 +161,13 @@ final class GoldJobs {
             ctx -> ForecastTransforms.forecastWeekly(load(ctx, GoldTables.FACT_PIPELINE_WEEKLY), load(ctx, GoldTables.FACT_OPPORTUNITY),
                 load(ctx, GoldTables.DIM_SALES_REP), ForecastTransforms.Forecast.from(ctx.settings().config()), ctx.runDate()))
             .config("lakehouse.gold.forecast").emptyAllowed(),
+        new Table(GoldTables.KPI_CRM_HYGIENE_WEEKLY, List.of(GoldTables.FACT_PIPELINE_WEEKLY, GoldTables.FACT_OPPORTUNITY,
+                GoldTables.DIM_SALES_REP),
+            "Week x rep: CRM hygiene rules broken (commit without a next step or outside the quarter, renewals created late, lost without a reason)",
+            ctx -> HygieneTransforms.crmHygieneWeekly(load(ctx, GoldTables.FACT_PIPELINE_WEEKLY), load(ctx, GoldTables.FACT_OPPORTUNITY),
+                load(ctx, GoldTables.DIM_SALES_REP), ForecastTransforms.Forecast.from(ctx.settings().config()),
+                HygieneTransforms.Hygiene.from(ctx.settings().config()), ctx.runDate()))
+            .config("lakehouse.gold.forecast", "lakehouse.gold.crm-hygiene").emptyAllowed(),
         new Table(GoldTables.KPI_SALES, List.of(GoldTables.FACT_OPPORTUNITY, GoldTables.LEADS, GoldTables.DIM_SALES_REP,
                 GoldTables.FACT_PIPELINE_WEEKLY, GoldTables.KPI_REP_QUARTERLY),
             "Month x rep segment: bookings, win rate, deal size, discount, sales cycle, stage conversion, pipeline coverage, quota attainment, lead conversion",

@@ -48,6 +48,7 @@ final class GoldTables {
   static final TableName KPI_EXPERIMENT_RESULTS = TableName.of("gold", "kpi_experiment_results");
   static final TableName KPI_CHANNEL_MONTHLY = TableName.of("gold", "kpi_channel_monthly");
   static final TableName KPI_FORECAST_WEEKLY = TableName.of("gold", "kpi_forecast_weekly");
+  static final TableName KPI_CRM_HYGIENE_WEEKLY = TableName.of("gold", "kpi_crm_hygiene_weekly");
   static final TableName TARGETS = TableName.of("silver", "targets");
   static final TableName KPI_FUNNEL_MONTHLY = TableName.of("gold", "kpi_funnel_monthly");
   static final TableName KPI_UNIT_ECONOMICS_MONTHLY = TableName.of("gold", "kpi_unit_economics_monthly");

@@ -78,7 +78,8 @@ public final class SalesTransforms {
    * from, the earliest such lead when several were; else its own LeadSource; else unknown), channel_key, lead_source
    * (its own), rep_segment, opportunity_type, stage_name,
    * forecast_category, probability, currency, amount, usd_per_unit, amount_usd, discount_percent,
-   * created_at, close_date, is_closed, is_won, sales_cycle_days (created -> close, closed ones),
+   * created_at, close_date, is_closed, is_won, next_step, loss_reason, renewal_date (the CRM hygiene fields, as landed
+   * last), sales_cycle_days (created -> close, closed ones),
    * and one {@code <stage>_at} column per configured stage (when it was first entered).
    */
   public static Dataset<Row> opportunities(Dataset<Row> opportunities, Dataset<Row> stageHistory, Dataset<Row> leads,
@@ -109,7 +110,7 @@ public final class SalesTransforms {
         coalesce(col("_rep_segment"), lit("unknown")).as("rep_segment"),
         col("opportunity_type"), col("stage_name"), col("forecast_category"), col("probability"), col("currency"),
         col("amount"), col("usd_per_unit"), col("amount_usd"), col("discount_percent"), col("created_at"), col("close_date"),
-        col("is_closed"), col("is_won"),
+        col("is_closed"), col("is_won"), col("next_step"), col("loss_reason"), col("renewal_date"),
         when(col("is_closed"), datediff(col("close_date"), to_date(col("created_at")))).as("sales_cycle_days")));
     stages.all().forEach(s -> columns.add(col(Stages.column(s))));
     return withSegment.select(columns.toArray(Column[]::new));

@@ -141,18 +141,18 @@ class GrowthTransformsTest {
     String ddl = "opportunity_id string, account_id string, owner_id string, opportunity_type string, stage_name string, "
         + "forecast_category string, probability double, currency string, amount decimal(18,6), usd_per_unit decimal(18,8), "
         + "amount_usd decimal(18,6), discount_percent double, created_at timestamp, close_date date, is_closed boolean, "
-        + "is_won boolean, lead_source string, is_deleted boolean";
+        + "is_won boolean, lead_source string, is_deleted boolean, next_step string, loss_reason string, renewal_date date";
     BigDecimal one = BigDecimal.ONE.setScale(8);
     return rows(ddl,
         new Object[] {"o1", "a1", "r1", "New Business", "W", "Closed", 100.0, "USD", money("1000"), one, money("1000"), 10.0,
-            ts("2026-01-05T10:00:00Z"), d("2026-02-04"), true, true, "Web", false},
+            ts("2026-01-05T10:00:00Z"), d("2026-02-04"), true, true, "Web", false, "Send proposal", null, null},
         new Object[] {"o2", "a1", "r1", "New Business", "L", "Omitted", 0.0, "USD", money("500"), one, money("500"), null,
-            ts("2026-01-10T10:00:00Z"), d("2026-02-20"), true, false, "Web", false},
+            ts("2026-01-10T10:00:00Z"), d("2026-02-20"), true, false, "Web", false, null, "Price", null},
         new Object[] {"o3", "a2", "r2", "New Business", "B", "Pipeline", 20.0, "EUR", money("2000"),
             new BigDecimal("1.1").setScale(8), money("2200"), null, ts("2026-02-02T10:00:00Z"), d("2026-05-15"), false, false,
-            "Partner", false},
+            "Partner", false, null, null, null},
         new Object[] {"o4", "a9", "r9", "Expansion", "W", "Closed", 100.0, "USD", money("300"), one, money("300"), null,
-            ts("2026-03-01T10:00:00Z"), d("2026-03-10"), true, true, null, false});
+            ts("2026-03-01T10:00:00Z"), d("2026-03-10"), true, true, null, false, null, null, null});
   }
 
   private static Dataset<Row> stageHistory() {
@@ -209,6 +209,8 @@ class GrowthTransformsTest {
     assertThat(o3fact.<String>getAs("lead_source")).isEqualTo("Partner");
     assertThat(o3fact.<Long>getAs("channel_key")).isEqualTo(7L);
     assertThat(one(fact, "opportunity_id = 'o2'").<String>getAs("channel")).isEqualTo("Web");
+    assertThat(o1.<String>getAs("next_step")).isEqualTo("Send proposal");
+    assertThat(one(fact, "opportunity_id = 'o2'").<String>getAs("loss_reason")).isEqualTo("Price");
     Row o4 = one(fact, "opportunity_id = 'o4'");
     assertThat(o4.<Long>getAs("rep_key")).as("an owner with no rep row").isEqualTo(-1L);
     assertThat(o4.<Long>getAs("account_key")).isEqualTo(-1L);
