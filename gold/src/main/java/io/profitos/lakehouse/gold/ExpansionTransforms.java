@@ -50,12 +50,7 @@ public final class ExpansionTransforms {
       if (lookbackDays < 1) {
         throw LakehouseException.usage("lakehouse.gold.expansion-signals.lookback-days must be at least 1.");
       }
-      for (int i = 0; i < breadthBands.size(); i++) {
-        if (breadthBands.get(i) < 1 || (i > 0 && breadthBands.get(i) <= breadthBands.get(i - 1))) {
-          throw LakehouseException.usage("lakehouse.gold.expansion-signals.breadth-bands must be increasing feature counts of "
-              + "at least 1 (each the lower bound of a band), got " + breadthBands + ".");
-        }
-      }
+      Bands.check("lakehouse.gold.expansion-signals.breadth-bands", breadthBands, "feature counts");
     }
 
     public static Signals from(Config config) {
@@ -76,12 +71,7 @@ public final class ExpansionTransforms {
     }
 
     Column band(Column features) {
-      List<String> names = bandNames();
-      Column band = lit(names.get(names.size() - 1));
-      for (int i = breadthBands.size() - 1; i >= 0; i--) {
-        band = when(features.lt(breadthBands.get(i)), names.get(i)).otherwise(band);
-      }
-      return band;
+      return Bands.of(features, breadthBands, bandNames());
     }
   }
 

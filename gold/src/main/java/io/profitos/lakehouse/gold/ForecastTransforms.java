@@ -44,12 +44,7 @@ public final class ForecastTransforms {
         throw LakehouseException.usage("lakehouse.gold.forecast: commit-categories must be non-empty and each also a best-case "
             + "category (best case includes commit), got " + commitCategories + " and " + bestCaseCategories + ".");
       }
-      for (int i = 0; i < discountBands.size(); i++) {
-        if (discountBands.get(i) <= 0 || (i > 0 && discountBands.get(i) <= discountBands.get(i - 1))) {
-          throw LakehouseException.usage("lakehouse.gold.forecast.discount-bands must be increasing percentages above 0 "
-              + "(each the lower bound of a band), got " + discountBands + ".");
-        }
-      }
+      Bands.check("lakehouse.gold.forecast.discount-bands", discountBands, "percentages");
     }
 
     public static Forecast from(Config config) {
@@ -71,12 +66,7 @@ public final class ForecastTransforms {
     }
 
     Column band(Column discount) {
-      List<String> names = bandNames();
-      Column band = lit(names.get(names.size() - 1));
-      for (int i = discountBands.size() - 1; i >= 0; i--) {
-        band = when(coalesce(discount, lit(0.0)).lt(discountBands.get(i)), names.get(i)).otherwise(band);
-      }
-      return band;
+      return Bands.of(coalesce(discount, lit(0.0)), discountBands, bandNames());
     }
   }
 
