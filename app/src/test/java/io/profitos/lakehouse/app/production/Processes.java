@@ -92,7 +92,8 @@ final class Processes {
   }
 
   private static ProcessBuilder builder(List<String> command, Map<String, String> env, Path dir) {
-    ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile());
+    // Nothing here reads standard input: a tool that would (beeline after an error) gets end of file, not a wait.
+    ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     b.environment().putAll(env);
     return b;
   }

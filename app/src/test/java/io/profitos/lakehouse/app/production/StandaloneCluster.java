@@ -25,12 +25,14 @@ final class StandaloneCluster implements AutoCloseable {
   private final int webPort;
   private final Path logs;
 
-  private StandaloneCluster(Path dir, int workerCount, int coresEach, String memoryEach) {
+  private StandaloneCluster(Path dir, int workerCount, int coresEach, String memoryEach, Map<String, String> workerEnv) {
     this.logs = dir.resolve("logs");
     this.port = Processes.freePort();
     this.webPort = Processes.freePort();
     String sparkClass = ProductionEnv.sparkHome().resolve("bin/spark-class").toString();
     Map<String, String> env = ProductionEnv.sparkEnv();
+    Map<String, String> executorEnv = new java.util.HashMap<>(env);
+    executorEnv.putAll(workerEnv);
     master = Processes.start(List.of(sparkClass, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
         "--port", Integer.toString(port), "--webui-port", Integer.toString(webPort)), env, dir, logs.resolve("master.log"));
     await("the master answering on " + masterUrl(), Duration.ofSeconds(60), () -> state() != null);
@@ -38,15 +40,18 @@ final class StandaloneCluster implements AutoCloseable {
       workers.add(Processes.start(List.of(sparkClass, "org.apache.spark.deploy.worker.Worker", masterUrl(),
           "--host", "127.0.0.1", "--cores", Integer.toString(coresEach), "--memory", memoryEach,
           "--webui-port", Integer.toString(Processes.freePort()), "--work-dir", dir.resolve("worker-" + i).toString()),
-          env, dir, logs.resolve("worker-" + i + ".log")));
+          executorEnv, dir, logs.resolve("worker-" + i + ".log")));
     }
     await(workerCount + " workers registered", Duration.ofSeconds(90),
         () -> state() != null && state().path("aliveworkers").asInt() == workerCount);
   }
 
-  /** Starts a master and {@code workerCount} workers and waits until every worker has registered. */
-  static StandaloneCluster start(Path dir, int workerCount, int coresEach, String memoryEach) {
-    return new StandaloneCluster(dir, workerCount, coresEach, memoryEach);
+  /**
+   * Starts a master and {@code workerCount} workers and waits until every worker has registered. The workers, and so the
+   * executors they start, get {@code workerEnv} on top of Spark's environment (as a node's own credentials would be).
+   */
+  static StandaloneCluster start(Path dir, int workerCount, int coresEach, String memoryEach, Map<String, String> workerEnv) {
+    return new StandaloneCluster(dir, workerCount, coresEach, memoryEach, workerEnv);
   }
 
   String masterUrl() {

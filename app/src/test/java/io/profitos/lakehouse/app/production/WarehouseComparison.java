@@ -76,12 +76,19 @@ final class WarehouseComparison {
         out.add(name + ": schemas differ: " + x.schema().simpleString() + " against " + y.schema().simpleString());
         continue;
       }
-      long onlyA = x.exceptAll(y).count();
-      long onlyB = y.exceptAll(x).count();
-      if (onlyA + onlyB > 0) {
+      // One pass over both sides: each distinct row with how many more times it is in the first than in the second.
+      Dataset<Row> tally = x.withColumn("__side", org.apache.spark.sql.functions.lit(1L))
+          .unionByName(y.withColumn("__side", org.apache.spark.sql.functions.lit(-1L)))
+          .groupBy(Arrays.stream(x.columns()).map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+          .agg(org.apache.spark.sql.functions.sum("__side").as("__surplus"))
+          .where(col("__surplus").notEqual(0));
+      List<Row> unequal = tally.limit(50).collectAsList();
+      if (!unequal.isEmpty()) {
+        long onlyA = x.exceptAll(y).count();
+        long onlyB = y.exceptAll(x).count();
         List<String> columns = Arrays.stream(x.columns()).filter(c -> x.select(c).exceptAll(y.select(c)).count() > 0).toList();
         out.add(name + ": " + onlyA + " rows only in the first and " + onlyB + " only in the second (" + x.count() + " and "
-            + y.count() + " rows); columns that differ: " + columns + "; e.g. " + x.exceptAll(y).limit(1).collectAsList());
+            + y.count() + " rows); columns that differ: " + columns + "; e.g. " + unequal.get(0));
       }
     }
     return out;
@@ -99,9 +106,11 @@ final class WarehouseComparison {
         d = d.drop(f.name());
       } else if (f.dataType() instanceof MapType) {
         d = d.withColumn(f.name(), to_json(array_sort(map_entries(col(f.name())))));
-      } else if (ignored.contains("_batch_id") && f.dataType() instanceof org.apache.spark.sql.types.StringType) {
-        // A quarantined record keeps its whole source row as JSON, its batch id included.
-        d = d.withColumn(f.name(), org.apache.spark.sql.functions.regexp_replace(col(f.name()), "\"_batch_id\":\"[^\"]*\",?", ""));
+      } else if (!ignored.isEmpty() && f.dataType() instanceof org.apache.spark.sql.types.StringType) {
+        // A quarantined record keeps its whole source row as JSON, the ignored columns included.
+        for (String i : ignored) {
+          d = d.withColumn(f.name(), org.apache.spark.sql.functions.regexp_replace(col(f.name()), "\"" + i + "\":\"[^\"]*\",?", ""));
+        }
       }
     }
     return d;
