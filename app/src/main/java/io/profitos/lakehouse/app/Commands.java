@@ -67,10 +67,71 @@ final class Commands {
       case "ml" -> MlCommands.ml(args, out);
       case "quality" -> quality(CliArgs.parse(args, union(COMMON, Set.of("suite", "table", "path", "format", "run-date", "out", "days")),
           Set.of()), out);
+      case "catalog" -> catalog(CliArgs.parse(args, union(COMMON, Set.of("out")), Set.of()), out);
+      case "sql-server" -> sqlServer(CliArgs.parse(args, union(COMMON, Set.of("port", "host")), Set.of()), out);
       case "storage" -> StorageCommands.storage(CliArgs.parse(args, COMMON, Set.of()), out);
       case "airflow" -> airflow(CliArgs.parse(args, union(COMMON, Set.of("out")), Set.of()), out);
-      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, status, lineage, config, maintain, ml, demo-data, demo, bench, quality, storage, airflow. See 'lakehouse --help'.");
+      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, status, lineage, config, maintain, ml, demo-data, demo, bench, quality, catalog, sql-server, storage, airflow. See 'lakehouse --help'.");
     };
+  }
+
+  private static int catalog(CliArgs a, PrintStream out) {
+    if (a.help) {
+      out.print(Help.CATALOG);
+      return 0;
+    }
+    if (!a.positional.equals(List.of("docs"))) {
+      throw LakehouseException.usage("'lakehouse catalog' takes 'docs': 'lakehouse catalog docs [--out DIR]'.");
+    }
+    return io.profitos.lakehouse.app.sql.CatalogDocs.write(settings(a), Path.of(a.option("out", "catalog-docs")), out);
+  }
+
+  private static int sqlServer(CliArgs a, PrintStream out) {
+    if (a.help) {
+      out.print(Help.SQL_SERVER);
+      return 0;
+    }
+    if (a.positional.equals(List.of("hash-password"))) {
+      char[] password = readPassword(out);
+      out.println(io.profitos.lakehouse.app.sql.PasswordHash.create(password));
+      java.util.Arrays.fill(password, '\0');
+      return 0;
+    }
+    if (!a.positional.isEmpty()) {
+      throw LakehouseException.usage("'lakehouse sql-server' takes no argument but 'hash-password': see 'lakehouse sql-server --help'.");
+    }
+    String port = a.option("port", null);
+    if (port != null) {
+      if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+        throw LakehouseException.usage("--port " + port + " is not a TCP port: give a number from 1 to 65535.");
+      }
+      a.conf.put("lakehouse.sql-server.port", port);
+    }
+    String host = a.option("host", null);
+    if (host != null) {
+      a.conf.put("lakehouse.sql-server.host", "\"" + host + "\"");
+    }
+    return io.profitos.lakehouse.app.sql.SqlServer.serve(settings(a), out);
+  }
+
+  /** One password from the terminal without echo, else the first line of standard input. */
+  private static char[] readPassword(PrintStream out) {
+    java.io.Console console = System.console();
+    char[] password;
+    if (console != null) {
+      password = console.readPassword("Password: ");
+    } else {
+      try {
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        password = line == null ? null : line.toCharArray();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (password == null || password.length == 0) {
+      throw LakehouseException.usage("No password given: type it when asked, or pipe it on standard input.");
+    }
+    return password;
   }
 
   /** The demo generator is left out of the spark-submit jar: say so instead of failing on a missing class. */

@@ -46,6 +46,9 @@ final class Help {
         quality suggest      draft an expectation suite for a table from Deequ's constraint suggestions
         quality report       the weekly data-quality report: freshness, days with data, rows, failures, null rates
         airflow export       the Airflow schedules resolved against the jobs, as the JSON airflow-dags/ reads
+        catalog docs         the data dictionary: every table's grain and columns, types, contracts, classifications
+        sql-server           a Thrift (HiveServer2) SQL server over the warehouse, with logins, roles and an audit log
+        sql-server hash-password   a salted hash of a password (read from standard input) for lakehouse.sql-server.users
         storage init|check   object storage (s3a, MinIO or S3): create the buckets and prove access; report what is there
         storage upload-landing DIR   push a local landing zone to the s3a landing location
 
@@ -84,6 +87,38 @@ final class Help {
       bucket give one line naming the setting to fix.
 
       Options:
+      """ + COMMON;
+
+  static final String CATALOG = """
+      Usage: lakehouse catalog docs [--out DIR] [options]
+
+      Writes the data dictionary of the served databases (lakehouse.sql-server.databases) to DIR (default
+      catalog-docs/) as data-dictionary.md and data-dictionary.html: every table with its grain (from its expectation
+      suite), the job that writes it, and every column with its type, nullability, classification
+      (lakehouse.sql-server.classifications) and metric contract (conf/metrics.conf).
+
+      Options:
+        --out DIR            where to write (created if missing)
+      """ + COMMON;
+
+  static final String SQL_SERVER = """
+      Usage: lakehouse sql-server [--port N] [--host H] [options]
+             lakehouse sql-server hash-password
+
+      Serves the warehouse over the HiveServer2 protocol (a Spark Thrift server in this process): any HiveServer2
+      client (beeline, DBeaver, Superset, Tableau, hive-jdbc, Python clients) connects to jdbc:hive2://H:N/<database>.
+      Every table of the served databases (lakehouse.sql-server.databases) is a table of the same name; tables that
+      jobs publish while it runs appear within lakehouse.sql-server.refresh-interval. Logins are checked against
+      lakehouse.sql-server.users (salted hashes), each statement against the user's role, and every statement is
+      appended to ops.query_audit_log. It listens on 127.0.0.1:10000 unless configured otherwise, binary transport
+      (transport = http for HTTP), TLS when tls.keystore is set. SIGTERM or Ctrl-C stops it cleanly.
+
+      hash-password reads one password from standard input (no echo on a terminal) and prints its salted hash for
+      password-hash; the clear password never goes in a file.
+
+      Options:
+        --port N             the port (lakehouse.sql-server.port)
+        --host H             the bind address (lakehouse.sql-server.host); anything but loopback needs authentication
       """ + COMMON;
 
   static final String JOBS = """

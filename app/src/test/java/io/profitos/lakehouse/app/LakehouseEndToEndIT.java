@@ -501,4 +501,8 @@ class LakehouseEndToEndIT {
     assertThat(shown.subtract(october.multiply(java.math.BigDecimal.valueOf(12))).abs())
         .isLessThanOrEqualTo(new java.math.BigDecimal("0.06"));
   }
+
+  /** The on-call commands on the same warehouse (nested here so that it is built once per run). */
+  @org.junit.jupiter.api.Nested
+  class OperatorCommands extends OperatorCommandsChecks {}
 }

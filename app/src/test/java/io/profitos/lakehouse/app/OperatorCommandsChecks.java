@@ -28,10 +28,12 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The on-call commands through the CLI on the shared generated warehouse (two deliveries, bronze to gold): lineage
  * from a gold table to the landing files, status, the dry run, a backfill and the lease. Tests that write work on a
- * copy. Expected values come from the ops tables and the Delta logs, read here directly.
+ * copy. Expected values come from the ops tables and the Delta logs, read here directly. They run as a nested class of
+ * {@link LakehouseEndToEndIT}, so the warehouse is built once per test run (Surefire gives each top-level class a fork of
+ * its own choosing).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OperatorCommandsIT {
+abstract class OperatorCommandsChecks {
   private final SparkSession spark = SparkTestSession.get();
   private GeneratedWarehouse shared;
 
@@ -97,6 +99,38 @@ class OperatorCommandsIT {
         .and(col("rows_written").gt(0))).count();
     assertThat(goldOutputs).isGreaterThanOrEqualTo(goldCommits).isPositive();
     assertThat(LineageRecorder.LINEAGE.toString()).isEqualTo("ops.lineage");
+  }
+
+  @Test
+  void theDataDictionaryDescribesEveryServedTable() throws Exception {
+    Path out = Files.createTempDirectory("data-dictionary");
+    Cli c = cli(shared, "catalog", "docs", "--out", out.toString());
+    assertThat(c.exit()).as(c.err()).isZero();
+    String md = Files.readString(out.resolve("data-dictionary.md"));
+    String html = Files.readString(out.resolve("data-dictionary.html"));
+    // Every table of every served layer (read here from the warehouse folders), in both documents.
+    long tables = 0;
+    for (String layer : List.of("bronze", "silver", "gold", "ml", "quality", "ops")) {
+      Path dir = shared.warehouse().resolve(layer);
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> s = Files.list(dir)) {
+        for (Path t : s.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).toList()) {
+          String name = layer + "." + t.getFileName();
+          assertThat(md).contains("\n## " + name + "\n");
+          assertThat(html).contains("<h2 id=\"" + name + "\">");
+          tables++;
+        }
+      }
+    }
+    assertThat(c.out()).startsWith("Wrote the data dictionary of " + tables + " tables");
+    // The grain from the table's suite, the contract of a metric column, a classification, a column's type.
+    String saas = md.substring(md.indexOf("\n## gold.kpi_saas_monthly\n"));
+    saas = saas.substring(0, saas.indexOf("\n## ", 5));
+    assertThat(saas).contains("Grain: one row per month x segment.")
+        .contains("| `mrr_usd` | decimal(18,6) | yes | FINANCIAL | Monthly recurring revenue (mrr, usd, v1): Sum over workspaces");
+    assertThat(md).containsPattern("\\| `email_hash` \\| string \\| (yes|no) \\| PII \\| \\|");
   }
 
   @Test

@@ -8,10 +8,10 @@ import io.profitos.lakehouse.core.config.LakehouseSettings;
  * (through {@code lakehouse.silver.pii-hash-key}); only the local demo environment falls back to
  * the documented demo key, so production never hashes with a known key.
  */
-final class PiiKey {
+public final class PiiKey {
   private PiiKey() {}
 
-  static String resolve(LakehouseSettings settings) {
+  public static String resolve(LakehouseSettings settings) {
     var config = settings.config();
     if (config.hasPath("lakehouse.silver.pii-hash-key") && !config.getString("lakehouse.silver.pii-hash-key").isEmpty()) {
       return config.getString("lakehouse.silver.pii-hash-key");

@@ -1,0 +1,435 @@
+package io.profitos.lakehouse.app.sql;
+
+import io.profitos.lakehouse.app.sql.SqlServerSettings.Role;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.analysis.ResolvedNamespace;
+import org.apache.spark.sql.catalyst.analysis.ResolvedTable;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.CallMethodViaReflection;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.InputFileBlockLength;
+import org.apache.spark.sql.catalyst.expressions.InputFileBlockStart;
+import org.apache.spark.sql.catalyst.expressions.InputFileName;
+import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.ScriptTransformation;
+import org.apache.spark.sql.catalyst.trees.TreeNodeTag;
+import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.execution.command.CreateViewCommand;
+import org.apache.spark.sql.catalyst.analysis.LocalTempView$;
+import org.apache.spark.sql.execution.command.SetCommand;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
+import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
+import scala.Option;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
+import scala.runtime.BoxedUnit;
+
+/**
+ * The SQL server's enforcement: a check rule injected into every session's analyzer, so it sees the analyzed plan of
+ * every statement (subqueries, CTEs, views, joins, commands) and cannot be switched off by a setting. For a user of a
+ * read-only role it refuses: tables of databases the role does not list and tables it denies, any reference to a
+ * denied column (a projection, a filter, a join key, an aggregate's input), writes and DDL, settings other than a few
+ * harmless ones, functions that reach outside SQL ({@code reflect}, {@code java_method}, {@code TRANSFORM}) or reveal
+ * file paths ({@code input_file_name()}), and everything that is not a query or a listed read-only command. Tables
+ * read by path never reach it: the server turns {@code spark.sql.runSQLOnFiles} off and refuses to set it back.
+ */
+public final class Governance implements scala.Function1<SparkSessionExtensions, BoxedUnit> {
+  /** Commands a read-only role may run (by class name): listings, descriptions, USE, EXPLAIN, SET of listed keys. */
+  static final Set<String> READ_ONLY_COMMANDS = Set.of("ShowNamespaces", "ShowNamespacesCommand", "ShowTables", "ShowTablesCommand",
+      "ShowTablesExtended", "ShowViews", "ShowColumns", "ShowColumnsCommand", "ShowTableProperties", "ShowTablePropertiesCommand",
+      "ShowFunctions", "ShowFunctionsCommand", "DescribeNamespace", "DescribeDatabaseCommand", "DescribeRelation", "DescribeTableCommand",
+      "DescribeColumn", "DescribeColumnCommand", "DescribeFunction", "DescribeFunctionCommand", "DescribeDeltaHistory",
+      "DescribeDeltaHistoryCommand", "DescribeDeltaDetailCommand", "SetCatalogAndNamespace", "SetNamespaceCommand", "SetCatalogCommand",
+      "ExplainCommand", "SetCommand", "CreateViewCommand");
+  /** Settings a read-only role may change: none alters what it may read or how the plan is built. */
+  static final Set<String> SETTABLE = Set.of("spark.sql.session.timezone");
+
+  /** Settings the Thrift server itself sets on every session it opens. */
+  static final Set<String> SERVER_SET = Set.of("spark.sql.datetime.java8API.enabled");
+
+  /** Marks the projection that masks a relation's columns (its value: the table), and the relation under it. */
+  static final TreeNodeTag<String> MASK_PROJECT = new TreeNodeTag<>("lakehouse.mask");
+  static final TreeNodeTag<Boolean> MASKED = new TreeNodeTag<>("lakehouse.masked");
+  static final String REDACTED = "[REDACTED]";
+
+  private static volatile AccessPolicy policy;
+  private static volatile String maskKey = "";
+  private static volatile Map<String, String> baseline = Map.of();
+  private static final ThreadLocal<Boolean> INTERNAL = ThreadLocal.withInitial(() -> false);
+  /** The tables and columns each running statement touched, by statement (job group) id, for the audit log. */
+  static final Map<String, Touched> TOUCHED = new ConcurrentHashMap<>();
+
+  /** What a statement read: {@code database.table} and {@code database.table.column} names. */
+  public record Touched(Set<String> tables, Set<String> columns) {}
+
+  /** Turns enforcement on with these rules (the server calls it before it accepts connections). */
+  static void enforce(AccessPolicy rules, Map<String, String> serverSettings, String hashKey) {
+    baseline = Map.copyOf(serverSettings);
+    maskKey = hashKey;
+    policy = rules;
+  }
+
+  /** Runs the server's own work (registering tables, writing the audit log) outside the rules. */
+  static void internal(Runnable work) {
+    boolean before = INTERNAL.get();
+    INTERNAL.set(true);
+    try {
+      work.run();
+    } finally {
+      INTERNAL.set(before);
+    }
+  }
+
+  @Override
+  public BoxedUnit apply(SparkSessionExtensions extensions) {
+    extensions.injectPostHocResolutionRule(session -> new org.apache.spark.sql.catalyst.rules.Rule<LogicalPlan>() {
+      @Override
+      public LogicalPlan apply(LogicalPlan plan) {
+        return mask(plan);
+      }
+    });
+    extensions.injectCheckRule(session -> plan -> {
+      check(session, plan);
+      return BoxedUnit.UNIT;
+    });
+    return BoxedUnit.UNIT;
+  }
+
+  /**
+   * Masks the columns whose class the user's role masks, right above the table's scan, so every filter, join and
+   * aggregate of the statement sees the masked value and a predicate cannot probe the raw one: the scan is replaced by
+   * a fresh copy of itself under a projection that keeps every column's name and id, with {@code hash} (a keyed SHA-256
+   * of the text, the same for the same value) or {@code redact} ({@value #REDACTED} for text, null otherwise) in place
+   * of a masked column.
+   */
+  static LogicalPlan mask(LogicalPlan plan) {
+    AccessPolicy rules = policy;
+    if (rules == null || INTERNAL.get()) {
+      return plan;
+    }
+    Optional<String> user = sessionUser();
+    if (user.isEmpty()) {
+      return plan;
+    }
+    Role role;
+    try {
+      role = rules.role(user.get());
+    } catch (AccessPolicy.Refusal unknown) {
+      return plan; // the check refuses the statement
+    }
+    if (role.masks().isEmpty()) {
+      return plan;
+    }
+    return plan.resolveOperatorsUp(new scala.runtime.AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
+      @Override
+      public boolean isDefinedAt(LogicalPlan p) {
+        return p instanceof LogicalRelation lr && lr.catalogTable().isDefined() && lr.getTagValue(MASKED).isEmpty();
+      }
+
+      @Override
+      public <A1 extends LogicalPlan, B1> B1 applyOrElse(A1 p, scala.Function1<A1, B1> otherwise) {
+        if (!isDefinedAt(p)) {
+          return otherwise.apply(p);
+        }
+        @SuppressWarnings("unchecked")
+        B1 masked = (B1) maskRelation((LogicalRelation) p, role, rules);
+        return masked;
+      }
+    });
+  }
+
+  private static LogicalPlan maskRelation(LogicalRelation relation, Role role, AccessPolicy rules) {
+    TableIdentifier id = relation.catalogTable().get().identifier();
+    String db = id.database().isDefined() ? id.database().get().toLowerCase(Locale.ROOT) : "default";
+    String table = id.table().toLowerCase(Locale.ROOT);
+    List<Attribute> before = new ArrayList<>(JavaConverters.seqAsJavaList(relation.output()));
+    List<Optional<String>> how = before.stream().map(a -> rules.mask(role, db, table, a.name())).toList();
+    if (how.stream().allMatch(Optional::isEmpty)) {
+      return relation;
+    }
+    LogicalRelation fresh = (LogicalRelation) relation.newInstance();
+    fresh.setTagValue(MASKED, true);
+    List<Attribute> after = new ArrayList<>(JavaConverters.seqAsJavaList(fresh.output()));
+    List<org.apache.spark.sql.catalyst.expressions.NamedExpression> columns = new ArrayList<>();
+    for (int i = 0; i < before.size(); i++) {
+      Attribute old = before.get(i);
+      Expression value = how.get(i).isEmpty() ? after.get(i) : maskExpression(after.get(i), how.get(i).get());
+      columns.add(new org.apache.spark.sql.catalyst.expressions.Alias(value, old.name(), old.exprId(), old.qualifier(), Option.empty(),
+          JavaConverters.asScalaBuffer(new ArrayList<String>()).toSeq()));
+    }
+    org.apache.spark.sql.catalyst.plans.logical.Project project =
+        new org.apache.spark.sql.catalyst.plans.logical.Project(JavaConverters.asScalaBuffer(columns).toSeq(), fresh);
+    project.setTagValue(MASK_PROJECT, db + "." + table);
+    return project;
+  }
+
+  private static Expression maskExpression(Attribute column, String how) {
+    org.apache.spark.sql.types.DataType type = column.dataType();
+    boolean text = type instanceof org.apache.spark.sql.types.StringType;
+    if (how.equals("hash") && text) {
+      Expression keyed = new org.apache.spark.sql.catalyst.expressions.Concat(JavaConverters.asScalaBuffer(
+          List.<Expression>of(org.apache.spark.sql.catalyst.expressions.Literal$.MODULE$.create(maskKey, type), column)).toSeq());
+      Expression bytes = new org.apache.spark.sql.catalyst.expressions.Cast(keyed, org.apache.spark.sql.types.DataTypes.BinaryType,
+          Option.empty());
+      return new org.apache.spark.sql.catalyst.expressions.Sha2(bytes,
+          org.apache.spark.sql.catalyst.expressions.Literal$.MODULE$.create(256, org.apache.spark.sql.types.DataTypes.IntegerType));
+    }
+    return org.apache.spark.sql.catalyst.expressions.Literal$.MODULE$.create(text ? REDACTED : null, type);
+  }
+
+  /** The user a statement runs for: the HiveServer2 session's user (the server runs each session as its user). */
+  static Optional<String> sessionUser() {
+    try {
+      // A session runs as a user of its own (HiveServer2's impersonation), never as the process's login user.
+      UserGroupInformation ugi = UserGroupInformation.getCurrentUser();
+      return ugi.equals(UserGroupInformation.getLoginUser()) ? Optional.empty() : Optional.of(ugi.getShortUserName());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  static void check(SparkSession session, LogicalPlan plan) {
+    try {
+      enforce(session, plan);
+    } catch (AccessPolicy.Refusal refused) {
+      throw Governance.<RuntimeException>sneaky(new RefusedStatement(refused.getMessage()));
+    }
+  }
+
+  /**
+   * A refused statement as the client sees it: HiveServer2 sends a failed statement's exception with its stack trace,
+   * so this one has none, and prints as its message alone (SQL state 42000, an access rule violation).
+   */
+  static final class RefusedStatement extends org.apache.hive.service.cli.HiveSQLException {
+    RefusedStatement(String message) {
+      super(message, "42000", 40000);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
+    throw (E) e;
+  }
+
+  private static void enforce(SparkSession session, LogicalPlan plan) {
+    AccessPolicy rules = policy;
+    if (rules == null || INTERNAL.get()) {
+      return;
+    }
+    Scan scan = new Scan();
+    scan.visit(plan);
+    if (scan.governed.isEmpty() && scan.commands.isEmpty() && scan.forbidden.isEmpty()) {
+      // Only files read by path: the table format's own reads of its log (user statements cannot read by path).
+      return;
+    }
+    Optional<String> user = sessionUser();
+    if (user.isEmpty()) {
+      // Opening a session runs the JDBC URL's USE <database> before the session runs as its user; USE reads nothing
+      // (every later statement is checked).
+      if (scan.governed.isEmpty() && scan.forbidden.isEmpty() && scan.commands.size() == 1
+          && scan.commands.get(0).getClass().getSimpleName().equals("SetCatalogAndNamespace")) {
+        return;
+      }
+      throw new AccessPolicy.Refusal("a statement outside an authenticated session of the SQL server.");
+    }
+    Role role = rules.role(user.get());
+    Touched touched = new Touched(new TreeSet<>(), new TreeSet<>());
+    for (Relation r : scan.governed) {
+      touched.tables().add(r.database + "." + r.table);
+    }
+    String statement = session.sparkContext().getLocalProperty("spark.jobGroup.id");
+    try {
+      for (Relation r : scan.governed) {
+        for (Attribute a : r.output) {
+          if (scan.referenced.contains(a.exprId().id())) {
+            touched.columns().add(r.database + "." + r.table + "." + a.name().toLowerCase(Locale.ROOT));
+          }
+        }
+      }
+      if (!role.readOnly()) {
+        return; // admin: everything, audited
+      }
+      // Settings given in the JDBC URL reach the session without a SET statement: look at the session itself.
+      Map<String, String> now = JavaConverters.mapAsJavaMap(session.conf().getAll());
+      for (Map.Entry<String, String> e : new java.util.TreeMap<>(now).entrySet()) {
+        String key = e.getKey();
+        if (key.startsWith("spark.") && !java.util.Objects.equals(e.getValue(), baseline.get(key))
+            && !SETTABLE.contains(key.toLowerCase(Locale.ROOT)) && !SERVER_SET.contains(key)) {
+          throw new AccessPolicy.Refusal("this session changed the setting " + key + " (by SET or in the JDBC URL): role " + role.name()
+              + " may change only " + SETTABLE + ". Reconnect without it.");
+        }
+      }
+      for (String f : scan.forbidden) {
+        throw new AccessPolicy.Refusal(f + " is not allowed for role " + role.name() + " (only admin may use it).");
+      }
+      for (LogicalPlan c : scan.commands) {
+        refuseCommand(c, role, rules);
+      }
+      for (Relation r : scan.governed) {
+        Optional<String> no = rules.refuseTable(role, r.database, r.table);
+        if (no.isPresent()) {
+          throw new AccessPolicy.Refusal(no.get());
+        }
+      }
+      // A denied column may be in a relation's output (it is read from the file but not used): refused only when
+      // something uses it.
+      Map<Long, String> denied = new HashMap<>();
+      Map<Long, String> reasons = new HashMap<>();
+      for (Relation r : scan.governed) {
+        for (Attribute a : r.output) {
+          Optional<String> no = rules.refuseColumn(role, r.database, r.table, a.name());
+          if (no.isEmpty() && !r.masked && rules.mask(role, r.database, r.table, a.name()).isPresent()) {
+            no = Optional.of("column " + r.database + "." + r.table + "." + a.name().toLowerCase(Locale.ROOT) + " is masked for role "
+                + role.name() + " but this statement reads it in a way that cannot be masked.");
+          }
+          String name = r.database + "." + r.table + "." + a.name().toLowerCase(Locale.ROOT);
+          if (no.isPresent()) {
+            denied.put(a.exprId().id(), name);
+            reasons.put(a.exprId().id(), no.get());
+          }
+        }
+      }
+      for (Long id : scan.referenced) {
+        if (denied.containsKey(id)) {
+          throw new AccessPolicy.Refusal(reasons.get(id));
+        }
+      }
+    } finally {
+      if (statement != null) {
+        TOUCHED.merge(statement, touched, (a, b) -> {
+          a.tables().addAll(b.tables());
+          a.columns().addAll(b.columns());
+          return a;
+        });
+      }
+    }
+  }
+
+  private static void refuseCommand(LogicalPlan c, Role role, AccessPolicy rules) {
+    String kind = c.getClass().getSimpleName();
+    if (!READ_ONLY_COMMANDS.contains(kind)) {
+      throw new AccessPolicy.Refusal(kind + " is a write, DDL or session command: role " + role.name() + " is read-only.");
+    }
+    if (c instanceof SetCommand set) {
+      Option<Tuple2<String, Option<String>>> kv = set.kv();
+      if (kv.isDefined() && kv.get()._2().isDefined() && !SETTABLE.contains(kv.get()._1().toLowerCase(Locale.ROOT))) {
+        throw new AccessPolicy.Refusal("SET " + kv.get()._1() + ": role " + role.name() + " may set only " + SETTABLE + ".");
+      }
+    }
+    if (c instanceof CreateViewCommand view && view.viewType() != LocalTempView$.MODULE$) {
+      throw new AccessPolicy.Refusal("CREATE VIEW: role " + role.name() + " may create temporary views only.");
+    }
+    for (LogicalPlan child : JavaConverters.seqAsJavaList(c.children())) {
+      if (child instanceof ResolvedNamespace ns && ns.namespace().size() == 1) {
+        String db = ns.namespace().head();
+        if (!rules.settings().databases().contains(db.toLowerCase(Locale.ROOT))
+            || !role.databases().contains("*") && !role.databases().contains(db.toLowerCase(Locale.ROOT))) {
+          throw new AccessPolicy.Refusal("role " + role.name() + " may not use database " + db.toLowerCase(Locale.ROOT)
+              + " (lakehouse.sql-server.roles." + role.name() + ".databases lists " + role.databases() + ").");
+        }
+      }
+    }
+  }
+
+  private record Relation(String database, String table, List<Attribute> output, boolean masked) {}
+
+  /** One walk over a plan, its subqueries and its expressions. */
+  private static final class Scan {
+    final List<Relation> governed = new ArrayList<>();
+    final List<LogicalPlan> commands = new ArrayList<>();
+    final Set<String> forbidden = new TreeSet<>();
+    final Set<Long> referenced = new java.util.HashSet<>();
+
+    void visit(LogicalPlan p) {
+      scala.Option<String> maskOf = p.getTagValue(MASK_PROJECT);
+      if (maskOf.isDefined()) {
+        // The table as the statement sees it (masked): its columns are the projection's, with the scan's ids.
+        String[] name = maskOf.get().split("\\.", 2);
+        governed.add(new Relation(name[0], name[1], JavaConverters.seqAsJavaList(p.output()), true));
+        return;
+      }
+      if (p instanceof Command) {
+        commands.add(p);
+      }
+      if (p instanceof ScriptTransformation) {
+        forbidden.add("TRANSFORM");
+      }
+      Relation r = relation(p);
+      if (r != null) {
+        governed.add(r);
+      } else {
+        for (Attribute a : JavaConverters.seqAsJavaList(p.references().toSeq())) {
+          referenced.add(a.exprId().id());
+        }
+      }
+      for (Expression e : JavaConverters.seqAsJavaList(p.expressions())) {
+        expression(e);
+      }
+      for (LogicalPlan c : JavaConverters.seqAsJavaList(p.children())) {
+        visit(c);
+      }
+      for (LogicalPlan s : JavaConverters.seqAsJavaList(p.subqueries())) {
+        visit(s);
+      }
+    }
+
+    void expression(Expression e) {
+      if (e instanceof CallMethodViaReflection) {
+        forbidden.add("reflect/java_method");
+      } else if (e instanceof InputFileName || e instanceof InputFileBlockStart || e instanceof InputFileBlockLength) {
+        forbidden.add("input_file_name()");
+      }
+      for (Expression c : JavaConverters.seqAsJavaList(e.children())) {
+        expression(c);
+      }
+    }
+
+    private static Relation relation(LogicalPlan p) {
+      if (p instanceof LogicalRelation lr && lr.catalogTable().isDefined()) {
+        return of(lr.catalogTable().get(), JavaConverters.seqAsJavaList(lr.output()));
+      }
+      if (p instanceof DataSourceV2Relation v2 && v2.identifier().isDefined()) {
+        Identifier id = v2.identifier().get();
+        return new Relation(id.namespace().length > 0 ? id.namespace()[id.namespace().length - 1].toLowerCase(Locale.ROOT) : "default",
+            id.name().toLowerCase(Locale.ROOT), JavaConverters.seqAsJavaList(v2.output()).stream().map(a -> (Attribute) a).toList(), false);
+      }
+      if (p instanceof ResolvedTable t) {
+        Identifier id = t.identifier();
+        return new Relation(id.namespace().length > 0 ? id.namespace()[id.namespace().length - 1].toLowerCase(Locale.ROOT) : "default",
+            id.name().toLowerCase(Locale.ROOT), List.of(), false);
+      }
+      return null;
+    }
+
+    private static Relation of(CatalogTable t, List<? extends Attribute> output) {
+      TableIdentifier id = t.identifier();
+      return new Relation(id.database().isDefined() ? id.database().get().toLowerCase(Locale.ROOT) : "default",
+          id.table().toLowerCase(Locale.ROOT), List.copyOf(output), false);
+    }
+  }
+}
