@@ -130,7 +130,7 @@ abstract class OperatorCommandsChecks {
     saas = saas.substring(0, saas.indexOf("\n## ", 5));
     assertThat(saas).contains("Grain: one row per month x segment.")
         .contains("| `mrr_usd` | decimal(18,6) | yes | FINANCIAL | Monthly recurring revenue (mrr, usd, v1): Sum over workspaces");
-    assertThat(md).containsPattern("\\| `email_hash` \\| string \\| (yes|no) \\| PII \\| \\|");
+    assertThat(md).containsPattern("\\| `email_hash` \\| string \\| (yes|no) \\| PII \\|  \\|\n");
   }
 
   @Test

@@ -53,8 +53,7 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
   static final Set<String> READ_ONLY_COMMANDS = Set.of("ShowNamespaces", "ShowNamespacesCommand", "ShowTables", "ShowTablesCommand",
       "ShowTablesExtended", "ShowViews", "ShowColumns", "ShowColumnsCommand", "ShowTableProperties", "ShowTablePropertiesCommand",
       "ShowFunctions", "ShowFunctionsCommand", "DescribeNamespace", "DescribeDatabaseCommand", "DescribeRelation", "DescribeTableCommand",
-      "DescribeColumn", "DescribeColumnCommand", "DescribeFunction", "DescribeFunctionCommand", "DescribeDeltaHistory",
-      "DescribeDeltaHistoryCommand", "DescribeDeltaDetailCommand", "SetCatalogAndNamespace", "SetNamespaceCommand", "SetCatalogCommand",
+      "DescribeColumn", "DescribeColumnCommand", "DescribeFunction", "DescribeFunctionCommand", "SetCatalogAndNamespace", "SetNamespaceCommand", "SetCatalogCommand",
       "ExplainCommand", "SetCommand", "CreateViewCommand");
   /** Settings a read-only role may change: none alters what it may read or how the plan is built. */
   static final Set<String> SETTABLE = Set.of("spark.sql.session.timezone");
@@ -68,7 +67,26 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
   static final String REDACTED = "[REDACTED]";
 
   private static volatile AccessPolicy policy;
-  private static volatile String maskKey = "";
+  /** HMAC-SHA256 of a text value under the server's key, as 64 hex digits (null stays null); the key travels in the function. */
+  private static volatile org.apache.spark.sql.expressions.UserDefinedFunction maskHash;
+
+  static org.apache.spark.sql.expressions.UserDefinedFunction maskHash(String key) {
+    return org.apache.spark.sql.functions.udf((org.apache.spark.sql.api.java.UDF1<String, String>) v -> hmac(key, v),
+        org.apache.spark.sql.types.DataTypes.StringType).withName("masked_hash");
+  }
+
+  static String hmac(String key, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+      return java.util.HexFormat.of().formatHex(mac.doFinal(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+    }
+  }
   private static volatile Map<String, String> baseline = Map.of();
   private static final ThreadLocal<Boolean> INTERNAL = ThreadLocal.withInitial(() -> false);
   /** The tables and columns each running statement touched, by statement (job group) id, for the audit log. */
@@ -80,7 +98,7 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
   /** Turns enforcement on with these rules (the server calls it before it accepts connections). */
   static void enforce(AccessPolicy rules, Map<String, String> serverSettings, String hashKey) {
     baseline = Map.copyOf(serverSettings);
-    maskKey = hashKey;
+    maskHash = maskHash(hashKey);
     policy = rules;
   }
 
@@ -182,12 +200,8 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
     org.apache.spark.sql.types.DataType type = column.dataType();
     boolean text = type instanceof org.apache.spark.sql.types.StringType;
     if (how.equals("hash") && text) {
-      Expression keyed = new org.apache.spark.sql.catalyst.expressions.Concat(JavaConverters.asScalaBuffer(
-          List.<Expression>of(org.apache.spark.sql.catalyst.expressions.Literal$.MODULE$.create(maskKey, type), column)).toSeq());
-      Expression bytes = new org.apache.spark.sql.catalyst.expressions.Cast(keyed, org.apache.spark.sql.types.DataTypes.BinaryType,
-          Option.empty());
-      return new org.apache.spark.sql.catalyst.expressions.Sha2(bytes,
-          org.apache.spark.sql.catalyst.expressions.Literal$.MODULE$.create(256, org.apache.spark.sql.types.DataTypes.IntegerType));
+      // A function, not a literal: the key must not show in a plan (EXPLAIN) or a log.
+      return maskHash.apply(new org.apache.spark.sql.Column(column)).expr();
     }
     return org.apache.spark.sql.catalyst.expressions.Literal$.MODULE$.create(text ? REDACTED : null, type);
   }
@@ -242,12 +256,13 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
       return;
     }
     Scan scan = new Scan();
-    scan.visit(plan);
-    if (scan.governed.isEmpty() && scan.commands.isEmpty() && scan.forbidden.isEmpty()) {
-      // Only files read by path: the table format's own reads of its log (user statements cannot read by path).
+    scan.root(plan);
+    Optional<String> user = sessionUser();
+    if (scan.governed.isEmpty() && scan.commands.isEmpty() && scan.forbidden.isEmpty()
+        && (user.isEmpty() || scan.pathReads.isEmpty())) {
+      // Nothing governed: the server's own work, or the table format reading its own log.
       return;
     }
-    Optional<String> user = sessionUser();
     if (user.isEmpty()) {
       // Opening a session runs the JDBC URL's USE <database> before the session runs as its user; USE reads nothing
       // (every later statement is checked).
@@ -278,7 +293,7 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
       Map<String, String> now = JavaConverters.mapAsJavaMap(session.conf().getAll());
       for (Map.Entry<String, String> e : new java.util.TreeMap<>(now).entrySet()) {
         String key = e.getKey();
-        if (key.startsWith("spark.") && !java.util.Objects.equals(e.getValue(), baseline.get(key))
+        if (!key.startsWith("hive.") && !java.util.Objects.equals(e.getValue(), baseline.get(key))
             && !SETTABLE.contains(key.toLowerCase(Locale.ROOT)) && !SERVER_SET.contains(key)) {
           throw new AccessPolicy.Refusal("this session changed the setting " + key + " (by SET or in the JDBC URL): role " + role.name()
               + " may change only " + SETTABLE + ". Reconnect without it.");
@@ -286,6 +301,10 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
       }
       for (String f : scan.forbidden) {
         throw new AccessPolicy.Refusal(f + " is not allowed for role " + role.name() + " (only admin may use it).");
+      }
+      if (!scan.pathReads.isEmpty()) {
+        throw new AccessPolicy.Refusal("a read by path (" + scan.pathReads.iterator().next() + ") is not allowed for role " + role.name()
+            + ": read the tables by name.");
       }
       for (LogicalPlan c : scan.commands) {
         refuseCommand(c, role, rules);
@@ -333,7 +352,8 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
   private static void refuseCommand(LogicalPlan c, Role role, AccessPolicy rules) {
     String kind = c.getClass().getSimpleName();
     if (!READ_ONLY_COMMANDS.contains(kind)) {
-      throw new AccessPolicy.Refusal(kind + " is a write, DDL or session command: role " + role.name() + " is read-only.");
+      throw new AccessPolicy.Refusal(kind + " is not a command role " + role.name() + " may run: a read-only role runs queries, "
+          + "SHOW, DESCRIBE, USE, EXPLAIN, temporary views and SET of the session time zone.");
     }
     if (c instanceof SetCommand set) {
       Option<Tuple2<String, Option<String>>> kv = set.kv();
@@ -344,14 +364,20 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
     if (c instanceof CreateViewCommand view && view.viewType() != LocalTempView$.MODULE$) {
       throw new AccessPolicy.Refusal("CREATE VIEW: role " + role.name() + " may create temporary views only.");
     }
+    List<String> databases = new ArrayList<>();
+    if (c instanceof org.apache.spark.sql.execution.command.ShowTablesCommand show && show.databaseName().isDefined()) {
+      databases.add(show.databaseName().get());
+    }
     for (LogicalPlan child : JavaConverters.seqAsJavaList(c.children())) {
       if (child instanceof ResolvedNamespace ns && ns.namespace().size() == 1) {
-        String db = ns.namespace().head();
-        if (!rules.settings().databases().contains(db.toLowerCase(Locale.ROOT))
-            || !role.databases().contains("*") && !role.databases().contains(db.toLowerCase(Locale.ROOT))) {
-          throw new AccessPolicy.Refusal("role " + role.name() + " may not use database " + db.toLowerCase(Locale.ROOT)
-              + " (lakehouse.sql-server.roles." + role.name() + ".databases lists " + role.databases() + ").");
-        }
+        databases.add(ns.namespace().head());
+      }
+    }
+    for (String db : databases) {
+      if (!rules.settings().databases().contains(db.toLowerCase(Locale.ROOT))
+          || !role.databases().contains("*") && !role.databases().contains(db.toLowerCase(Locale.ROOT))) {
+        throw new AccessPolicy.Refusal("role " + role.name() + " may not use database " + db.toLowerCase(Locale.ROOT)
+            + " (lakehouse.sql-server.roles." + role.name() + ".databases lists " + role.databases() + ").");
       }
     }
   }
@@ -364,6 +390,16 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
     final List<LogicalPlan> commands = new ArrayList<>();
     final Set<String> forbidden = new TreeSet<>();
     final Set<Long> referenced = new java.util.HashSet<>();
+    /** Relations read by location, not by a served table's name (the table format's reads of its own log excepted). */
+    final Set<String> pathReads = new TreeSet<>();
+
+    /** A plan whose output a client or an enclosing expression reads (a statement, a subquery). */
+    void root(LogicalPlan p) {
+      for (Attribute a : JavaConverters.seqAsJavaList(p.output())) {
+        referenced.add(a.exprId().id());
+      }
+      visit(p);
+    }
 
     void visit(LogicalPlan p) {
       scala.Option<String> maskOf = p.getTagValue(MASK_PROJECT);
@@ -379,12 +415,34 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
       if (p instanceof ScriptTransformation) {
         forbidden.add("TRANSFORM");
       }
+      if (p instanceof org.apache.spark.sql.catalyst.plans.logical.Union || p instanceof org.apache.spark.sql.catalyst.plans.logical.Intersect
+          || p instanceof org.apache.spark.sql.catalyst.plans.logical.Except) {
+        // Set operations read their inputs' columns by position, without referring to them.
+        for (LogicalPlan c : JavaConverters.seqAsJavaList(p.children())) {
+          for (Attribute a : JavaConverters.seqAsJavaList(c.output())) {
+            referenced.add(a.exprId().id());
+          }
+        }
+      }
       Relation r = relation(p);
       if (r != null) {
         governed.add(r);
+      } else if (p instanceof LogicalRelation lr) {
+        boolean ownLog = lr.relation() instanceof org.apache.spark.sql.execution.datasources.HadoopFsRelation fs
+            && fs.location().getClass().getSimpleName().equals("DeltaLogFileIndex");
+        if (!ownLog) {
+          pathReads.add(lr.relation() instanceof org.apache.spark.sql.execution.datasources.HadoopFsRelation fs
+              ? String.join(", ", JavaConverters.seqAsJavaList(fs.location().rootPaths()).stream().map(Object::toString).toList())
+              : lr.relation().getClass().getSimpleName());
+        }
+      } else if (p instanceof DataSourceV2Relation v2) {
+        pathReads.add(v2.table().name());
       } else {
         for (Attribute a : JavaConverters.seqAsJavaList(p.references().toSeq())) {
           referenced.add(a.exprId().id());
+          if (a.name().equals("_metadata")) {
+            forbidden.add("the _metadata column");
+          }
         }
       }
       for (Expression e : JavaConverters.seqAsJavaList(p.expressions())) {
@@ -394,7 +452,7 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
         visit(c);
       }
       for (LogicalPlan s : JavaConverters.seqAsJavaList(p.subqueries())) {
-        visit(s);
+        root(s);
       }
     }
 

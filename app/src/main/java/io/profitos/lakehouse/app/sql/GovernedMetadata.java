@@ -93,7 +93,7 @@ final class GovernedMetadata extends SparkSQLOperationManager {
     GetSchemasOperation op = new SparkGetSchemasOperation(context(session), session, catalog, schema) {
       @Override
       public TRowSet getNextRowSet(FetchOrientation orientation, long maxRows) throws HiveSQLException {
-        return keep(this, super.getNextRowSet(orientation, maxRows), row -> databaseAllowed(role, (String) row[0]));
+        return keep(this, o -> super.getNextRowSet(o, maxRows), orientation, row -> databaseAllowed(role, (String) row[0]));
       }
     };
     handleToOperation().put(op.getHandle(), op);
@@ -107,7 +107,7 @@ final class GovernedMetadata extends SparkSQLOperationManager {
     MetadataOperation op = new SparkGetTablesOperation(context(session), session, catalog, schema, table, types) {
       @Override
       public TRowSet getNextRowSet(FetchOrientation orientation, long maxRows) throws HiveSQLException {
-        return keep(this, super.getNextRowSet(orientation, maxRows), row -> tableAllowed(role, (String) row[1], (String) row[2]));
+        return keep(this, o -> super.getNextRowSet(o, maxRows), orientation, row -> tableAllowed(role, (String) row[1], (String) row[2]));
       }
     };
     handleToOperation().put(op.getHandle(), op);
@@ -122,8 +122,8 @@ final class GovernedMetadata extends SparkSQLOperationManager {
         new SparkGetColumnsOperation(context(session), session, catalog, schema, table, column) {
           @Override
           public TRowSet getNextRowSet(FetchOrientation orientation, long maxRows) throws HiveSQLException {
-            return keep(this, super.getNextRowSet(orientation, maxRows), row -> tableAllowed(role, (String) row[1], (String) row[2])
-                && policy.refuseColumn(role, (String) row[1], (String) row[2], (String) row[3]).isEmpty());
+            return keep(this, o -> super.getNextRowSet(o, maxRows), orientation, row -> tableAllowed(role, (String) row[1],
+                (String) row[2]) && policy.refuseColumn(role, (String) row[1], (String) row[2], (String) row[3]).isEmpty());
           }
         };
     handleToOperation().put(op.getHandle(), op);
@@ -139,16 +139,32 @@ final class GovernedMetadata extends SparkSQLOperationManager {
     return database != null && table != null && policy.refuseTable(role, database, table).isEmpty();
   }
 
-  private static TRowSet keep(Operation op, TRowSet fetched, java.util.function.Predicate<Object[]> allowed) throws HiveSQLException {
+  /** One page of a metadata operation's rows. */
+  private interface Page {
+    TRowSet fetch(FetchOrientation orientation) throws HiveSQLException;
+  }
+
+  /**
+   * The allowed rows of the next page. A page whose rows are all filtered out is skipped for the next one, since a
+   * client takes an empty page for the end of the results.
+   */
+  private static TRowSet keep(Operation op, Page page, FetchOrientation orientation, java.util.function.Predicate<Object[]> allowed)
+      throws HiveSQLException {
     try {
-      RowSet in = RowSetFactory.create(fetched, op.getProtocolVersion());
-      RowSet out = RowSetFactory.create(new TableSchema(op.getResultSetSchema()), op.getProtocolVersion(), false);
-      for (Object[] row : in) {
-        if (allowed.test(row)) {
-          out.addRow(row);
+      FetchOrientation next = orientation;
+      while (true) {
+        RowSet in = RowSetFactory.create(page.fetch(next), op.getProtocolVersion());
+        RowSet out = RowSetFactory.create(new TableSchema(op.getResultSetSchema()), op.getProtocolVersion(), false);
+        for (Object[] row : in) {
+          if (allowed.test(row)) {
+            out.addRow(row);
+          }
         }
+        if (out.numRows() > 0 || in.numRows() == 0) {
+          return out.toTRowSet();
+        }
+        next = FetchOrientation.FETCH_NEXT;
       }
-      return out.toTRowSet();
     } catch (org.apache.thrift.TException e) {
       throw new HiveSQLException("cannot read the metadata rows: " + e.getMessage(), e);
     }

@@ -286,6 +286,12 @@ class SqlServerIT {
         assertThat(refusal(bot, "SELECT count(*) FROM gold.dim_sales_rep WHERE name LIKE 'A%'")).contains(pii);
         assertThat(refusal(bot, "SELECT max(length(name)) FROM gold.dim_sales_rep")).contains(pii);
         assertThat(refusal(bot, "SELECT count(*) FROM (SELECT upper(name) AS n FROM gold.dim_sales_rep) t")).contains(pii);
+        // Without a projection that names it: TABLE, and a set operation's branch, which reads its columns by position.
+        assertThat(refusal(bot, "TABLE gold.dim_sales_rep")).contains(pii);
+        assertThat(refusal(bot, "SELECT rep_key, rep_id, 'n', title, rep_segment, region, quarterly_quota_usd, is_active, start_date "
+            + "FROM gold.dim_sales_rep UNION ALL TABLE gold.dim_sales_rep")).contains(pii);
+        assertThat(refusal(bot, "SELECT count(*) FROM gold.dim_sales_rep WHERE rep_id IN (SELECT name FROM gold.dim_sales_rep)"))
+            .contains(pii);
       }
       // A masked PII column (analyst): every value hashed, the same name to the same hash, and a filter on the raw
       // value finds nothing, because the mask sits under the filter.
@@ -321,6 +327,15 @@ class SqlServerIT {
       }
       assertThat(refusal(ana, "SELECT reflect('java.lang.System', 'getenv', 'HOME')")).contains("Refused: reflect/java_method");
       assertThat(refusal(ana, "SELECT input_file_name() FROM gold.dim_plan")).contains("Refused: input_file_name()");
+      // The table format's functions that read by location, history, listings of a denied database, file metadata.
+      assertThat(refusal(ana, "SELECT count(*) FROM table_changes_by_path('" + warehouse.resolve("silver/customers") + "', 0)"))
+          .contains("Refused: a read by path");
+      assertThat(refusal(ana, "DESCRIBE HISTORY gold.kpi_saas_monthly")).contains("Refused: DescribeDeltaHistory");
+      assertThat(refusal(ana, "SHOW TABLE EXTENDED IN silver LIKE '*'")).contains("Refused: role analyst may not use database silver");
+      assertThat(refusal(ana, "SELECT _metadata.file_path FROM gold.dim_plan")).contains("Refused: the _metadata column");
+      // EXPLAIN of a masked column shows the masking function, never its key.
+      assertThat(rows(ana, "EXPLAIN EXTENDED SELECT name FROM gold.dim_sales_rep").toString()).contains("masked_hash")
+          .doesNotContain(ReferenceRun.PII_KEY);
       // Reading a table by path is not SQL here at all.
       assertThat(refusal(ana, "SELECT * FROM delta.`" + warehouse.resolve("silver/customers") + "`")).isNotNull().doesNotContain("email");
       assertThat(refusal(ana, "SELECT * FROM parquet.`" + warehouse.resolve("silver/customers") + "`")).isNotNull();
