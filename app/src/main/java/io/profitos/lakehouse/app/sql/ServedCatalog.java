@@ -91,11 +91,6 @@ final class ServedCatalog {
     return new Changes(added, updated, dropped, registered.size());
   }
 
-  /** The registered tables' described schemas, by {@code database.table}. */
-  synchronized Map<String, StructType> tables() {
-    return Map.copyOf(registered);
-  }
-
   /** The schema with each column's comment: its contract's title and definition, and its classification. */
   StructType describe(String db, String table, StructType schema) {
     List<StructField> out = new ArrayList<>();
