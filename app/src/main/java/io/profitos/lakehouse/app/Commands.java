@@ -61,7 +61,7 @@ final class Commands {
       }
       case "bench" -> {
         requireDemoModule();
-        yield DemoCommands.bench(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "work", "repeat")), Set.of()), out);
+        yield DemoCommands.bench(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "work", "repeat", "clients")), Set.of()), out);
       }
       case "maintain" -> maintain(CliArgs.parse(args, COMMON, Set.of()), out);
       case "ml" -> MlCommands.ml(args, out);
@@ -220,23 +220,31 @@ final class Commands {
     return withSpark(settings, "lakehouse maintain", spark -> {
       io.profitos.lakehouse.core.table.TableMaintenance maintenance = new io.profitos.lakehouse.core.table.TableMaintenance(spark,
           retention, above);
+      io.profitos.lakehouse.core.table.RowRetention rows = io.profitos.lakehouse.core.table.RowRetention.from(settings.config());
+      java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
       List<String> tables = io.profitos.lakehouse.core.table.DeltaTables.tablesUnder(spark, settings.warehouse());
-      out.printf(Locale.ROOT, "Maintaining %d tables under %s: compacting those with more than %d files, vacuuming files older "
-          + "than %s that no version inside it needs ...%n", tables.size(), settings.warehouse(), above, conf.getString("retention"));
-      out.printf(Locale.ROOT, "%-48s %16s %20s%n", "table", "files (current)", "files stored");
+      out.printf(Locale.ROOT, "Maintaining %d tables under %s: deleting rows past their table's retention (%d rules), compacting "
+          + "tables with more than %d files, vacuuming files older than %s that no version inside it needs ...%n", tables.size(),
+          settings.warehouse(), rows.rules().size(), above, conf.getString("retention"));
+      out.printf(Locale.ROOT, "%-48s %16s %20s %14s%n", "table", "files (current)", "files stored", "rows deleted");
       long removed = 0;
       int compacted = 0;
       long purged = 0;
+      long expired = 0;
       for (String t : tables) {
+        String relative = t.substring(settings.warehouse().length()).replaceFirst("^/+", "");
+        // Retention rules name <layer>.<table>; the staging of blocked outputs is never a rule's table.
+        long deleted = relative.split("/").length == 2 ? rows.apply(spark, t, relative.replace('/', '.'), today) : 0;
         io.profitos.lakehouse.core.table.TableMaintenance.Result r = maintenance.maintain(t);
-        out.printf(Locale.ROOT, "%-48s %16s %20s%n", t.substring(settings.warehouse().length()).replaceFirst("^/+", ""),
-            r.filesBefore() + " -> " + r.filesAfter(), r.storedBefore() + " -> " + r.storedAfter());
+        out.printf(Locale.ROOT, "%-48s %16s %20s %14s%n", relative, r.filesBefore() + " -> " + r.filesAfter(),
+            r.storedBefore() + " -> " + r.storedAfter(), rows.ruleFor(relative.replace('/', '.')).isPresent() ? deleted : "-");
         removed += Math.max(0, r.storedBefore() - r.storedAfter());
         compacted += r.compacted() ? 1 : 0;
         purged += r.purged();
+        expired += deleted;
       }
-      out.printf(Locale.ROOT, "%d tables compacted, %d files rewritten without the rows their deletion vectors marked, %d files "
-          + "deleted past the retention.%n", compacted, purged, removed);
+      out.printf(Locale.ROOT, "%d rows deleted past their table's retention, %d tables compacted, %d files rewritten without the rows "
+          + "their deletion vectors marked, %d files deleted past the retention.%n", expired, compacted, purged, removed);
       return 0;
     });
   }

@@ -75,33 +75,34 @@ final class DemoCommands {
     LocalDate runDate = a.options.containsKey("run-date") ? Commands.runDate(a) : manifest.asOf();
     out.println("Running " + jobs.size() + " jobs of the layers " + String.join(", ", registry.layers()) + " for " + runDate + " ...");
     String runId = UUID.randomUUID().toString();
-    // The first time, a shipped model without a champion is trained as soon as its feature table is built (before
-    // its scored fact runs, which waits for that table).
+    Path confDir = Commands.confDir(a);
+    try (WarehouseLease lease = Commands.lease(settings, "lakehouse demo", runId)) {
+      return Commands.withSpark(settings, "lakehouse demo", spark -> {
+        JobRunner.Outcome outcome = runAll(spark, settings, jobs, runId, runDate, confDir, out);
+        Summary.print(outcome, settings, out);
+        Headline.print(spark, settings, runId, out);
+        return outcome.exitCode();
+      });
+    }
+  }
+
+  /**
+   * Runs {@code jobs} for {@code runDate}; the first time, a shipped model without a champion is trained as soon as its
+   * feature table is built (before its scored fact runs, which waits for that table).
+   */
+  static JobRunner.Outcome runAll(org.apache.spark.sql.SparkSession spark, LakehouseSettings settings, List<LakehouseJob> jobs,
+      String runId, LocalDate runDate, Path confDir, PrintStream out) {
     Map<String, String> trainAfter = new java.util.HashMap<>();
     for (String model : List.of(settings.config().getString("lakehouse.ml.scoring.churn.model"),
         settings.config().getString("lakehouse.ml.scoring.lead.model"))) {
       trainAfter.put(io.profitos.lakehouse.ml.MlJobProvider.scoringJobs(model, settings.config()).get(0), model);
     }
-    Path confDir = Commands.confDir(a);
-    try (WarehouseLease lease = Commands.lease(settings, "lakehouse demo", runId)) {
-      return demo(settings, jobs, runId, runDate, trainAfter, confDir, out);
-    }
-  }
-
-  private static int demo(LakehouseSettings settings, List<LakehouseJob> jobs, String runId, LocalDate runDate,
-      Map<String, String> trainAfter, Path confDir, PrintStream out) {
-    return Commands.withSpark(settings, "lakehouse demo", spark -> {
-      TableCatalog catalog = new TableCatalog(settings.warehouse());
-      JobRunner.Outcome outcome = new JobRunner(new JobContext(spark, settings, catalog, runId, runDate, false,
-          Clock.systemUTC())).run(jobs, finished -> {
-            String model = trainAfter.get(finished.job().name());
-            if (model != null && finished.result().status().equals("succeeded")) {
-              trainIfNoChampion(spark, settings, catalog, confDir, model, out);
-            }
-          });
-      Summary.print(outcome, settings, out);
-      Headline.print(spark, settings, runId, out);
-      return outcome.exitCode();
+    TableCatalog catalog = new TableCatalog(settings.warehouse());
+    return new JobRunner(new JobContext(spark, settings, catalog, runId, runDate, false, Clock.systemUTC())).run(jobs, finished -> {
+      String model = trainAfter.get(finished.job().name());
+      if (model != null && finished.result().status().equals("succeeded")) {
+        trainIfNoChampion(spark, settings, catalog, confDir, model, out);
+      }
     });
   }
 
@@ -139,10 +140,29 @@ final class DemoCommands {
       out.print(Help.BENCH);
       return 0;
     }
-    if (a.positional.size() != 1 || !List.of("bronze", "silver", "gold", "overhead", "ml").contains(a.positional.get(0))) {
-      throw LakehouseException.usage("'lakehouse bench' takes a benchmark: bronze, silver, gold, overhead or ml. See 'lakehouse bench --help'.");
+    if (a.positional.size() != 1 || !List.of("bronze", "silver", "gold", "overhead", "ml", "sql").contains(a.positional.get(0))) {
+      throw LakehouseException.usage("'lakehouse bench' takes a benchmark: bronze, silver, gold, overhead, ml or sql. See 'lakehouse bench --help'.");
     }
     String layer = a.positional.get(0);
+    if (layer.equals("sql")) {
+      LakehouseSettings ss = Commands.settings(a);
+      double sscale = Commands.parseDouble(a.option("scale", "1"), "--scale");
+      long sseed = Commands.parseLong(a.option("seed", String.valueOf(ss.config().getLong("lakehouse.demo.seed"))), "--seed");
+      int clients = (int) Commands.parseLong(a.option("clients", "8"), "--clients");
+      int rounds = (int) Commands.parseLong(a.option("repeat", "3"), "--repeat");
+      if (clients < 1 || rounds < 1) {
+        throw LakehouseException.usage("'lakehouse bench sql' needs --clients and --repeat of at least 1.");
+      }
+      Path swork = a.options.containsKey("work") ? Path.of(a.option("work", null))
+          : Commands.localPath(ss.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
+      try {
+        return new SqlBenchmark(ss, swork, Commands.confDir(a), sscale, sseed, clients, rounds, out).run();
+      } catch (LakehouseException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
     if (layer.equals("ml")) {
       LakehouseSettings ms = Commands.settings(a);
       Path confDir = Commands.confDir(a);

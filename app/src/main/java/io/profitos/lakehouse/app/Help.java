@@ -29,7 +29,7 @@ final class Help {
         status               last run of each layer, freshness per source, failed gates, open exceptions, the lease
         lineage <table|metric>  the table's versions, the jobs and input versions that made them, back to landing files
         config show          the resolved configuration, secrets masked
-        maintain             compact small files and vacuum past the retention, for every table
+        maintain             delete rows past their retention, compact small files, vacuum: every table
         ml train             train a model from its configuration, evaluate it, register it (champion or challenger)
         ml list              the registered model versions, their status and held-out figures
         ml promote|rollback  make a registered version the champion
@@ -42,6 +42,7 @@ final class Help {
         bench gold           time a full gold build at one or more scales, with peak driver heap
         bench overhead       every job alone against the bare Spark work on its data: the fixed cost per job, by step
         bench ml             train and score the shipped models; held-out figures against the baseline and the oracle
+        bench sql            the dashboards and templates of conf/sql through the SQL server, N concurrent clients: p50, p95
         quality validate     validate any table or file with any expectation suite (GE validation-result JSON)
         quality suggest      draft an expectation suite for a table from Deequ's constraint suggestions
         quality report       the weekly data-quality report: freshness, days with data, rows, failures, null rates
@@ -183,10 +184,12 @@ final class Help {
   static final String MAINTAIN = """
       Usage: lakehouse maintain [options]
 
-      Table maintenance of every Delta table under the warehouse (every layer, ops, the quality results and
-      the staging of blocked outputs): a table with more than lakehouse.maintenance.compact-above-files data
-      files is compacted, then files that no version inside lakehouse.maintenance.retention needs are
-      deleted. Time travel to any version inside the retention keeps working.
+      Table maintenance of every Delta table under the warehouse (every layer with its quarantine, ops, the
+      quality results and the staging of blocked outputs): rows older than their table's retention
+      (lakehouse.privacy.retention) are deleted, a table with more than
+      lakehouse.maintenance.compact-above-files data files is compacted, then files that no version inside
+      lakehouse.maintenance.retention needs are deleted. Time travel to any version inside the retention
+      keeps working.
 
       Options:
       """ + COMMON;
@@ -275,7 +278,7 @@ final class Help {
       """ + COMMON + "\n" + EXIT_CODES;
 
   static final String BENCH = """
-      Usage: lakehouse bench bronze|silver|gold|overhead|ml [--scale S] [--seed N] [--repeat R] [--work DIR] [options]
+      Usage: lakehouse bench bronze|silver|gold|overhead|ml|sql [--scale S] [--seed N] [--repeat R] [--clients N] [--work DIR] [options]
 
       bronze: generates a demo landing zone of scale S (default 1) once, then in one run lands it R times
         (default 2) with our bronze ingest and with a bare spark.read...write.format("delta") of the same
@@ -299,10 +302,18 @@ final class Help {
         generator's oracle (its own probabilities, _truth/ in the landing zone) on the same rows, with the
         quality bar: AUC at least baseline + 0.5 x (oracle - baseline), Brier below the baseline's, and the
         lead model's AUC at least 0.75.
+      sql: builds every layer at scale S once (untimed, kept under --work, models trained), starts the SQL server in
+        this process on a free loopback port, and has N clients (--clients, default 8) each load every dashboard of
+        conf/sql (its queries one after the other, as its role) and run every template with values from its samples,
+        R rounds (--repeat, default 3) after two untimed warm-up rounds: first "cold" (each statement made unique, so
+        the result cache cannot answer), then "served" (as sent); prints p50 and p95 per query, per dashboard and per
+        template, both ways, against the targets (p95 at most 1 s per dashboard query, 3 s per dashboard, 5 s per
+        template).
 
       Options:
         --scale S           landing-zone size (default 1)
-        --repeat R          bronze: measurements of each side (default 2)
+        --repeat R          bronze: measurements of each side (default 2); sql: timed rounds per client (default 3)
+        --clients N         sql: concurrent JDBC clients (default 8)
         --work DIR          working folder (default: next to the warehouse, 'bench')
       """ + COMMON;
 }

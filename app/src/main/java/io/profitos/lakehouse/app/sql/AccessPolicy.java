@@ -36,9 +36,9 @@ public final class AccessPolicy {
     if (!settings.databases().contains(db)) {
       return Optional.of(name + " is not served: the server serves the databases " + settings.databases() + ".");
     }
-    if (!role.databases().contains("*") && !role.databases().contains(db)) {
+    if (!readsDatabase(role, db) && role.tables().stream().noneMatch(t -> SqlServerSettings.glob(t).matcher(name).matches())) {
       return Optional.of("role " + role.name() + " may not read database " + db + " (lakehouse.sql-server.roles." + role.name()
-          + ".databases lists " + role.databases() + ").");
+          + ".databases lists " + role.databases() + (role.tables().isEmpty() ? "" : ", .tables lists " + role.tables()) + ").");
     }
     for (String deny : role.denyTables()) {
       if (SqlServerSettings.glob(deny).matcher(name).matches()) {
@@ -47,6 +47,19 @@ public final class AccessPolicy {
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether {@code role} reads the whole of a database (its tables less those it denies). */
+  public static boolean readsDatabase(Role role, String database) {
+    String db = database.toLowerCase(Locale.ROOT);
+    return role.databases().contains("*") || role.databases().contains(db);
+  }
+
+  /** Whether {@code role} reads some table of a served database: the whole of it, or tables that it lists. */
+  public boolean readsFrom(Role role, String database) {
+    String db = database.toLowerCase(Locale.ROOT);
+    return settings.databases().contains(db)
+        && (readsDatabase(role, db) || role.tables().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).startsWith(db + ".")));
   }
 
   /** Why {@code role} may not read {@code database.table.column}, if it may not (the table itself is allowed). */

@@ -51,7 +51,7 @@ import scala.runtime.BoxedUnit;
 public final class Governance implements scala.Function1<SparkSessionExtensions, BoxedUnit> {
   /** Commands a read-only role may run (by class name): listings, descriptions, USE, EXPLAIN, SET of listed keys. */
   static final Set<String> READ_ONLY_COMMANDS = Set.of("ShowNamespaces", "ShowNamespacesCommand", "ShowTables", "ShowTablesCommand",
-      "ShowTablesExtended", "ShowViews", "ShowColumns", "ShowColumnsCommand", "ShowTableProperties", "ShowTablePropertiesCommand",
+      "ShowTablesExtended", "ShowViews", "ShowColumns", "ShowColumnsCommand", "ShowDeltaTableColumnsCommand", "ShowTableProperties", "ShowTablePropertiesCommand",
       "ShowFunctions", "ShowFunctionsCommand", "DescribeNamespace", "DescribeDatabaseCommand", "DescribeRelation", "DescribeTableCommand",
       "DescribeColumn", "DescribeColumnCommand", "DescribeFunction", "DescribeFunctionCommand", "SetCatalogAndNamespace", "SetNamespaceCommand", "SetCatalogCommand",
       "ExplainCommand", "SetCommand", "CreateViewCommand");
@@ -91,6 +91,20 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
   private static final ThreadLocal<Boolean> INTERNAL = ThreadLocal.withInitial(() -> false);
   /** The tables and columns each running statement touched, by statement (job group) id, for the audit log. */
   static final Map<String, Touched> TOUCHED = new ConcurrentHashMap<>();
+  /**
+   * Statements of read-only roles whose rows name databases, tables or columns (SHOW DATABASES, SHOW TABLES, DESCRIBE,
+   * SHOW COLUMNS), by statement id: {@code databases}, {@code tables} or {@code columns:<database>.<table>}. The server
+   * drops the rows naming what the role may not read before the client fetches them.
+   */
+  static final Map<String, String> LISTINGS = new ConcurrentHashMap<>();
+  /**
+   * Whether each running statement's result may be cached (by statement id): a query of served tables alone, whose
+   * result depends on nothing but their data (no command, temporary view, clock, user or random function).
+   */
+  static final Map<String, Boolean> CACHEABLE = new ConcurrentHashMap<>();
+  /** Expressions whose value depends on when or by whom a statement runs, though Spark calls them deterministic. */
+  static final Set<String> SESSION_DEPENDENT = Set.of("CurrentDate", "CurrentTimestamp", "Now", "LocalTimestamp", "CurrentTimeZone",
+      "CurrentUser", "CurrentDatabase", "CurrentCatalog", "CurrentBatchTimestamp", "Uuid");
 
   /** What a statement read: {@code database.table} and {@code database.table.column} names. */
   public record Touched(Set<String> tables, Set<String> columns) {}
@@ -226,22 +240,11 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
   }
 
   /**
-   * A refused statement as the client sees it: HiveServer2 sends a failed statement's exception with its stack trace,
-   * so this one has none, and prints as its message alone (SQL state 42000, an access rule violation).
+   * A refused statement as the client sees it: one line (SQL state 42000, an access rule violation).
    */
-  static final class RefusedStatement extends org.apache.hive.service.cli.HiveSQLException {
+  static final class RefusedStatement extends ClientError {
     RefusedStatement(String message) {
       super(message, "42000", 40000);
-    }
-
-    @Override
-    public synchronized Throwable fillInStackTrace() {
-      return this;
-    }
-
-    @Override
-    public String toString() {
-      return getMessage();
     }
   }
 
@@ -308,6 +311,10 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
       }
       for (LogicalPlan c : scan.commands) {
         refuseCommand(c, role, rules);
+        String listing = listing(c, scan);
+        if (listing != null && statement != null) {
+          LISTINGS.put(statement, listing);
+        }
       }
       for (Relation r : scan.governed) {
         Optional<String> no = rules.refuseTable(role, r.database, r.table);
@@ -340,6 +347,7 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
       }
     } finally {
       if (statement != null) {
+        CACHEABLE.merge(statement, scan.cacheable && scan.commands.isEmpty() && scan.pathReads.isEmpty(), Boolean::logicalAnd);
         TOUCHED.merge(statement, touched, (a, b) -> {
           a.tables().addAll(b.tables());
           a.columns().addAll(b.columns());
@@ -347,6 +355,24 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
         });
       }
     }
+  }
+
+  /** What a listing command's rows name, or null for any other command. */
+  private static String listing(LogicalPlan c, Scan scan) {
+    String kind = c.getClass().getSimpleName();
+    if (kind.startsWith("ShowNamespaces")) {
+      return "databases";
+    }
+    if (kind.startsWith("ShowTables")) {
+      return "tables";
+    }
+    if ((kind.startsWith("DescribeRelation") || kind.startsWith("DescribeTable") || kind.startsWith("ShowColumns")
+        || kind.equals("ShowDeltaTableColumnsCommand"))
+        && !scan.governed.isEmpty()) {
+      Relation r = scan.governed.get(0);
+      return "columns:" + r.database + "." + r.table;
+    }
+    return null;
   }
 
   private static void refuseCommand(LogicalPlan c, Role role, AccessPolicy rules) {
@@ -374,8 +400,11 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
       }
     }
     for (String db : databases) {
+      // Listing a database's tables needs some table of it (the listing shows only those the role reads); describing a
+      // database needs the whole of it.
+      boolean listing = kind.startsWith("ShowTables");
       if (!rules.settings().databases().contains(db.toLowerCase(Locale.ROOT))
-          || !role.databases().contains("*") && !role.databases().contains(db.toLowerCase(Locale.ROOT))) {
+          || !(listing ? rules.readsFrom(role, db) : AccessPolicy.readsDatabase(role, db))) {
         throw new AccessPolicy.Refusal("role " + role.name() + " may not use database " + db.toLowerCase(Locale.ROOT)
             + " (lakehouse.sql-server.roles." + role.name() + ".databases lists " + role.databases() + ").");
       }
@@ -390,6 +419,8 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
     final List<LogicalPlan> commands = new ArrayList<>();
     final Set<String> forbidden = new TreeSet<>();
     final Set<Long> referenced = new java.util.HashSet<>();
+    /** Whether the result depends on the tables' data alone (see {@link #CACHEABLE}). */
+    boolean cacheable = true;
     /** Relations read by location, not by a served table's name (the table format's reads of its own log excepted). */
     final Set<String> pathReads = new TreeSet<>();
 
@@ -411,6 +442,9 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
       }
       if (p instanceof Command) {
         commands.add(p);
+      }
+      if (p instanceof org.apache.spark.sql.catalyst.plans.logical.View v && v.isTempView()) {
+        cacheable = false; // a session's own view: another session's may differ
       }
       if (p instanceof ScriptTransformation) {
         forbidden.add("TRANSFORM");
@@ -457,6 +491,9 @@ public final class Governance implements scala.Function1<SparkSessionExtensions,
     }
 
     void expression(Expression e) {
+      if (!e.deterministic() || SESSION_DEPENDENT.contains(e.getClass().getSimpleName())) {
+        cacheable = false;
+      }
       if (e instanceof CallMethodViaReflection) {
         forbidden.add("reflect/java_method");
       } else if (e instanceof InputFileName || e instanceof InputFileBlockStart || e instanceof InputFileBlockLength) {

@@ -35,8 +35,37 @@ public final class SqlServer {
 
   private SqlServer() {}
 
+  /** A server started in this process. */
+  public interface Running {
+    /** The JDBC URL of its {@code default} database. */
+    String url();
+
+    /** Stops it: the Thrift server, then the audit's last rows, then Spark. Idempotent. */
+    void stop();
+  }
+
   /** Starts the server and blocks until the process is asked to stop. */
   public static int serve(LakehouseSettings settings, PrintStream out) {
+    Running running = start(settings, out);
+    CountDownLatch stopped = new CountDownLatch(1);
+    // Through Hadoop's shutdown hooks, ahead of Spark's (which stop the SparkContext) and of the file systems' closing:
+    // a plain JVM hook would race them and could find Spark stopped before the last audit rows are written.
+    org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(() -> {
+      running.stop();
+      out.println("SQL server stopped.");
+      out.flush();
+      stopped.countDown();
+    }, SHUTDOWN_PRIORITY);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** Starts the server (with a Spark session of its own) in this process; returns once it takes connections. */
+  public static Running start(LakehouseSettings settings, PrintStream out) {
     SqlServerSettings sql = SqlServerSettings.from(settings.config());
     if (sql.port() == 0) {
       throw LakehouseException.usage("lakehouse.sql-server.port is 0: give the port to listen on, e.g. --port 10000.");
@@ -78,6 +107,8 @@ public final class SqlServer {
     hive.put("hive.downloaded.resources.dir", scratch.resolve("resources").toString());
     hive.put("hive.server2.logging.operation.enabled", "false");
     hive.forEach(System::setProperty);
+    // Hive's session start touches the embedded Derby driver, which would leave derby.log in the working folder.
+    System.setProperty("derby.stream.error.file", scratch.resolve("derby.log").toString());
     if (keystorePassword != null) {
       System.setProperty("hive.server2.use.SSL", "true");
       System.setProperty("hive.server2.keystore.path", sql.keystore());
@@ -95,6 +126,11 @@ public final class SqlServer {
     // No table is read by path: only registered tables, which the rules govern (and no one may set this back).
     sparkConf.put("spark.sql.runSQLOnFiles", "false");
     sparkConf.put("spark.sql.hive.thriftServer.singleSession", "false");
+    // Concurrent clients share the cores fairly: a dashboard's small queries do not wait behind another's large one.
+    sparkConf.putIfAbsent("spark.scheduler.mode", "FAIR");
+    // The table format answers min/max/count from its file statistics, but converts dates as java.sql.Date, which
+    // fails under the java.time dates the Thrift server's sessions use: scan instead.
+    sparkConf.put("spark.databricks.delta.optimizeMetadataQuery.enabled", "false");
     sparkConf.put("spark.hadoop.hive.server2.thrift.port", Integer.toString(sql.port()));
     sparkConf.put("spark.hadoop.hive.server2.thrift.bind.host", sql.host());
     LakehouseSettings serverSettings = new LakehouseSettings(settings.env(), settings.landing(), settings.warehouse(),
@@ -104,14 +140,16 @@ public final class SqlServer {
     AccessPolicy policy = new AccessPolicy(sql);
     ServedCatalog catalog = new ServedCatalog(spark, settings.warehouse(), sql, MetricContracts.from(settings.config()));
     ServedCatalog.Changes first = refresh(catalog);
-    QueryAudit audit = new QueryAudit(sql.users());
+    QueryAudit audit = new QueryAudit(sql.users(), QuerySet.from(settings.config()));
     spark.sparkContext().addSparkListener(audit);
     String auditLocation = new TableCatalog(settings.warehouse()).location(QueryAudit.TABLE);
     SqlAuthenticator.use(sql.users());
     Governance.enforce(policy, scala.collection.JavaConverters.mapAsJavaMap(spark.conf().getAll()),
         io.profitos.lakehouse.silver.PiiKey.resolve(settings));
     HiveThriftServer2 server = HiveThriftServer2.startWithContext(spark.sqlContext());
-    GovernedMetadata.install(server, policy);
+    ResultCache cache = sql.cacheMaxRows() == 0 ? null : new ResultCache(sql.cacheMaxRows(), sql.cacheMaxEntries(),
+        new TableCatalog(settings.warehouse()), spark.sparkContext().hadoopConfiguration());
+    GovernedOperations.install(server, policy, audit, cache);
 
     ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sql-server-maintenance");
@@ -128,25 +166,23 @@ public final class SqlServer {
         LOG.warn("catalog refresh failed (the next one retries)", e);
       }
     }, sql.refreshInterval().toMillis(), sql.refreshInterval().toMillis(), TimeUnit.MILLISECONDS);
-    timers.scheduleWithFixedDelay(() -> flush(audit, spark, auditLocation), sql.auditFlushInterval().toMillis(),
+    timers.scheduleWithFixedDelay(() -> flush(audit, spark, auditLocation, false), sql.auditFlushInterval().toMillis(),
         sql.auditFlushInterval().toMillis(), TimeUnit.MILLISECONDS);
 
-    CountDownLatch stopped = new CountDownLatch(1);
-    // Through Hadoop's shutdown hooks, ahead of Spark's (which stop the SparkContext) and of the file systems' closing:
-    // a plain JVM hook would race them and could find Spark stopped before the last audit rows are written.
-    org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(() -> {
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop = () -> {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
       timers.shutdownNow();
       try {
         server.stop();
       } catch (RuntimeException e) {
         LOG.warn("stopping the Thrift server: {}", e.toString());
       }
-      flush(audit, spark, auditLocation);
+      flush(audit, spark, auditLocation, true);
       spark.stop();
-      out.println("SQL server stopped.");
-      out.flush();
-      stopped.countDown();
-    }, SHUTDOWN_PRIORITY);
+    };
 
     String url = "jdbc:hive2://" + sql.host() + ":" + sql.port() + "/default"
         + (sql.transport().equals("http") ? ";transportMode=http;httpPath=" + sql.httpPath() : "")
@@ -159,12 +195,17 @@ public final class SqlServer {
         keystorePassword != null ? ", TLS" : "", sql.authentication() ? "password authentication" : "no authentication",
         first.tables(), String.join(", ", sql.databases()));
     out.flush();
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return 0;
+    return new Running() {
+      @Override
+      public String url() {
+        return url;
+      }
+
+      @Override
+      public void stop() {
+        stop.run();
+      }
+    };
   }
 
   /**
@@ -188,9 +229,9 @@ public final class SqlServer {
     return c[0];
   }
 
-  private static void flush(QueryAudit audit, SparkSession spark, String location) {
+  private static void flush(QueryAudit audit, SparkSession spark, String location, boolean shutdown) {
     try {
-      audit.flush(spark, location);
+      audit.flush(spark, location, shutdown);
     } catch (Exception e) { // Scala code throws checked exceptions undeclared; a scheduled task must not die of one
       LOG.warn("audit flush failed (kept for the next one)", e);
     }

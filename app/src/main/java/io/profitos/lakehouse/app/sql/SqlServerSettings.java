@@ -27,7 +27,9 @@ public record SqlServerSettings(
     Duration auditFlushInterval,
     Map<String, User> users,
     Map<String, Role> roles,
-    List<Classification> classifications) {
+    List<Classification> classifications,
+    int cacheMaxRows,
+    int cacheMaxEntries) {
 
   public static final String PREFIX = "lakehouse.sql-server";
   /** Column classes a classification may name. */
@@ -37,11 +39,20 @@ public record SqlServerSettings(
   public record User(String name, String role, String passwordHash) {}
 
   /**
-   * A role: whether it may write, the databases it may read ({@code *} = all), the tables and columns it may not read
-   * (globs), and the column classes it may not read.
+   * A role: whether it may write, the databases it may read ({@code *} = all), the tables it may read in other
+   * databases, the tables and columns it may not read (globs), the column classes it may not read, those it reads
+   * masked, and its query limits.
    */
-  public record Role(String name, boolean readOnly, List<String> databases, List<String> denyTables, List<String> denyColumns,
-      Set<String> denyClasses, Map<String, String> masks) {}
+  public record Role(String name, boolean readOnly, List<String> databases, List<String> tables, List<String> denyTables,
+      List<String> denyColumns, Set<String> denyClasses, Map<String, String> masks, Limits limits) {}
+
+  /**
+   * A role's query limits: how long one statement may run, how many rows a client may fetch from one result, and how
+   * many statements the role's sessions may run at once (all its users together).
+   */
+  public record Limits(Duration maxRuntime, long maxRows, int maxConcurrent) {}
+
+  private static final Set<String> LIMIT_KEYS = Set.of("max-runtime", "max-rows", "max-concurrent");
 
   /** How a masked column reads: {@code hash} (a keyed SHA-256 of a text value) or {@code redact}. */
   public static final Set<String> MASKS = Set.of("hash", "redact");
@@ -69,11 +80,13 @@ public record SqlServerSettings(
       Config r = rolesObj.toConfig().getConfig(quote(name));
       String where = PREFIX + ".roles." + name;
       Set<String> unknown = new TreeSet<>(r.root().keySet());
-      unknown.removeAll(Set.of("read-only", "databases", "deny-tables", "deny-columns", "deny-classes", "masks"));
+      unknown.removeAll(Set.of("read-only", "databases", "tables", "deny-tables", "deny-columns", "deny-classes", "masks", "limits"));
       if (!unknown.isEmpty()) {
         throw LakehouseException.usage(where + " has unknown setting(s) " + unknown
-            + ": a role takes read-only, databases, deny-tables, deny-columns, deny-classes and masks.");
+            + ": a role takes read-only, databases, tables, deny-tables, deny-columns, deny-classes, masks and limits.");
       }
+      Limits limits = limits(r.hasPath("limits") ? r.getConfig("limits").withFallback(c.getConfig("default-limits"))
+          : c.getConfig("default-limits"), r.hasPath("limits") ? where + ".limits" : PREFIX + ".default-limits");
       Set<String> classes = new TreeSet<>();
       for (String k : list(r, "deny-classes")) {
         String up = k.toUpperCase(Locale.ROOT);
@@ -101,8 +114,8 @@ public record SqlServerSettings(
       if (!readOnly && !name.equals("admin")) {
         throw LakehouseException.usage(where + ".read-only is false: only the admin role may write.");
       }
-      roles.put(name, new Role(name, readOnly, list(r, "databases"), list(r, "deny-tables"), list(r, "deny-columns"), classes,
-          Map.copyOf(masks)));
+      roles.put(name, new Role(name, readOnly, list(r, "databases"), list(r, "tables"), list(r, "deny-tables"), list(r, "deny-columns"), classes,
+          Map.copyOf(masks), limits));
     }
     Map<String, User> users = new LinkedHashMap<>();
     ConfigObject usersObj = c.getObject("users");
@@ -141,7 +154,40 @@ public record SqlServerSettings(
     }
     return new SqlServerSettings(c.getString("host"), port, transport, c.getString("http-path"), c.getString("tls.keystore"),
         c.getString("tls.keystore-password-env"), auth.equals("password"), c.getStringList("databases"), c.getDuration("refresh-interval"),
-        c.getDuration("audit-flush-interval"), Map.copyOf(users), Map.copyOf(roles), List.copyOf(classifications));
+        c.getDuration("audit-flush-interval"), Map.copyOf(users), Map.copyOf(roles), List.copyOf(classifications),
+        c.getBoolean("result-cache.enabled") ? positive(c, "result-cache.max-rows") : 0, positive(c, "result-cache.max-entries"));
+  }
+
+  private static int positive(Config c, String key) {
+    int v = c.getInt(key);
+    if (v < 1) {
+      throw LakehouseException.usage(PREFIX + "." + key + " is " + v + ": give a positive number.");
+    }
+    return v;
+  }
+
+  private static Limits limits(Config l, String where) {
+    Set<String> unknown = new TreeSet<>(l.root().keySet());
+    unknown.removeAll(LIMIT_KEYS);
+    if (!unknown.isEmpty()) {
+      throw LakehouseException.usage(where + " has unknown setting(s) " + unknown + ": limits are " + new TreeSet<>(LIMIT_KEYS) + ".");
+    }
+    Duration runtime;
+    long rows;
+    int concurrent;
+    try {
+      runtime = l.getDuration("max-runtime");
+      rows = l.getLong("max-rows");
+      concurrent = l.getInt("max-concurrent");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw LakehouseException.usage(where + ": " + e.getMessage() + " (max-runtime is a duration such as 120 seconds; max-rows and "
+          + "max-concurrent are whole numbers).");
+    }
+    if (runtime.toMillis() < 1000 || rows < 1 || concurrent < 1) {
+      throw LakehouseException.usage(where + " has max-runtime " + runtime.toSeconds() + " s, max-rows " + rows + ", max-concurrent "
+          + concurrent + ": each must be positive (max-runtime at least 1 second).");
+    }
+    return new Limits(runtime, rows, concurrent);
   }
 
   /** The class of {@code database.table.column}, or null. */

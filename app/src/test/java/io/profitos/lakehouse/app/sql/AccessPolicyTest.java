@@ -22,7 +22,9 @@ class AccessPolicyTest {
               host = "127.0.0.1", port = 10000, transport = binary, http-path = cliservice,
               tls { keystore = "", keystore-password-env = X }, authentication = password,
               databases = [bronze, silver, gold, ops], refresh-interval = 30s, audit-flush-interval = 5s,
-              users {}, roles {}, classifications = []
+              users {}, roles {}, classifications = [],
+              default-limits { max-runtime = 10 minutes, max-rows = 1000000, max-concurrent = 8 },
+              result-cache { enabled = true, max-rows = 100, max-entries = 10 }
             }""")).resolve();
     return SqlServerSettings.from(c);
   }
@@ -42,6 +44,47 @@ class AccessPolicyTest {
         { columns = "*.*.*", class = FINANCIAL }
       ]
       """.formatted(HASH, HASH);
+
+  @Test
+  void aRolesLimitsOverrideTheDefaultsKeyByKey() {
+    SqlServerSettings s = settings("""
+        roles {
+          pm { databases = [gold], limits { max-runtime = 120 seconds, max-concurrent = 3 } }
+          plain { databases = [gold] }
+        }""");
+    assertThat(s.roles().get("pm").limits()).isEqualTo(new SqlServerSettings.Limits(java.time.Duration.ofSeconds(120), 1_000_000, 3));
+    assertThat(s.roles().get("plain").limits()).isEqualTo(new SqlServerSettings.Limits(java.time.Duration.ofMinutes(10), 1_000_000, 8));
+  }
+
+  @Test
+  void aLimitThatIsNotPositiveOrNotALimitIsAConfigurationErrorNamingIt() {
+    assertThatThrownBy(() -> settings("roles { pm { databases = [gold], limits { max-rows = 0 } } }"))
+        .isInstanceOf(LakehouseException.class)
+        .hasMessageContaining("lakehouse.sql-server.roles.pm.limits has max-runtime 600 s, max-rows 0, max-concurrent 8: each must be positive");
+    assertThatThrownBy(() -> settings("roles { pm { databases = [gold], limits { max-runtim = 5s } } }"))
+        .isInstanceOf(LakehouseException.class)
+        .hasMessageContaining("lakehouse.sql-server.roles.pm.limits has unknown setting(s) [max-runtim]");
+    assertThatThrownBy(() -> settings("roles { pm { databases = [gold], limits { max-runtime = soon } } }"))
+        .isInstanceOf(LakehouseException.class)
+        .hasMessageContaining("max-runtime is a duration such as 120 seconds");
+  }
+
+  @Test
+  void aRoleReadsSingleTablesOfADatabaseItDoesNotList() {
+    AccessPolicy p = new AccessPolicy(settings("""
+        roles { pm { databases = [gold], tables = ["silver.events", "silver.experiment_*"] } }
+        users { pam { role = pm, password-hash = "%s" } }""".formatted(HASH)));
+    SqlServerSettings.Role pm = p.role("pam");
+    assertThat(p.refuseTable(pm, "silver", "events")).isEmpty();
+    assertThat(p.refuseTable(pm, "silver", "experiment_assignments")).isEmpty();
+    assertThat(p.refuseTable(pm, "silver", "invoices")).contains("role pm may not read database silver "
+        + "(lakehouse.sql-server.roles.pm.databases lists [gold], .tables lists [silver.events, silver.experiment_*]).");
+    // It reads from silver (JDBC lists silver and those tables) but not the whole of it (SHOW TABLES IN silver is refused).
+    assertThat(p.readsFrom(pm, "silver")).isTrue();
+    assertThat(AccessPolicy.readsDatabase(pm, "silver")).isFalse();
+    assertThat(p.readsFrom(pm, "bronze")).isFalse();
+    assertThat(p.readsFrom(pm, "gold")).isTrue();
+  }
 
   @Test
   void tablesAreAllowedByDatabaseAndDeniedByGlobWithTheRuleNamed() {
@@ -118,6 +161,14 @@ class AccessPolicyTest {
     assertThat(p.refuseTable(p.role("pm"), "gold", "kpi_product_daily")).isEmpty();
     assertThat(p.refuseTable(p.role("pm"), "gold", "kpi_funnel_monthly")).isEmpty();
     assertThat(p.refuseColumn(p.role("pm"), "gold", "dim_sales_rep", "name")).isPresent();
+    // The product events behind the self-service templates, without their PII; no other silver table.
+    assertThat(p.refuseTable(p.role("pm"), "silver", "events")).isEmpty();
+    assertThat(p.refuseColumn(p.role("pm"), "silver", "events", "ip_address")).isPresent();
+    assertThat(p.refuseTable(p.role("pm"), "silver", "invoices")).isPresent();
+    assertThat(p.refuseTable(p.role("pm"), "silver", "customers")).isPresent();
+    // The seed's guardrails: two minutes, three statements at once.
+    assertThat(p.role("pm").limits().maxRuntime()).isEqualTo(java.time.Duration.ofSeconds(120));
+    assertThat(p.role("pm").limits().maxConcurrent()).isEqualTo(3);
     // The analyst reads PII hashed, finance reads PCI redacted; automation may not read PII at all.
     assertThat(p.refuseColumn(p.role("ana"), "silver", "users", "email_hash")).isEmpty();
     assertThat(p.mask(p.role("ana"), "gold", "dim_sales_rep", "name")).contains("hash");

@@ -109,13 +109,14 @@ public final class DeltaTables {
    */
   public static List<String> tablesUnder(SparkSession spark, String warehouse) {
     List<String> out = new java.util.ArrayList<>();
-    for (String dir : children(spark, warehouse)) {
-      for (String table : children(spark, dir)) {
+    for (String dir : children(spark, warehouse, false)) {
+      // A layer's own tables whose names start with '_' (the quarantines) are tables too.
+      for (String table : children(spark, dir, true)) {
         if (version(spark, table) >= 0) {
           out.add(table);
         } else if (table.endsWith("/staging")) {
-          for (String layer : children(spark, table)) {
-            children(spark, layer).stream().filter(t -> version(spark, t) >= 0).forEach(out::add);
+          for (String layer : children(spark, table, false)) {
+            children(spark, layer, true).stream().filter(t -> version(spark, t) >= 0).forEach(out::add);
           }
         }
       }
@@ -123,14 +124,14 @@ public final class DeltaTables {
     return out;
   }
 
-  private static List<String> children(SparkSession spark, String location) {
+  private static List<String> children(SparkSession spark, String location, boolean underscored) {
     List<String> out = new java.util.ArrayList<>();
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
     try {
       org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark.sessionState().newHadoopConf());
       for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(path)) {
         String name = s.getPath().getName();
-        if (s.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) {
+        if (s.isDirectory() && (underscored || !name.startsWith("_")) && !name.startsWith(".") && !name.equals("_delta_log")) {
           out.add(location.replaceAll("/+$", "") + "/" + name);
         }
       }

@@ -30,6 +30,9 @@ class TableMaintenanceTest {
     append(wh.resolve("silver/things").toString(), 1);
     append(wh.resolve("quality/check_results").toString(), 1);
     append(wh.resolve("quality/staging/gold/blocked").toString(), 1);
+    append(wh.resolve("bronze/_quarantine").toString(), 1);
+    Files.createDirectories(wh.resolve("_lease"));
+    Files.writeString(wh.resolve("_lease/lease-1"), "{}");
     Files.createDirectories(wh.resolve("quality/metrics"));
     Files.writeString(wh.resolve("quality/metrics/gold.x.json"), "[]");
     Files.createDirectories(wh.resolve("gold/not_a_table"));
@@ -37,7 +40,7 @@ class TableMaintenanceTest {
     List<String> tables = DeltaTables.tablesUnder(spark, wh.toString());
 
     assertThat(tables).extracting(t -> t.substring(wh.toString().length() + 1))
-        .containsExactlyInAnyOrder("silver/things", "quality/check_results", "quality/staging/gold/blocked");
+        .containsExactlyInAnyOrder("silver/things", "quality/check_results", "quality/staging/gold/blocked", "bronze/_quarantine");
   }
 
   @Test
