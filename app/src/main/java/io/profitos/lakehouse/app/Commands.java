@@ -64,6 +64,7 @@ final class Commands {
         yield DemoCommands.bench(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "work", "repeat", "clients")), Set.of()), out);
       }
       case "maintain" -> maintain(CliArgs.parse(args, COMMON, Set.of()), out);
+      case "privacy" -> privacy(CliArgs.parse(args, union(COMMON, Set.of("email", "workspace")), Set.of("dry-run")), out);
       case "ml" -> MlCommands.ml(args, out);
       case "quality" -> quality(CliArgs.parse(args, union(COMMON, Set.of("suite", "table", "path", "format", "run-date", "out", "days")),
           Set.of()), out);
@@ -71,7 +72,7 @@ final class Commands {
       case "sql-server" -> sqlServer(CliArgs.parse(args, union(COMMON, Set.of("port", "host")), Set.of()), out);
       case "storage" -> StorageCommands.storage(CliArgs.parse(args, COMMON, Set.of()), out);
       case "airflow" -> airflow(CliArgs.parse(args, union(COMMON, Set.of("out")), Set.of()), out);
-      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, status, lineage, config, maintain, ml, demo-data, demo, bench, quality, catalog, sql-server, storage, airflow. See 'lakehouse --help'.");
+      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, status, lineage, config, maintain, privacy, ml, demo-data, demo, bench, quality, catalog, sql-server, storage, airflow. See 'lakehouse --help'.");
     };
   }
 
@@ -247,6 +248,67 @@ final class Commands {
           + "their deletion vectors marked, %d files deleted past the retention.%n", expired, compacted, purged, removed);
       return 0;
     });
+  }
+
+  private static int privacy(CliArgs a, PrintStream out) {
+    if (a.help) {
+      out.print(Help.PRIVACY);
+      return 0;
+    }
+    if (!a.positional.equals(List.of("forget"))) {
+      throw LakehouseException.usage("'lakehouse privacy' takes 'forget': 'lakehouse privacy forget --email ADDRESS' or "
+          + "'lakehouse privacy forget --workspace ID'.");
+    }
+    String email = a.option("email", null);
+    String workspace = a.option("workspace", null);
+    if ((email == null) == (workspace == null)) {
+      throw LakehouseException.usage("'lakehouse privacy forget' takes one subject: --email ADDRESS or --workspace ID.");
+    }
+    String subject = email != null ? "email" : "workspace";
+    String value = email != null ? email.strip() : workspace.strip();
+    if (value.isEmpty() || (email != null && !value.matches("[^@\\s]+@[^@\\s]+"))) {
+      throw LakehouseException.usage("--" + subject + " takes " + (email != null ? "an email address (name@domain)" : "a workspace id")
+          + ": the value given is " + (value.isEmpty() ? "empty" : "not one") + ".");
+    }
+    LakehouseSettings settings = settings(a);
+    PrivacyForget forget = PrivacyForget.from(settings.config());
+    String hash = io.profitos.lakehouse.silver.ConformTransforms.keyedHashOf(io.profitos.lakehouse.silver.PiiKey.resolve(settings), value);
+    boolean dryRun = a.flag("dry-run");
+    try (WarehouseLease lease = lease(settings, "lakehouse privacy forget", UUID.randomUUID().toString())) {
+      return withSpark(settings, "lakehouse privacy forget", spark -> {
+        List<PrivacyForget.Table> tables = io.profitos.lakehouse.core.table.DeltaTables.tablesUnder(spark, settings.warehouse()).stream()
+            .map(t -> new PrivacyForget.Table(t, PrivacyForget.tableName(settings.warehouse(), t),
+                spark.read().format("delta").load(t).schema()))
+            .toList();
+        out.printf(Locale.ROOT, "%s one %s's rows in %d tables under %s (the value is not printed) ...%n",
+            dryRun ? "Counting (dry run)" : "Forgetting", subject, tables.size(), settings.warehouse());
+        PrivacyForget.Result result = forget.forget(spark, tables, subject, value, hash, dryRun);
+        out.printf(Locale.ROOT, "Keys followed in %d rounds: %s%n", result.rounds(), result.keys().isEmpty() ? "none"
+            : String.join(", ", result.keys().entrySet().stream().map(e -> e.getValue().size() + " " + e.getKey()).toList()));
+        out.printf(Locale.ROOT, "%-56s %14s %18s%n", "table", dryRun ? "rows to delete" : "rows deleted", dryRun ? "" : "files stored");
+        io.profitos.lakehouse.core.table.TableMaintenance vacuum = new io.profitos.lakehouse.core.table.TableMaintenance(spark,
+            java.time.Duration.ZERO, Integer.MAX_VALUE);
+        for (PrivacyForget.Erased e : result.erased()) {
+          String stored = "";
+          if (!dryRun) {
+            io.profitos.lakehouse.core.table.TableMaintenance.Result r = vacuum.maintain(e.location());
+            stored = r.storedBefore() + " -> " + r.storedAfter();
+          }
+          String relative = e.location().substring(settings.warehouse().length()).replaceFirst("^/+", "");
+          out.printf(Locale.ROOT, "%-56s %14d %18s%n", relative, e.rows(), stored);
+        }
+        if (result.erased().isEmpty()) {
+          out.printf(Locale.ROOT, "No table holds a row of this %s.%n", subject);
+        } else if (dryRun) {
+          out.printf(Locale.ROOT, "%d rows in %d tables would be deleted (dry run: nothing changed).%n", result.rows(), result.erased().size());
+        } else {
+          out.printf(Locale.ROOT, "%d rows deleted in %d tables; their files are rewritten and vacuumed with no retention, so no "
+              + "version of those tables before this one can be read. Run silver and gold next: their aggregates are "
+              + "recomputed without the rows.%n", result.rows(), result.erased().size());
+        }
+        return 0;
+      });
+    }
   }
 
   private static int airflow(CliArgs a, PrintStream out) {

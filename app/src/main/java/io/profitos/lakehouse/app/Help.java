@@ -30,6 +30,7 @@ final class Help {
         lineage <table|metric>  the table's versions, the jobs and input versions that made them, back to landing files
         config show          the resolved configuration, secrets masked
         maintain             delete rows past their retention, compact small files, vacuum: every table
+        privacy forget       delete a person's (--email) or a workspace's (--workspace) rows in every layer, then vacuum
         ml train             train a model from its configuration, evaluate it, register it (champion or challenger)
         ml list              the registered model versions, their status and held-out figures
         ml promote|rollback  make a registered version the champion
@@ -179,6 +180,25 @@ final class Help {
       the PII hash key) are masked; the names of the environment variables that hold secrets are shown.
 
       Options:
+      """ + COMMON;
+
+  static final String PRIVACY = """
+      Usage: lakehouse privacy forget --email ADDRESS [--dry-run] [options]
+             lakehouse privacy forget --workspace WORKSPACE_ID [--dry-run] [options]
+
+      Deletes one subject's rows in every layer (bronze with its quarantine, silver, gold, ml, quality, ops and
+      the staging of blocked outputs), then rewrites and vacuums the tables it touched with no retention, so no
+      data file holds them any more and no earlier version of those tables can be read.
+      A person is found by the address in the clear (bronze) and by its keyed hash (silver); a workspace by its
+      id. The keys their rows carry (lakehouse.privacy.subjects.<subject>.keys: users, leads, customers, ...)
+      are followed through lakehouse.privacy.keys to every row that holds one; raw quarantined lines go when
+      their text holds the value or one of those keys. The address or id is never printed or logged.
+      Aggregates (kpi_*) hold no identifier: the next silver and gold runs recompute them without the rows.
+
+      Options:
+        --email ADDRESS         the person's email address (compared trimmed, case-insensitively)
+        --workspace ID          the workspace id (exact)
+        --dry-run               count what would be deleted, delete nothing
       """ + COMMON;
 
   static final String MAINTAIN = """

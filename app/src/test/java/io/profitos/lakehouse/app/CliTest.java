@@ -43,8 +43,21 @@ class CliTest {
   @Test
   void usageErrorsExitTwoWithOneClearLine() {
     assertThat(run("frobnicate")).isEqualTo(2);
-    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, status, lineage, config, maintain, ml, demo-data, demo, bench, quality, catalog, sql-server, storage, airflow. See 'lakehouse --help'."
+    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, status, lineage, config, maintain, privacy, ml, demo-data, demo, bench, quality, catalog, sql-server, storage, airflow. See 'lakehouse --help'."
         + System.lineSeparator());
+  }
+
+  @Test
+  void privacyForgetTakesOneSubjectWithAValue() {
+    assertThat(run("privacy", "forget", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("'lakehouse privacy forget' takes one subject: --email ADDRESS or --workspace ID.");
+    assertThat(run("privacy", "forget", "--email", "a@b.c", "--workspace", "ws_1", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(run("privacy", "forget", "--email", "not-an-address", "--conf-dir", "../conf")).isEqualTo(2);
+    assertThat(err()).contains("--email takes an email address (name@domain): the value given is not one.").doesNotContain("not-an-address");
+    assertThat(run("privacy", "erase", "--email", "a@b.c")).isEqualTo(2);
+    assertThat(err()).contains("'lakehouse privacy' takes 'forget'").doesNotContain("Exception");
+    assertThat(run("privacy", "--help")).isZero();
+    assertThat(out()).contains("--dry-run", "The address or id is never printed");
   }
 
   @Test

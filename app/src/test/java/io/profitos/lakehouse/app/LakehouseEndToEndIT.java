@@ -414,6 +414,12 @@ class LakehouseEndToEndIT {
   }
 
   @Test
+  @Order(6)
+  void privacyForgetLeavesTheEmailAndTheWorkspaceInNoFile() throws java.io.IOException {
+    PrivacyForgetChecks.forgetLeavesTheValueInNoFile(GeneratedWarehouse.shared());
+  }
+
+  @Test
   @Order(5)
   void rerunChangesNothingAndFullRefreshGivesTheSameTables() {
     // Bronze's own re-run is tested in the bronze module (every crash point, then a run that lands nothing).

@@ -72,6 +72,14 @@ public final class ConformTransforms {
     return org.apache.spark.sql.functions.udf(f, DataTypes.StringType);
   }
 
+  /** What {@link #keyedHash} makes of one value: the hash silver holds for it under {@code key}. */
+  public static String keyedHashOf(String key, String value) {
+    if (key == null || key.isEmpty()) {
+      throw new IllegalArgumentException("the PII hash key is empty");
+    }
+    return hmac(key.getBytes(StandardCharsets.UTF_8), value.strip().toLowerCase(Locale.ROOT));
+  }
+
   static String hmac(byte[] key, String value) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
