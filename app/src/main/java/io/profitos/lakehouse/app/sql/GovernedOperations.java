@@ -249,7 +249,7 @@ final class GovernedOperations extends SparkSQLOperationManager {
     }
 
     /** Keeps a page's rows while the client reads the result from its start; after the last, stores the result. */
-    private void record(FetchOrientation orientation, long ask, TRowSet page) {
+    private void record(FetchOrientation orientation, long ask, RowSet page) {
       if (key == null) {
         return;
       }
@@ -260,20 +260,15 @@ final class GovernedOperations extends SparkSQLOperationManager {
         }
         recorded = new ArrayList<>();
       }
-      try {
-        for (Object[] row : RowSetFactory.create(page, getProtocolVersion())) {
-          recorded.add(row.clone());
-        }
-      } catch (org.apache.thrift.TException e) {
-        key = null;
-        return;
+      for (Object[] row : page) {
+        recorded.add(row.clone());
       }
       if (recorded.size() > cache.maxRows()) {
         key = null;
         recorded = null;
         return;
       }
-      if (rows(page, getProtocolVersion()) < ask) { // the last page
+      if (page.numRows() < ask) { // the last page
         Governance.Touched touched = Governance.TOUCHED.get(statementId());
         if (touched != null) {
           Set<String> tables = Set.copyOf(touched.tables());
@@ -318,13 +313,12 @@ final class GovernedOperations extends SparkSQLOperationManager {
       long ask = Math.max(1, Math.min(maxRows, limit - fetched + 1));
       String listing = role == null || !role.readOnly() ? null : Governance.LISTINGS.get(statementId());
       TRowSet page;
+      boolean recording = false;
       if (served != null) {
         page = cachedPage(orientation, ask);
       } else if (listing == null) {
         page = super.getNextRowSet(orientation, ask);
-        if (key != null) {
-          record(orientation, ask, page);
-        }
+        recording = key != null;
       } else {
         try {
           page = keep(this, o -> super.getNextRowSet(o, ask), orientation, row -> listed(role, listing, row), null);
@@ -332,7 +326,11 @@ final class GovernedOperations extends SparkSQLOperationManager {
           throw sneaky(e);
         }
       }
-      int n = rows(page, getProtocolVersion());
+      RowSet decoded = decode(page, getProtocolVersion()); // once: counted, and kept when the result is recorded
+      if (recording) {
+        record(orientation, ask, decoded);
+      }
+      int n = decoded.numRows();
       if (fetched + n > limit) {
         String why = "Too many rows: role " + role.name() + " may fetch at most " + limit + " rows of one result (lakehouse.sql-server.roles."
             + role.name() + ".limits.max-rows) and this one has more. Aggregate, filter, or add LIMIT " + limit + ".";
@@ -380,9 +378,9 @@ final class GovernedOperations extends SparkSQLOperationManager {
     return "Error running the statement: " + (first.length() > 1000 ? first.substring(0, 1000) + " ..." : first);
   }
 
-  private static int rows(TRowSet page, org.apache.hive.service.rpc.thrift.TProtocolVersion protocol) {
+  private static RowSet decode(TRowSet page, org.apache.hive.service.rpc.thrift.TProtocolVersion protocol) {
     try {
-      return RowSetFactory.create(page, protocol).numRows();
+      return RowSetFactory.create(page, protocol);
     } catch (org.apache.thrift.TException e) {
       throw sneaky(new HiveSQLException("cannot read the result rows: " + e.getMessage(), e));
     }
