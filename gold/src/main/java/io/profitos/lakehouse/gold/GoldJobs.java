@@ -188,6 +188,7 @@ final class GoldJobs {
                   WeeklyTransforms.SalesWindows.from(ctx.settings().config()));
             }).config("lakehouse.gold.sales").emptyAllowed(),
         new FactWorkspaceActivityDaily(),
+        new FactUserEventDaily(),
         new KpiProductDaily(),
         new Table(GoldTables.KPI_COHORT_RETENTION, List.of(GoldTables.DIM_WORKSPACE, GoldTables.FACT_MRR_MONTHLY,
                 GoldTables.FACT_WORKSPACE_ACTIVITY_DAILY),
@@ -522,6 +523,36 @@ final class GoldJobs {
       Dataset<Row> recent = events.where(col("event_date").geq(lit(java.sql.Date.valueOf(from.minusDays(window - 1L)))));
       return ProductTransforms.workspaceActivityDaily(recent, ctx.read(GoldTables.DIM_WORKSPACE), window)
           .where(col("activity_date").geq(lit(java.sql.Date.valueOf(from))));
+    }
+  }
+
+  /**
+   * {@code gold.fact_user_event_daily}. A day's rows depend on that day's events alone (not on the run date), so a daily
+   * run rebuilds the days from the first one a changed event reaches (never later than the previous run's date),
+   * reading only the events from it.
+   */
+  static final class FactUserEventDaily extends Partial {
+    @Override TableName table() { return GoldTables.FACT_USER_EVENT_DAILY; }
+    @Override List<TableName> reads() { return List.of(GoldTables.EVENTS); }
+    @Override public String description() {
+      return "User x event x day: the first time and the count of each event (the funnel template reads it instead of every event)";
+    }
+    @Override String monthColumn() { return "event_date"; }
+    @Override LocalDate latestFrom(LocalDate runDate, LocalDate previousRun) { return earlier(runDate, previousRun); }
+
+    @Override
+    Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {
+      Changes.Sides changed = Changes.sides(ctx, GoldTables.EVENTS, oldVersion);
+      return Effect.from(Changes.firstChangedDate(ProductTransforms.userEventColumns(changed.before()),
+          ProductTransforms.userEventColumns(changed.after()), "event_date",
+          List.of("user_id", "workspace_id", "event", "occurred_at", "is_deleted")));
+    }
+
+    @Override
+    Dataset<Row> build(JobContext ctx, LocalDate from) {
+      Dataset<Row> events = ctx.read(GoldTables.EVENTS);
+      return ProductTransforms.userEventDaily(from == null ? events
+          : events.where(col("event_date").geq(lit(java.sql.Date.valueOf(from)))));
     }
   }
 

@@ -39,6 +39,7 @@ final class GoldTables {
   static final TableName FACT_OPPORTUNITY = TableName.of("gold", "fact_opportunity");
   static final TableName FACT_PIPELINE_WEEKLY = TableName.of("gold", "fact_pipeline_weekly");
   static final TableName FACT_WORKSPACE_ACTIVITY_DAILY = TableName.of("gold", "fact_workspace_activity_daily");
+  static final TableName FACT_USER_EVENT_DAILY = TableName.of("gold", "fact_user_event_daily");
   static final TableName KPI_SALES = TableName.of("gold", "kpi_sales");
   static final TableName KPI_PRODUCT_DAILY = TableName.of("gold", "kpi_product_daily");
   static final TableName KPI_COHORT_RETENTION = TableName.of("gold", "kpi_cohort_retention");

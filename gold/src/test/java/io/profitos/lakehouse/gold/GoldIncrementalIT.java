@@ -334,13 +334,16 @@ class GoldIncrementalIT {
   }
 
   private static final StructType EVENTS = StructType.fromDDL(
-      "event_id string, event_date date, workspace_id string, user_id string, feature string, is_activity boolean, is_deleted boolean");
+      "event_id string, event_date date, workspace_id string, user_id string, feature string, is_activity boolean, is_deleted boolean, "
+      + "event string, occurred_at timestamp");
   private static final String ACTIVITY = "gold.fact_workspace_activity_daily";
   private static final String PRODUCT = "gold.kpi_product_daily";
-  private static final String[] PRODUCT_JOBS = {"gold.dim_date", "gold.dim_workspace", ACTIVITY, PRODUCT};
+  private static final String USER_EVENTS = "gold.fact_user_event_daily";
+  private static final String[] PRODUCT_JOBS = {"gold.dim_date", "gold.dim_workspace", ACTIVITY, PRODUCT, USER_EVENTS};
 
   private static Row event(String id, LocalDate day, String ws, String user, String feature, boolean activity) {
-    return RowFactory.create(id, Date.valueOf(day), ws, user, feature, activity, false);
+    return RowFactory.create(id, Date.valueOf(day), ws, user, feature, activity, false, feature + " used",
+        java.sql.Timestamp.valueOf(day.atTime(10, id.length())));
   }
 
   /** Activity from 5 January to 14 June: w1's two users on alternate features every third day, w2's user every fifth, heartbeats. */
@@ -376,16 +379,20 @@ class GoldIncrementalIT {
     spark.createDataFrame(List.of(event("late1", LocalDate.of(2026, 3, 10), "w2", "u9", "alerts", true),
         event("late2", LocalDate.of(2026, 3, 10), "w1", "u1", "exports", true)), EVENTS)
         .write().format("delta").mode(SaveMode.Append).save(c.location("silver.events"));
-    List<Incremental> late = incrementalEqualsFull(s, c, List.of(ACTIVITY, PRODUCT), PRODUCT_JOBS);
+    List<Incremental> late = incrementalEqualsFull(s, c, List.of(ACTIVITY, PRODUCT, USER_EVENTS), PRODUCT_JOBS);
     assertThat(late.get(0).message()).endsWith(" from 2026-03-10");
     assertThat(late.get(1).message()).endsWith(" from 2026-03-01");
+    // The users' events of each day: those of 10 March on are rebuilt, w2's new user among them.
+    assertThat(late.get(2).message()).endsWith(" from 2026-03-10");
+    assertThat(late.get(2).rows().where(col("user_id").equalTo("u9")).count()).isEqualTo(1);
 
     // New events of the run date only: that day (the previous run's), and its month for the product KPIs.
     spark.createDataFrame(List.of(event("new1", LocalDate.of(2026, 6, 15), "w1", "u2", "reports", true)), EVENTS)
         .write().format("delta").mode(SaveMode.Append).save(c.location("silver.events"));
-    List<Incremental> fresh = incrementalEqualsFull(s, c, List.of(ACTIVITY, PRODUCT), PRODUCT_JOBS);
+    List<Incremental> fresh = incrementalEqualsFull(s, c, List.of(ACTIVITY, PRODUCT, USER_EVENTS), PRODUCT_JOBS);
     assertThat(fresh.get(0).message()).endsWith(" from 2026-06-15");
     assertThat(fresh.get(1).message()).endsWith(" from 2026-06-01");
+    assertThat(fresh.get(2).message()).endsWith(" from 2026-06-15");
     assertThat(fresh.get(0).rows().where(col("activity_date").equalTo(Date.valueOf("2026-06-15"))).count()).isEqualTo(1);
 
     // A late workspace version (w1's seats from 10 February) re-keys w1's days from then on; the product
