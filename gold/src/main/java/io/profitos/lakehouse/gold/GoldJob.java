@@ -107,6 +107,11 @@ abstract class GoldJob implements LakehouseJob {
     return null;
   }
 
+  /** The table's partition columns (none by default), set when a whole build writes it. */
+  List<String> partitionBy() {
+    return List.of();
+  }
+
   /** Configuration sections the output depends on (a change rebuilds the table). */
   List<String> configPaths() {
     return List.of();
@@ -176,6 +181,9 @@ abstract class GoldJob implements LakehouseJob {
     Dataset<Row> out = build(ctx, from);
     buildStep.done("plan", "lazy");
     Publish how = from == null ? Publish.overwrite() : Publish.replaceFrom(monthColumn(), from);
+    if (!partitionBy().isEmpty()) {
+      how = how.withPartitionBy(partitionBy());
+    }
     long rows = ctx.publish(table(), out, mayBeEmpty() ? how.withEmptyAllowed() : how).rowsWritten();
     fp.forEach(ctx::record);
     return JobResult.succeeded(rows, rows, rows + " rows written to " + table() + (from == null ? "" : " from " + from), Map.of());

@@ -539,6 +539,9 @@ final class GoldJobs {
     }
     @Override String monthColumn() { return "event_date"; }
     @Override LocalDate latestFrom(LocalDate runDate, LocalDate previousRun) { return earlier(runDate, previousRun); }
+    /** A folder per month: a query over a window of days reads the months it overlaps, not the table. */
+    @Override List<String> partitionBy() { return List.of("event_month"); }
+    @Override int schemaVersion() { return 2; }
 
     @Override
     Effect affectedFrom(JobContext ctx, TableName input, long oldVersion) {

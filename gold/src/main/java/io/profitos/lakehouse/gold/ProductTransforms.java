@@ -53,16 +53,15 @@ public final class ProductTransforms {
 
   /**
    * {@code silver.events} -> {@code gold.fact_user_event_daily}: one row per day, user, workspace and event of the events
-   * not deleted and with a user: event_date, user_id, workspace_id, event, first_at (the day's first occurred_at) and
-   * events (how many). A funnel over any window of days reads these instead of every event: a step's first time in the
-   * window is the earliest first_at of its days. Ordered by day, so each file holds a run of days and a query over a
-   * window reads only the files that overlap it.
+   * not deleted and with a user: event_date, user_id, workspace_id, event, first_at (the day's first occurred_at),
+   * events (how many) and event_month (the table's partition). A funnel over any window of days reads these instead of
+   * every event: a step's first time in the window is the earliest first_at of its days.
    */
   public static Dataset<Row> userEventDaily(Dataset<Row> events) {
     return events.where(col("is_deleted").equalTo(false).and(col("user_id").isNotNull()))
         .groupBy(col("event_date"), col("user_id"), col("workspace_id"), col("event"))
         .agg(min("occurred_at").as("first_at"), count(lit(1)).as("events"))
-        .orderBy(col("event_date"), col("event"), col("user_id"));
+        .withColumn("event_month", trunc(col("event_date"), "month"));
   }
 
   /** The activity rows of {@code silver.events}: workspace_id, activity_date, user_id, feature. */

@@ -34,14 +34,14 @@ class UserEventDailyTest {
         ev("2026-03-01T12:00:00Z", "u2", null, "Report Created", false),
         ev("2026-03-01T12:00:00Z", null, "w1", "Report Created", false));
 
-    List<Row> out = ProductTransforms.userEventDaily(events).collectAsList();
+    List<Row> out = ProductTransforms.userEventDaily(events).orderBy("event_date", "user_id", "event").collectAsList();
 
     assertThat(out).extracting(Row::toString).containsExactly(
-        "[2026-03-01,u1,w1,Export Completed,2026-03-01 10:00:00.0,1]",
-        "[2026-03-01,u1,w1,Report Created,2026-03-01 08:00:00.0,3]",
-        "[2026-03-01,u2,null,Report Created,2026-03-01 12:00:00.0,1]",
-        "[2026-03-02,u1,w1,Report Created,2026-03-02 00:01:00.0,1]");
+        "[2026-03-01,u1,w1,Export Completed,2026-03-01 10:00:00.0,1,2026-03-01]",
+        "[2026-03-01,u1,w1,Report Created,2026-03-01 08:00:00.0,3,2026-03-01]",
+        "[2026-03-01,u2,null,Report Created,2026-03-01 12:00:00.0,1,2026-03-01]",
+        "[2026-03-02,u1,w1,Report Created,2026-03-02 00:01:00.0,1,2026-03-01]");
     assertThat(ProductTransforms.userEventDaily(events).columns())
-        .containsExactly("event_date", "user_id", "workspace_id", "event", "first_at", "events");
+        .containsExactly("event_date", "user_id", "workspace_id", "event", "first_at", "events", "event_month");
   }
 }
