@@ -282,29 +282,44 @@ final class Commands {
             .toList();
         out.printf(Locale.ROOT, "%s one %s's rows in %d tables under %s (the value is not printed) ...%n",
             dryRun ? "Counting (dry run)" : "Forgetting", subject, tables.size(), settings.warehouse());
+        for (String column : forget.unmatched(tables)) {
+          out.printf(Locale.ROOT, "WARNING: lakehouse.privacy names %s, which that table does not have: a typo or a changed schema? "
+              + "Rows holding the subject there are not found.%n", column);
+        }
         PrivacyForget.Result result = forget.forget(spark, tables, subject, value, hash, dryRun);
         out.printf(Locale.ROOT, "Keys followed in %d rounds: %s%n", result.rounds(), result.keys().isEmpty() ? "none"
             : String.join(", ", result.keys().entrySet().stream().map(e -> e.getValue().size() + " " + e.getKey()).toList()));
         out.printf(Locale.ROOT, "%-56s %14s %18s%n", "table", dryRun ? "rows to delete" : "rows deleted", dryRun ? "" : "files stored");
         io.profitos.lakehouse.core.table.TableMaintenance vacuum = new io.profitos.lakehouse.core.table.TableMaintenance(spark,
             java.time.Duration.ZERO, Integer.MAX_VALUE);
+        long tablesWithRows = 0;
         for (PrivacyForget.Erased e : result.erased()) {
+          // Every table that could hold the subject is vacuumed, not only those with rows now: a version before a
+          // stopped earlier run's delete still has them.
           String stored = "";
           if (!dryRun) {
             io.profitos.lakehouse.core.table.TableMaintenance.Result r = vacuum.maintain(e.location());
             stored = r.storedBefore() + " -> " + r.storedAfter();
           }
-          String relative = e.location().substring(settings.warehouse().length()).replaceFirst("^/+", "");
-          out.printf(Locale.ROOT, "%-56s %14d %18s%n", relative, e.rows(), stored);
+          if (e.rows() > 0 || e.erased() > 0) {
+            tablesWithRows++;
+            String relative = e.location().substring(settings.warehouse().length()).replaceFirst("^/+", "");
+            out.printf(Locale.ROOT, "%-56s %14d %18s%s%n", relative, e.rows(), stored,
+                e.erased() > 0 ? "  (" + e.erased() + " rows kept, their reference to the subject set to null)" : "");
+          }
         }
-        if (result.erased().isEmpty()) {
-          out.printf(Locale.ROOT, "No table holds a row of this %s.%n", subject);
+        if (tablesWithRows == 0) {
+          out.printf(Locale.ROOT, "No table holds a row of this %s%s.%n", subject, dryRun ? "" : " (the tables that could were vacuumed)");
         } else if (dryRun) {
-          out.printf(Locale.ROOT, "%d rows in %d tables would be deleted (dry run: nothing changed).%n", result.rows(), result.erased().size());
+          out.printf(Locale.ROOT, "%d rows in %d tables would be deleted, %d would lose their reference to the subject (dry run: "
+              + "nothing changed).%n", result.rows(), tablesWithRows, result.nulled());
         } else {
-          out.printf(Locale.ROOT, "%d rows deleted in %d tables; their files are rewritten and vacuumed with no retention, so no "
-              + "version of those tables before this one can be read. Run silver and gold next: their aggregates are "
-              + "recomputed without the rows.%n", result.rows(), result.erased().size());
+          out.printf(Locale.ROOT, "%d rows deleted and %d references set to null in %d tables; the %d tables that could hold them are rewritten and vacuumed with no "
+              + "retention, so no version of them before this one can be read. Run silver and gold next: their aggregates are "
+              + "recomputed without the rows. Not touched: the landing zone's extracts (expire them at the source and with the "
+              + "landing bucket's lifecycle rule), trained models (until their next training), and the column statistics of "
+              + "earlier commits in the tables' logs (until delta.logRetentionDuration).%n",
+              result.rows(), result.nulled(), tablesWithRows, result.erased().size());
         }
         return 0;
       });

@@ -35,9 +35,11 @@ import org.apache.spark.sql.types.StructType;
  * <ul>
  *   <li>a subject's rows hold its value in one of its {@code columns} (in the clear, as bronze lands it) or its keyed hash
  *       in one of its {@code hashed-columns} (as silver's {@code privacy = hash} holds it);</li>
- *   <li>the keys those rows carry (the subject's {@code keys}: a person's user, lead and sales-rep ids, a workspace's users,
- *       customers, accounts, subscriptions, ...) are the subject's too, and so is every row holding one of them in a
- *       column of {@code lakehouse.privacy.keys}; keys are followed until no row adds one;</li>
+ *   <li>the keys the subject's own records carry (the subject's {@code keys}: a person's user, lead and sales-rep ids, a
+ *       workspace's users, customers, accounts, subscriptions, ...) are the subject's too, and so is every row holding
+ *       one of them. A key is read only from its {@code from} columns (the records that own it: a user's id from the
+ *       users, not from events), so a key never spreads through a row that merely refers to it; it is looked for in
+ *       its {@code columns} and its {@code from} columns. Keys are followed until no row adds one;</li>
  *   <li>raw lines no parser read (the quarantines) are the subject's when their text holds the value or one of the keys
  *       as a whole word.</li>
  * </ul>
@@ -94,27 +96,40 @@ final class PrivacyForget {
     }
   }
 
+  /** One key: the columns of the records that own it (where it is read from) and every column that holds it. */
+  record Key(String name, List<ColumnRef> from, List<ColumnRef> columns, List<ColumnRef> erase) {
+    List<ColumnRef> holders() {
+      List<ColumnRef> all = new ArrayList<>(from);
+      columns.stream().filter(c -> !from.contains(c)).forEach(all::add);
+      return all;
+    }
+  }
+
   /** One kind of subject: where its value is held, in the clear and hashed, and the keys its rows lead to. */
   record Subject(String name, List<ColumnRef> columns, List<ColumnRef> hashedColumns, boolean ignoreCase, List<String> keys) {}
 
   /** A Delta table of the warehouse: its location, its name ({@code layer.table}; a staged output is its table's) and schema. */
   record Table(String location, String name, StructType schema) {}
 
-  /** One table's share: the rows deleted. */
-  record Erased(String location, String name, long rows) {}
+  /** One table's share: the rows deleted, and the rows whose reference to the subject was set to null. */
+  record Erased(String location, String name, long rows, long erased) {}
 
   /** What a forget found and deleted: the keys followed, the tables and rows, the rounds it took. */
   record Result(Map<String, Set<String>> keys, List<Erased> erased, int rounds) {
     long rows() {
       return erased.stream().mapToLong(Erased::rows).sum();
     }
+
+    long nulled() {
+      return erased.stream().mapToLong(Erased::erased).sum();
+    }
   }
 
   private final Map<String, Subject> subjects;
-  private final Map<String, List<ColumnRef>> keys;
+  private final Map<String, Key> keys;
   private final List<ColumnRef> raw;
 
-  private PrivacyForget(Map<String, Subject> subjects, Map<String, List<ColumnRef>> keys, List<ColumnRef> raw) {
+  private PrivacyForget(Map<String, Subject> subjects, Map<String, Key> keys, List<ColumnRef> raw) {
     this.subjects = subjects;
     this.keys = keys;
     this.raw = raw;
@@ -122,10 +137,24 @@ final class PrivacyForget {
 
   static PrivacyForget from(Config config) {
     try {
-      Map<String, List<ColumnRef>> keys = new LinkedHashMap<>();
+      Map<String, Key> keys = new LinkedHashMap<>();
       Config keyConfig = config.getConfig(KEYS);
       for (String k : new TreeSet<>(keyConfig.root().keySet())) {
-        keys.put(k, refs(keyConfig.getStringList(k), KEYS + "." + k));
+        Config c = keyConfig.getConfig(k);
+        List<ColumnRef> from = refs(c.getStringList("from"), KEYS + "." + k + ".from");
+        if (from.isEmpty()) {
+          throw LakehouseException.usage(KEYS + "." + k + ".from is empty: name the columns of the records that own the key "
+              + "(e.g. silver.users.user_id).");
+        }
+        List<ColumnRef> erase = refs(c.hasPath("erase") ? c.getStringList("erase") : List.of(), KEYS + "." + k + ".erase");
+        for (ColumnRef e : erase) {
+          if (e.table() == null || e.path().contains(".")) {
+            throw LakehouseException.usage(KEYS + "." + k + ".erase: '" + (e.table() == null ? "" : e.table() + ".") + e.path()
+                + "' is not <layer>.<table>.<column> (a top-level column of one table).");
+          }
+        }
+        keys.put(k, new Key(k, from, refs(c.hasPath("columns") ? c.getStringList("columns") : List.of(), KEYS + "." + k + ".columns"),
+            erase));
       }
       Map<String, Subject> subjects = new LinkedHashMap<>();
       Config subjectConfig = config.getConfig(SUBJECTS);
@@ -145,7 +174,7 @@ final class PrivacyForget {
       return new PrivacyForget(subjects, keys, refs(config.getStringList(RAW), RAW));
     } catch (ConfigException e) {
       throw LakehouseException.usage("Configuration error in lakehouse.privacy: " + e.getMessage()
-          + " (subjects { <name> { columns = [..], hashed-columns = [..], ignore-case = true|false, keys = [..] } }, keys { <key> = [columns] },"
+          + " (subjects { <name> { columns = [..], hashed-columns = [..], ignore-case = true|false, keys = [..] } }, keys { <key> { from = [..], columns = [..] } },"
           + " raw-columns = [..]).");
     }
   }
@@ -186,15 +215,16 @@ final class PrivacyForget {
       }
       grew = false;
       for (Table t : tables) {
+        List<ColumnRef> sources = subject.keys().stream().flatMap(k -> keys.get(k).from().stream()).filter(r -> r.appliesTo(t)).toList();
         List<Integer> signature = subject.keys().stream().map(k -> found.get(k).size()).toList();
         Column condition = condition(t, subject, value, hash, found);
-        if (condition == null || signature.equals(readWith.get(t.location()))) {
+        if (sources.isEmpty() || condition == null || signature.equals(readWith.get(t.location()))) {
           continue;
         }
         readWith.put(t.location(), signature);
         Dataset<Row> rows = spark.read().format("delta").load(t.location()).filter(condition);
         for (String k : subject.keys()) {
-          for (ColumnRef ref : keys.get(k)) {
+          for (ColumnRef ref : keys.get(k).from()) {
             if (ref.appliesTo(t)) {
               for (Row r : rows.select(ref.column().cast("string")).where(ref.column().isNotNull()).distinct().collectAsList()) {
                 String key = r.getString(0);
@@ -207,21 +237,60 @@ final class PrivacyForget {
         }
       }
     }
+    // The records keys are read from go last: a run stopped part-way finds the same keys again when repeated.
+    List<Table> order = new ArrayList<>(tables);
+    order.sort(java.util.Comparator.comparing(t -> isSource(t, subject)));
     List<Erased> erased = new ArrayList<>();
-    for (Table t : tables) {
+    for (Table t : order) {
       Column condition = condition(t, subject, value, hash, found);
-      if (condition == null) {
+      // A row of someone else that refers to the subject (a workspace its owner left) keeps its row: the reference goes.
+      long nulled = 0;
+      for (String k : subject.keys()) {
+        for (ColumnRef ref : keys.get(k).erase()) {
+          if (!found.get(k).isEmpty() && ref.appliesTo(t)) {
+            Column refers = isAnyOf(ref.column(), found.get(k), false);
+            Column kept = condition == null ? refers : refers.and(org.apache.spark.sql.functions.not(condition));
+            long n = spark.read().format("delta").load(t.location()).filter(kept).count();
+            if (n > 0 && !dryRun) {
+              DataType type = t.schema().apply(ref.path()).dataType();
+              DeltaTable.forPath(spark, t.location()).update(kept, Map.of(ref.path(), lit(null).cast(type)));
+            }
+            nulled += n;
+          }
+        }
+      }
+      if (condition == null && nulled == 0) {
         continue;
       }
-      long n = spark.read().format("delta").load(t.location()).filter(condition).count();
+      long n = condition == null ? 0 : spark.read().format("delta").load(t.location()).filter(condition).count();
       if (n > 0 && !dryRun) {
         DeltaTable.forPath(spark, t.location()).delete(condition);
       }
-      if (n > 0) {
-        erased.add(new Erased(t.location(), t.name(), n));
-      }
+      erased.add(new Erased(t.location(), t.name(), n, nulled));
     }
     return new Result(found, erased, rounds);
+  }
+
+  /** Whether {@code t} holds the subject's value or is a record a key of the subject is read from. */
+  private boolean isSource(Table t, Subject subject) {
+    return subject.columns().stream().anyMatch(r -> r.appliesTo(t)) || subject.hashedColumns().stream().anyMatch(r -> r.appliesTo(t))
+        || subject.keys().stream().flatMap(k -> keys.get(k).from().stream()).anyMatch(r -> r.appliesTo(t));
+  }
+
+  /** The configured {@code <layer>.<table>.<column>} entries that name no column of {@code tables}: a typo, or a table gone. */
+  List<String> unmatched(List<Table> tables) {
+    List<ColumnRef> all = new ArrayList<>(raw);
+    subjects.values().forEach(s -> {
+      all.addAll(s.columns());
+      all.addAll(s.hashedColumns());
+    });
+    keys.values().forEach(k -> {
+      all.addAll(k.holders());
+      all.addAll(k.erase());
+    });
+    return all.stream().filter(r -> r.table() != null).distinct()
+        .filter(r -> tables.stream().noneMatch(r::appliesTo) && tables.stream().anyMatch(t -> t.name().equals(r.table())))
+        .map(r -> r.table() + "." + r.path()).sorted().toList();
   }
 
   /**
@@ -244,7 +313,7 @@ final class PrivacyForget {
     }
     for (String k : subject.keys()) {
       Set<String> values = found.get(k);
-      for (ColumnRef ref : keys.get(k)) {
+      for (ColumnRef ref : keys.get(k).holders()) {
         if (!values.isEmpty() && ref.appliesTo(t)) {
           any.add(isAnyOf(ref.column(), values, false));
         }
@@ -253,6 +322,7 @@ final class PrivacyForget {
     // In raw text a key is looked for only where it cannot be a number of something else (a surrogate key, a count).
     List<String> words = new ArrayList<>();
     words.add(value.strip());
+    words.add(hash);
     found.values().forEach(v -> v.stream().filter(w -> w.length() >= 4 && !w.matches("[0-9.\\-]+")).forEach(words::add));
     for (ColumnRef ref : raw) {
       if (ref.appliesTo(t)) {

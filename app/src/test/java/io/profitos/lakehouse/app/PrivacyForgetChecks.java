@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,12 +57,16 @@ final class PrivacyForgetChecks {
     }
     String[] person = users.get(0);
     String email = person[2];
-    String workspace = users.stream().map(u -> u[1]).filter(ws -> !ws.equals(person[1])).findFirst().orElseThrow();
     String warehouse = w.warehouse().toString();
+    // Another workspace, a paying one (with MRR rows), so that its billing and gold rows are forgotten too.
+    java.util.Set<String> paying = new java.util.HashSet<>(spark.read().format("delta").load(warehouse + "/gold/fact_mrr_monthly")
+        .select("workspace_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    String workspace = users.stream().map(u -> u[1]).filter(ws -> !ws.equals(person[1]) && paying.contains(ws)).findFirst().orElseThrow();
 
     // Before: the search finds both values, and silver holds the person's keyed hash (computed here from the demo key).
-    assertThat(tablesHolding(spark, w.warehouse(), email)).contains("bronze/product_db_users");
-    assertThat(tablesHolding(spark, w.warehouse(), workspace)).contains("bronze/product_db_users", "silver/users", "silver/events",
+    Map<String, TreeSet<String>> before = tablesHolding(spark, w.warehouse(), List.of(email, workspace));
+    assertThat(before.get(email)).contains("bronze/product_db_users");
+    assertThat(before.get(workspace)).contains("bronze/product_db_users", "silver/users", "silver/events",
         "gold/dim_workspace");
     String hash = hmac("profit-os-local-demo-key-not-secret", email.strip().toLowerCase(Locale.ROOT));
     Dataset<Row> silverUsers = spark.read().format("delta").load(warehouse + "/silver/users");
@@ -75,26 +80,41 @@ final class PrivacyForgetChecks {
     long personEvents = spark.read().format("delta").load(warehouse + "/silver/events").where(col("user_id").equalTo(person[0])).count();
     long silverUserRows = silverUsers.count();
     long workspaceSilverUsers = silverUsers.where(col("workspace_id").equalTo(workspace)).count();
+    // Tables the person is not in: exactly the workspace's rows leave them (gold's unknown member takes no one along).
+    List<String> byWorkspaceId = List.of("silver/subscriptions", "gold/fact_mrr_monthly", "gold/dim_workspace", "gold/fact_subscription_change");
+    Map<String, long[]> workspaceRows = new java.util.TreeMap<>();
+    for (String t : byWorkspaceId) {
+      Dataset<Row> table = spark.read().format("delta").load(warehouse + "/" + t);
+      workspaceRows.put(t, new long[] {table.count(), table.where(col("workspace_id").equalTo(workspace)).count()});
+    }
+    assertThat(workspaceRows.get("gold/fact_mrr_monthly")[1]).isPositive();
     assertThat(personRows).isPositive();
     assertThat(workspaceUserRows).isPositive();
     assertThat(personEvents).isPositive();
 
     // A dry run changes nothing.
     String dry = forget(w, "--email", " " + email.toUpperCase(Locale.ROOT) + " ", "--dry-run");
-    assertThat(dry).contains("would be deleted (dry run: nothing changed)").doesNotContain(email);
+    assertThat(dry).contains("rows in", "would be deleted", "(dry run: nothing changed)").doesNotContainIgnoringCase(email);
     assertThat(rows(spark, warehouse + "/bronze/product_db_users")).isEqualTo(rawRows);
 
     String byEmail = forget(w, "--email", " " + email.toUpperCase(Locale.ROOT) + " ");
     String byWorkspace = forget(w, "--workspace", workspace);
-    // The values are never printed.
-    assertThat(byEmail + byWorkspace).doesNotContain(email).doesNotContain(workspace);
+    // The values are never printed, and every configured column exists in the generated tables.
+    assertThat(byEmail + byWorkspace).doesNotContainIgnoringCase(email).doesNotContain(workspace).doesNotContain(hash)
+        .doesNotContain("WARNING");
     assertThat(byEmail).containsPattern("bronze/product_db_users\\s+" + personRows + "\\s")
         .containsPattern("silver/events\\s+" + personEvents + "\\s").contains("Keys followed in");
     assertThat(byWorkspace).containsPattern("silver/users\\s+" + workspaceSilverUsers + "\\s");
 
     // After: in no Parquet file (read whole) and in no other file (logs, deletion vectors) as text.
-    assertThat(tablesHolding(spark, w.warehouse(), email)).isEmpty();
-    assertThat(tablesHolding(spark, w.warehouse(), workspace)).isEmpty();
+    String other = users.stream().map(u -> u[2]).filter(e -> !e.equalsIgnoreCase(email)).findFirst().orElseThrow();
+    Map<String, TreeSet<String>> after = tablesHolding(spark, w.warehouse(), List.of(email, workspace, hash, person[0], other));
+    assertThat(after.get(email)).isEmpty();
+    assertThat(after.get(workspace)).isEmpty();
+    assertThat(after.get(hash)).isEmpty();
+    assertThat(after.get(person[0])).isEmpty();
+    // Another person's rows stayed.
+    assertThat(after.get(other)).contains("bronze/product_db_users");
     assertThat(filesHoldingAsText(w.warehouse(), email)).isEmpty();
     assertThat(filesHoldingAsText(w.warehouse(), workspace)).isEmpty();
     // The logs were searched: each delete's recorded condition is there, naming the function that holds the values.
@@ -105,8 +125,12 @@ final class PrivacyForgetChecks {
     assertThat(spark.read().format("delta").load(warehouse + "/silver/users").count())
         .isEqualTo(silverUserRows - 1 - workspaceSilverUsers);
     assertThat(spark.read().format("delta").load(warehouse + "/silver/events").where(col("user_id").equalTo(person[0])).count()).isZero();
-    String other = users.stream().map(u -> u[2]).filter(e -> !e.equalsIgnoreCase(email)).findFirst().orElseThrow();
-    assertThat(tablesHolding(spark, w.warehouse(), other)).contains("bronze/product_db_users");
+    // The person's own workspace stays, without its owner.
+    assertThat(spark.read().format("delta").load(warehouse + "/silver/workspaces").where(col("workspace_id").equalTo(person[1]))
+        .collectAsList()).isNotEmpty().allSatisfy(r -> assertThat(r.<String>getAs("owner_user_id")).isNull());
+    for (Map.Entry<String, long[]> e : workspaceRows.entrySet()) {
+      assertThat(rows(spark, warehouse + "/" + e.getKey())).as(e.getKey()).isEqualTo(e.getValue()[0] - e.getValue()[1]);
+    }
   }
 
   private static String forget(GeneratedWarehouse w, String... options) {
@@ -127,16 +151,16 @@ final class PrivacyForgetChecks {
   }
 
   /**
-   * The table folders (layer/table) with a Parquet file, current or not, data or log checkpoint, any of whose values
-   * holds {@code value}.
+   * For each of {@code values}, the table folders (layer/table) with a Parquet file, current or not, data or log
+   * checkpoint, any of whose values holds it.
    */
-  static TreeSet<String> tablesHolding(SparkSession spark, Path warehouse, String value) throws IOException {
-    TreeSet<String> out = new TreeSet<>();
+  static Map<String, TreeSet<String>> tablesHolding(SparkSession spark, Path warehouse, List<String> values) throws IOException {
+    Map<String, TreeSet<String>> out = new java.util.LinkedHashMap<>();
+    values.forEach(v -> out.put(v, new TreeSet<>()));
     List<Path> tables;
     try (Stream<Path> logs = Files.walk(warehouse)) {
       tables = logs.filter(p -> p.getFileName().toString().equals("_delta_log")).map(Path::getParent).sorted().toList();
     }
-    String needle = value.toLowerCase(Locale.ROOT);
     for (Path table : tables) {
       List<String> data;
       List<String> checkpoints;
@@ -151,8 +175,16 @@ final class PrivacyForgetChecks {
         }
         Dataset<Row> all = spark.read().option("mergeSchema", "true").option("basePath", table.toString())
             .parquet(files.toArray(String[]::new));
-        if (all.select(to_json(struct(col("*"))).as("row")).where(lower(col("row")).contains(needle)).limit(1).count() > 0) {
-          out.add(warehouse.relativize(table).toString());
+        // One pass over the files for every value: whether any row's text holds it.
+        org.apache.spark.sql.Column[] found = values.stream()
+            .map(v -> org.apache.spark.sql.functions.max(col("row").contains(v.toLowerCase(Locale.ROOT)).cast("int")))
+            .toArray(org.apache.spark.sql.Column[]::new);
+        Row any = all.select(lower(to_json(struct(col("*")))).as("row")).agg(found[0], java.util.Arrays.copyOfRange(found, 1, found.length))
+            .first();
+        for (int i = 0; i < values.size(); i++) {
+          if (!any.isNullAt(i) && any.getInt(i) == 1) {
+            out.get(values.get(i)).add(warehouse.relativize(table).toString());
+          }
         }
       }
     }

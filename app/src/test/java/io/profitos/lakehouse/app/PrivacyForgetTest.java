@@ -43,7 +43,7 @@ class PrivacyForgetTest {
 
   @Test
   void configurationErrorsNameTheKeyAndTheFix() {
-    assertThatThrownBy(() -> parse("lakehouse.privacy { subjects { email { columns = [email], keys = [user] } }, keys { user_id = [user_id] }, "
+    assertThatThrownBy(() -> parse("lakehouse.privacy { subjects { email { columns = [email], keys = [user] } }, keys { user_id { from = [silver.users.user_id] } }, "
         + "raw-columns = [] }"))
         .isInstanceOf(LakehouseException.class)
         .hasMessage("lakehouse.privacy.subjects.email.keys: 'user' is not a key of lakehouse.privacy.keys (its keys are [user_id]).");
@@ -53,6 +53,31 @@ class PrivacyForgetTest {
     assertThatThrownBy(() -> parse("lakehouse.privacy { subjects { email { keys = [] } }, keys {}, raw-columns = [] }"))
         .isInstanceOf(LakehouseException.class)
         .hasMessageStartingWith("Configuration error in lakehouse.privacy: ").hasMessageContaining("columns");
+  }
+
+  @Test
+  void aKeyIsReadFromItsOwnRecordsOnlyAndAMisnamedColumnIsNamed() {
+    assertThatThrownBy(() -> parse("lakehouse.privacy { subjects {}, keys { user_id { from = [], columns = [user_id] } }, raw-columns = [] }"))
+        .isInstanceOf(LakehouseException.class).hasMessageStartingWith("lakehouse.privacy.keys.user_id.from is empty");
+    PrivacyForget forget = parse("lakehouse.privacy { subjects { email { columns = [email], keys = [user_id] } }, "
+        + "keys { user_id { from = [silver.users.user_id], columns = [silver.events.user_id, silver.events.userid, gold.gone.user_id] } }, "
+        + "raw-columns = [silver.users.note] }");
+    org.apache.spark.sql.types.StructType users = new org.apache.spark.sql.types.StructType().add("user_id", "string").add("email", "string");
+    org.apache.spark.sql.types.StructType events = new org.apache.spark.sql.types.StructType().add("user_id", "string")
+        .add("context", new org.apache.spark.sql.types.StructType().add("ip", "string"));
+    List<PrivacyForget.Table> tables = List.of(new PrivacyForget.Table("file:/w/silver/users", "silver.users", users),
+        new PrivacyForget.Table("file:/w/silver/events", "silver.events", events));
+    // Column names are exact: userid is not user_id; a table not in the warehouse (gold.gone) is no typo.
+    assertThat(forget.unmatched(tables)).containsExactly("silver.events.userid", "silver.users.note");
+    PrivacyForget.ColumnRef nested = PrivacyForget.ColumnRef.parse("silver.events.context.ip", "k");
+    assertThat(nested.appliesTo(tables.get(1))).isTrue();
+    assertThat(nested.appliesTo(tables.get(0))).isFalse();
+    assertThat(PrivacyForget.ColumnRef.parse("silver.events.context.port", "k").appliesTo(tables.get(1))).isFalse();
+    assertThatThrownBy(() -> parse("lakehouse.privacy { subjects {}, keys { user_id { from = [silver.users.user_id], erase = [owner_user_id] } }, "
+        + "raw-columns = [] }")).isInstanceOf(LakehouseException.class)
+        .hasMessage("lakehouse.privacy.keys.user_id.erase: 'owner_user_id' is not <layer>.<table>.<column> (a top-level column of one table).");
+    assertThat(new PrivacyForget.Key("k", List.of(nested), List.of(nested, PrivacyForget.ColumnRef.parse("user_id", "k")), List.of()).holders())
+        .containsExactly(nested, new PrivacyForget.ColumnRef(null, "user_id"));
   }
 
   @Test
