@@ -233,7 +233,7 @@ final class Commands {
       long purged = 0;
       long expired = 0;
       for (String t : tables) {
-        String relative = t.substring(settings.warehouse().length()).replaceFirst("^/+", "");
+        String relative = relativeToWarehouse(settings, t);
         // Retention rules name <layer>.<table>; the staging of blocked outputs is never a rule's table.
         long deleted = relative.split("/").length == 2 ? rows.apply(spark, t, relative.replace('/', '.'), today) : 0;
         io.profitos.lakehouse.core.table.TableMaintenance.Result r = maintenance.maintain(t);
@@ -301,11 +301,10 @@ final class Commands {
             io.profitos.lakehouse.core.table.TableMaintenance.Result r = vacuum.maintain(e.location());
             stored = r.storedBefore() + " -> " + r.storedAfter();
           }
-          if (e.rows() > 0 || e.erased() > 0) {
+          if (e.rows() > 0 || e.nulled() > 0) {
             tablesWithRows++;
-            String relative = e.location().substring(settings.warehouse().length()).replaceFirst("^/+", "");
-            out.printf(Locale.ROOT, "%-56s %14d %18s%s%n", relative, e.rows(), stored,
-                e.erased() > 0 ? "  (" + e.erased() + " rows kept, their reference to the subject set to null)" : "");
+            out.printf(Locale.ROOT, "%-56s %14d %18s%s%n", relativeToWarehouse(settings, e.location()), e.rows(), stored,
+                e.nulled() > 0 ? "  (" + e.nulled() + " rows kept, their reference to the subject set to null)" : "");
           }
         }
         if (tablesWithRows == 0) {
@@ -440,6 +439,11 @@ final class Commands {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /** A table's location as the operator reads it in a report: its folder under the warehouse ({@code gold/fact_mrr_monthly}). */
+  static String relativeToWarehouse(LakehouseSettings settings, String location) {
+    return location.substring(settings.warehouse().length()).replaceFirst("^/+", "");
+  }
 
   static LakehouseSettings settings(CliArgs a) {
     String env = a.option("env", System.getenv().getOrDefault("LAKEHOUSE_ENV", "local"));

@@ -112,7 +112,7 @@ final class PrivacyForget {
   record Table(String location, String name, StructType schema) {}
 
   /** One table's share: the rows deleted, and the rows whose reference to the subject was set to null. */
-  record Erased(String location, String name, long rows, long erased) {}
+  record Erased(String location, String name, long rows, long nulled) {}
 
   /** What a forget found and deleted: the keys followed, the tables and rows, the rounds it took. */
   record Result(Map<String, Set<String>> keys, List<Erased> erased, int rounds) {
@@ -121,7 +121,7 @@ final class PrivacyForget {
     }
 
     long nulled() {
-      return erased.stream().mapToLong(Erased::erased).sum();
+      return erased.stream().mapToLong(Erased::nulled).sum();
     }
   }
 
@@ -250,25 +250,50 @@ final class PrivacyForget {
           if (!found.get(k).isEmpty() && ref.appliesTo(t)) {
             Column refers = isAnyOf(ref.column(), found.get(k), false);
             Column kept = condition == null ? refers : refers.and(org.apache.spark.sql.functions.not(condition));
-            long n = spark.read().format("delta").load(t.location()).filter(kept).count();
-            if (n > 0 && !dryRun) {
+            if (dryRun) {
+              nulled += spark.read().format("delta").load(t.location()).filter(kept).count();
+            } else {
               DataType type = t.schema().apply(ref.path()).dataType();
-              DeltaTable.forPath(spark, t.location()).update(kept, Map.of(ref.path(), lit(null).cast(type)));
+              nulled += changedRows(spark, t.location(), "numUpdatedRows",
+                  table -> table.update(kept, Map.of(ref.path(), lit(null).cast(type))));
             }
-            nulled += n;
           }
         }
       }
       if (condition == null && nulled == 0) {
         continue;
       }
-      long n = condition == null ? 0 : spark.read().format("delta").load(t.location()).filter(condition).count();
-      if (n > 0 && !dryRun) {
-        DeltaTable.forPath(spark, t.location()).delete(condition);
-      }
+      long n = condition == null ? 0
+          : dryRun ? spark.read().format("delta").load(t.location()).filter(condition).count()
+          : changedRows(spark, t.location(), "numDeletedRows", table -> table.delete(condition));
       erased.add(new Erased(t.location(), t.name(), n, nulled));
     }
     return new Result(found, erased, rounds);
+  }
+
+  /**
+   * Runs one DELETE or UPDATE on the table at {@code location} and returns the rows it changed, from the commit's own
+   * operation metrics (one pass over the table, not a count before it); 0 when nothing matched and Delta made no commit.
+   */
+  private static long changedRows(SparkSession spark, String location, String metric, java.util.function.Consumer<DeltaTable> change) {
+    DeltaTable table = DeltaTable.forPath(spark, location);
+    long before = latestVersion(table);
+    change.accept(table);
+    Row latest = table.history(1).select("version", "operationMetrics").first();
+    if (latest.getLong(0) == before) {
+      return 0;
+    }
+    Map<String, String> metrics = latest.getJavaMap(1);
+    String rows = metrics.get(metric);
+    if (rows == null) {
+      throw new IllegalStateException("Delta recorded no " + metric + " for version " + latest.getLong(0) + " of " + location
+          + " (its metrics: " + metrics.keySet() + ").");
+    }
+    return Long.parseLong(rows);
+  }
+
+  private static long latestVersion(DeltaTable table) {
+    return table.history(1).select("version").first().getLong(0);
   }
 
   /** Whether {@code t} holds the subject's value or is a record a key of the subject is read from. */
