@@ -1,7 +1,9 @@
-"""The lakehouse DAGs under real Airflow 3 (run by the app module's AirflowIT, which sets the environment):
+"""The lakehouse DAGs under real Airflow 3 (run by the app module's production tests, which set the environment):
 they import cleanly, have the schedules and task graphs the product promises, point at the built application jar,
 pass the right business date, turn a lakehouse verdict into a failure without retries, and run the real daily
-pipeline through spark-submit with `airflow dags test`."""
+pipeline through spark-submit with `airflow dags test`. That last test writes the warehouse the other production
+tests compare with, so it runs on its own (ReferenceRun, `-k test_the_daily_dag_runs_the_real_pipeline`) and
+AirflowIT runs the rest."""
 
 from __future__ import annotations
 

@@ -18,8 +18,11 @@ import org.apache.commons.io.FileUtils;
 
 /**
  * What the production tests share, built once per test JVM: one generated landing zone (scale 0.01, seed 7, every
- * extract to {@link #RUN_DATE}) and the reference warehouse, {@code run all} on it through a real {@code spark-submit
- * --master local[2]}. The cluster, object-store and Airflow runs of the same landing zone are compared with it.
+ * extract to {@link #RUN_DATE}) and the reference warehouse, which real Airflow 3 writes: {@code airflow dags test
+ * saas_metrics_daily} (the pytest {@code test_the_daily_dag_runs_the_real_pipeline} of {@code airflow-dags/tests}), each
+ * of its tasks a real {@code spark-submit --master local[2]} of the application jar. The cluster run on object storage
+ * is compared with it cell by cell, and the SQL server serves a copy of it. One pipeline run serves them all: on two
+ * cores a run of every job costs minutes.
  */
 final class ReferenceRun {
   static final LocalDate RUN_DATE = LocalDate.of(2026, 11, 20);
@@ -52,19 +55,70 @@ final class ReferenceRun {
     return manifest;
   }
 
-  /** The reference warehouse: {@code run all} on local[2] through spark-submit, run on first use. */
-  static synchronized Path localWarehouse() {
-    Path warehouse = landing().resolveSibling("warehouse-local");
-    if (localRun == null) {
-      localRun = submit("local[2]", warehouse, "reference-local-all", List.of(), Map.of(), "run", "all", "--run-date", RUN_DATE.toString());
-      assertThat(localRun.exitCode()).as(localRun.tail()).isZero();
+  /** Real Airflow 3 for the DAG tests: its virtualenv, its environment (home, DAGs folder, Spark connection), its logs. */
+  record Airflow(Path python, Path airflow, Map<String, String> env, Path work, Path logs) {
+    /** {@code pytest} on {@code airflow-dags/tests}, the tests {@code selection} (a {@code -k} expression) picks. */
+    Processes.Result pytest(String name, String selection) {
+      return Processes.run(List.of(python.toString(), "-m", "pytest", "-v", "-p", "no:cacheprovider", "-k", selection,
+          ProductionEnv.repoRoot().resolve("airflow-dags/tests").toString()), env, work, logs, name, Duration.ofMinutes(30));
     }
-    return warehouse;
   }
 
-  /** The reference run's output. */
-  static synchronized Processes.Result localRun() {
-    localWarehouse();
+  private static Airflow airflow;
+
+  /**
+   * Airflow, made ready on first use: the virtualenv ({@code airflow-dags/tests/airflow_env.sh}), its database migrated,
+   * the one-slot pool of the warehouse's writers; the warehouse it writes is {@link #warehouse()}.
+   */
+  static synchronized Airflow airflow() {
+    if (airflow == null) {
+      Path repo = ProductionEnv.repoRoot();
+      Path work = landing().getParent();
+      Path logs = work.resolve("logs");
+      Processes.Result venv = Processes.run(List.of("bash", repo.resolve("airflow-dags/tests/airflow_env.sh").toString()), Map.of(),
+          repo, logs, "airflow-env", Duration.ofMinutes(15));
+      assertThat(venv.exitCode()).as("airflow-dags/tests/airflow_env.sh\n" + venv.tail()).isZero();
+      Path python = Path.of(venv.stdout().strip());
+      Path bin = python.resolveSibling("airflow");
+      Map<String, String> env = new HashMap<>(ProductionEnv.sparkEnv());
+      env.put("PATH", ProductionEnv.sparkHome().resolve("bin") + ":" + System.getenv("PATH"));
+      env.put("AIRFLOW_HOME", work.resolve("airflow-home").toString());
+      env.put("AIRFLOW__CORE__DAGS_FOLDER", repo.resolve("airflow-dags").toString());
+      env.put("AIRFLOW__CORE__LOAD_EXAMPLES", "False");
+      env.put("AIRFLOW_CONN_LAKEHOUSE_SPARK", "{\"conn_type\": \"spark\", \"host\": \"local[2]\"}");
+      env.put("LAKEHOUSE_APP_JAR", ProductionEnv.appJar().toString());
+      env.put("LAKEHOUSE_ENV", "local");
+      env.put("LAKEHOUSE_LANDING", landing().toString());
+      env.put("LAKEHOUSE_WAREHOUSE", work.resolve("warehouse").toString());
+      env.put("LAKEHOUSE_PII_HASH_KEY", PII_KEY);
+      env.put("LAKEHOUSE_TEST_WORK", work.toString());
+      Processes.Result migrate = Processes.run(List.of(bin.toString(), "db", "migrate"), env, work, logs, "airflow-db-migrate",
+          Duration.ofMinutes(5));
+      assertThat(migrate.exitCode()).as("airflow db migrate\n" + migrate.tail()).isZero();
+      Processes.Result pool = Processes.run(List.of(bin.toString(), "pools", "set", "lakehouse_warehouse", "1",
+          "One writer of the lakehouse warehouse at a time"), env, work, logs, "airflow-pool", Duration.ofMinutes(2));
+      assertThat(pool.exitCode()).as("airflow pools set\n" + pool.tail()).isZero();
+      airflow = new Airflow(python, bin, Map.copyOf(env), work, logs);
+    }
+    return airflow;
+  }
+
+  /** The pytest that runs the daily DAG for real; every other DAG test is {@code AirflowIT}'s. */
+  static final String DAG_RUN_TEST = "test_the_daily_dag_runs_the_real_pipeline";
+
+  /** The reference warehouse: the daily DAG's run under real Airflow, run on first use. */
+  static synchronized Path warehouse() {
+    if (localRun == null) {
+      localRun = airflow().pytest("airflow-dags-test", DAG_RUN_TEST);
+      assertThat(localRun.exitCode()).as("pytest -k " + DAG_RUN_TEST + "\n" + localRun.tail()).isZero();
+      assertThat(localRun.stdout()).contains("1 passed");
+    }
+    return Path.of(airflow().env().get("LAKEHOUSE_WAREHOUSE"));
+  }
+
+  /** The reference run's pytest output. */
+  static synchronized Processes.Result dagRun() {
+    warehouse();
     return localRun;
   }
 

@@ -70,7 +70,7 @@ class SqlServerIT {
     work = ProductionEnv.work("sql-server");
     FileUtils.cleanDirectory(work.toFile());
     warehouse = work.resolve("warehouse");
-    FileUtils.copyDirectory(ReferenceRun.localWarehouse().toFile(), warehouse.toFile());
+    FileUtils.copyDirectory(ReferenceRun.warehouse().toFile(), warehouse.toFile());
     List<String> conf = new ArrayList<>();
     for (Map.Entry<String, String> u : ROLES.entrySet()) {
       String password = "pw-" + u.getKey() + "-" + java.util.UUID.randomUUID();
@@ -353,7 +353,7 @@ class SqlServerIT {
       assertThat(refusal(ana, "SELECT * FROM delta.`" + warehouse.resolve("silver/customers") + "`")).isNotNull().doesNotContain("email");
       assertThat(refusal(ana, "SELECT * FROM parquet.`" + warehouse.resolve("silver/customers") + "`")).isNotNull();
       // The table is untouched.
-      assertThat(table("gold.dim_plan").count()).isEqualTo(WarehouseComparison.rows(spark(), ReferenceRun.localWarehouse().resolve("gold/dim_plan")));
+      assertThat(table("gold.dim_plan").count()).isEqualTo(WarehouseComparison.rows(spark(), ReferenceRun.warehouse().resolve("gold/dim_plan")));
     }
   }
 
