@@ -8,6 +8,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.delta.tables.DeltaTable;
 import io.profitos.lakehouse.core.LakehouseException;
+import io.profitos.lakehouse.core.table.DeltaTables;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -215,10 +216,9 @@ final class PrivacyForget {
       }
       grew = false;
       for (Table t : tables) {
-        List<ColumnRef> sources = subject.keys().stream().flatMap(k -> keys.get(k).from().stream()).filter(r -> r.appliesTo(t)).toList();
         List<Integer> signature = subject.keys().stream().map(k -> found.get(k).size()).toList();
         Column condition = condition(t, subject, value, hash, found);
-        if (sources.isEmpty() || condition == null || signature.equals(readWith.get(t.location()))) {
+        if (keySources(subject).noneMatch(r -> r.appliesTo(t)) || condition == null || signature.equals(readWith.get(t.location()))) {
           continue;
         }
         readWith.put(t.location(), signature);
@@ -276,30 +276,29 @@ final class PrivacyForget {
    * operation metrics (one pass over the table, not a count before it); 0 when nothing matched and Delta made no commit.
    */
   private static long changedRows(SparkSession spark, String location, String metric, java.util.function.Consumer<DeltaTable> change) {
-    DeltaTable table = DeltaTable.forPath(spark, location);
-    long before = latestVersion(table);
-    change.accept(table);
-    Row latest = table.history(1).select("version", "operationMetrics").first();
-    if (latest.getLong(0) == before) {
+    long before = DeltaTables.version(spark, location);
+    change.accept(DeltaTable.forPath(spark, location));
+    DeltaTables.Commit commit = DeltaTables.lastCommit(spark, location, null);
+    if (commit.version() == before) {
       return 0;
     }
-    Map<String, String> metrics = latest.getJavaMap(1);
-    String rows = metrics.get(metric);
+    String rows = commit.metrics().get(metric);
     if (rows == null) {
-      throw new IllegalStateException("Delta recorded no " + metric + " for version " + latest.getLong(0) + " of " + location
-          + " (its metrics: " + metrics.keySet() + ").");
+      throw new IllegalStateException("Delta recorded no " + metric + " for version " + commit.version() + " of " + location
+          + " (its metrics: " + commit.metrics().keySet() + ").");
     }
     return Long.parseLong(rows);
   }
 
-  private static long latestVersion(DeltaTable table) {
-    return table.history(1).select("version").first().getLong(0);
+  /** The columns a subject's keys are read from: its keys' {@code from} columns. */
+  private java.util.stream.Stream<ColumnRef> keySources(Subject subject) {
+    return subject.keys().stream().flatMap(k -> keys.get(k).from().stream());
   }
 
   /** Whether {@code t} holds the subject's value or is a record a key of the subject is read from. */
   private boolean isSource(Table t, Subject subject) {
     return subject.columns().stream().anyMatch(r -> r.appliesTo(t)) || subject.hashedColumns().stream().anyMatch(r -> r.appliesTo(t))
-        || subject.keys().stream().flatMap(k -> keys.get(k).from().stream()).anyMatch(r -> r.appliesTo(t));
+        || keySources(subject).anyMatch(r -> r.appliesTo(t));
   }
 
   /** The configured {@code <layer>.<table>.<column>} entries that name no column of {@code tables}: a typo, or a table gone. */

@@ -32,7 +32,7 @@ final class ReferenceRun {
 
   private static Path dir;
   private static DemoManifest manifest;
-  private static Processes.Result localRun;
+  private static Processes.Result dagRun;
 
   private ReferenceRun() {}
 
@@ -108,10 +108,10 @@ final class ReferenceRun {
 
   /** The reference warehouse: the daily DAG's run under real Airflow, run on first use. */
   static synchronized Path warehouse() {
-    if (localRun == null) {
-      localRun = airflow().pytest("airflow-dags-test", DAG_RUN_TEST);
-      assertThat(localRun.exitCode()).as("pytest -k " + DAG_RUN_TEST + "\n" + localRun.tail()).isZero();
-      assertThat(localRun.stdout()).contains("1 passed");
+    if (dagRun == null) {
+      dagRun = airflow().pytest("airflow-dags-test", DAG_RUN_TEST);
+      assertThat(dagRun.exitCode()).as("pytest -k " + DAG_RUN_TEST + "\n" + dagRun.tail()).isZero();
+      assertThat(dagRun.stdout()).contains("1 passed");
     }
     return Path.of(airflow().env().get("LAKEHOUSE_WAREHOUSE"));
   }
@@ -119,7 +119,7 @@ final class ReferenceRun {
   /** The reference run's pytest output. */
   static synchronized Processes.Result dagRun() {
     warehouse();
-    return localRun;
+    return dagRun;
   }
 
   /** A spark-submit command line and its environment. */
