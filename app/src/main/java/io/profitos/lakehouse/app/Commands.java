@@ -232,11 +232,20 @@ final class Commands {
       int compacted = 0;
       long purged = 0;
       long expired = 0;
+      // Row retention first (its deletes are what the vacuum then removes), table by table.
+      Map<String, Long> deletedRows = new java.util.HashMap<>();
       for (String t : tables) {
         String relative = relativeToWarehouse(settings, t);
         // Retention rules name <layer>.<table>; the staging of blocked outputs is never a rule's table.
-        long deleted = relative.split("/").length == 2 ? rows.apply(spark, t, relative.replace('/', '.'), today) : 0;
-        io.profitos.lakehouse.core.table.TableMaintenance.Result r = maintenance.maintain(t);
+        deletedRows.put(t, relative.split("/").length == 2 ? rows.apply(spark, t, relative.replace('/', '.'), today) : 0L);
+      }
+      List<io.profitos.lakehouse.core.table.TableMaintenance.Result> results = maintenance.maintainAll(tables,
+          settings.config().getInt("lakehouse.runner.parallelism"));
+      for (int i = 0; i < tables.size(); i++) {
+        String t = tables.get(i);
+        String relative = relativeToWarehouse(settings, t);
+        long deleted = deletedRows.get(t);
+        io.profitos.lakehouse.core.table.TableMaintenance.Result r = results.get(i);
         out.printf(Locale.ROOT, "%-48s %16s %20s %14s%n", relative, r.filesBefore() + " -> " + r.filesAfter(),
             r.storedBefore() + " -> " + r.storedAfter(), rows.ruleFor(relative.replace('/', '.')).isPresent() ? deleted : "-");
         removed += Math.max(0, r.storedBefore() - r.storedAfter());
@@ -293,14 +302,14 @@ final class Commands {
         io.profitos.lakehouse.core.table.TableMaintenance vacuum = new io.profitos.lakehouse.core.table.TableMaintenance(spark,
             java.time.Duration.ZERO, Integer.MAX_VALUE);
         long tablesWithRows = 0;
-        for (PrivacyForget.Erased e : result.erased()) {
-          // Every table that could hold the subject is vacuumed, not only those with rows now: a version before a
-          // stopped earlier run's delete still has them.
-          String stored = "";
-          if (!dryRun) {
-            io.profitos.lakehouse.core.table.TableMaintenance.Result r = vacuum.maintain(e.location());
-            stored = r.storedBefore() + " -> " + r.storedAfter();
-          }
+        // Every table that could hold the subject is vacuumed, not only those with rows now: a version before a
+        // stopped earlier run's delete still has them.
+        List<io.profitos.lakehouse.core.table.TableMaintenance.Result> vacuumed = dryRun ? List.of()
+            : vacuum.maintainAll(result.erased().stream().map(PrivacyForget.Erased::location).toList(),
+                settings.config().getInt("lakehouse.runner.parallelism"));
+        for (int i = 0; i < result.erased().size(); i++) {
+          PrivacyForget.Erased e = result.erased().get(i);
+          String stored = dryRun ? "" : vacuumed.get(i).storedBefore() + " -> " + vacuumed.get(i).storedAfter();
           if (e.rows() > 0 || e.nulled() > 0) {
             tablesWithRows++;
             out.printf(Locale.ROOT, "%-56s %14d %18s%s%n", relativeToWarehouse(settings, e.location()), e.rows(), stored,

@@ -94,4 +94,44 @@ class TableMaintenanceTest {
     assertThat(spark.read().format("delta").load(location).orderBy("n").collectAsList()).extracting(r -> r.getLong(0))
         .containsExactly(0L, 1L, 2L, 4L, 5L, 6L, 7L, 8L, 9L);
   }
+
+  /**
+   * A table whose stored files are its current version's is left alone (Delta's vacuum would add two commits to its
+   * log); a stray file, a replaced file or a change data file makes the vacuum run, and it deletes them.
+   */
+  @Test
+  void vacuumsOnlyATableWithFilesOutsideItsCurrentVersion() throws Exception {
+    String clean = dir.resolve("wh/silver/clean").toString();
+    append(clean, 1);
+    TableMaintenance none = new TableMaintenance(spark, Duration.ZERO, 16);
+    TableMaintenance.Result untouched = none.maintain(clean);
+    assertThat(untouched.storedBefore()).isEqualTo(1);
+    assertThat(untouched.storedAfter()).isEqualTo(1);
+    assertThat(DeltaTables.version(spark, clean)).as("no vacuum commits").isZero();
+
+    // A data file no version names (an interrupted write's): the vacuum runs (its start and end commits) and deletes it.
+    String stray = dir.resolve("wh/silver/stray").toString();
+    append(stray, 1);
+    Path orphan = Path.of(stray, "part-00000-0a0a0a0a-orphan-c000.snappy.parquet");
+    Files.copy(Files.list(Path.of(stray)).filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow(), orphan);
+    TableMaintenance.Result swept = none.maintain(stray);
+    assertThat(swept.storedBefore()).isEqualTo(2);
+    assertThat(swept.storedAfter()).isEqualTo(1);
+    assertThat(orphan).doesNotExist();
+    assertThat(DeltaTables.version(spark, stray)).as("the vacuum's commits").isEqualTo(2);
+
+    // A delete with the change data feed on leaves the deleted rows in a change data file (and the replaced file).
+    String fed = dir.resolve("wh/silver/fed").toString();
+    spark.sql("SELECT id AS n FROM range(4)").coalesce(1).write().format("delta").option("delta.enableChangeDataFeed", "true").save(fed);
+    io.delta.tables.DeltaTable.forPath(spark, fed).delete("n = 2");
+    List<String> changeFiles;
+    try (var files = Files.walk(Path.of(fed, "_change_data"))) {
+      changeFiles = files.filter(Files::isRegularFile).map(Path::toString).toList();
+    }
+    assertThat(changeFiles).isNotEmpty();
+    none.maintain(fed);
+    assertThat(changeFiles).allSatisfy(f -> assertThat(Path.of(f)).doesNotExist());
+    assertThat(spark.read().format("delta").load(fed).orderBy("n").collectAsList()).extracting(r -> r.getLong(0))
+        .containsExactly(0L, 1L, 3L);
+  }
 }
