@@ -37,7 +37,21 @@ public final class ExpectationTypes {
       spec("expect_compound_columns_to_be_unique", Kind.MAP, Set.of("column_list"), Set.of("mostly", "ignore_row_if")),
       spec("expect_column_pair_values_a_to_be_greater_than_b", Kind.MAP, Set.of("column_A", "column_B"),
           Set.of("mostly", "or_equal", "ignore_row_if")),
+      spec("expect_column_values_to_not_be_in_set", Kind.MAP, Set.of("column", "value_set"), Set.of("mostly")),
+      spec("expect_column_values_to_be_null", Kind.MAP, Set.of("column"), Set.of("mostly")),
+      spec("expect_column_value_lengths_to_be_between", Kind.MAP, Set.of("column"), union(BOUNDS, Set.of("mostly"))),
+      spec("expect_column_value_lengths_to_equal", Kind.MAP, Set.of("column", "value"), Set.of("mostly")),
+      spec("expect_column_values_to_not_match_regex", Kind.MAP, Set.of("column", "regex"), Set.of("mostly")),
+      spec("expect_column_values_to_match_regex_list", Kind.MAP, Set.of("column", "regex_list"), Set.of("match_on", "mostly")),
+      spec("expect_column_values_to_not_match_regex_list", Kind.MAP, Set.of("column", "regex_list"), Set.of("mostly")),
+      spec("expect_column_pair_values_to_be_equal", Kind.MAP, Set.of("column_A", "column_B"), Set.of("mostly", "ignore_row_if")),
       spec("expect_table_row_count_to_be_between", Kind.AGGREGATE, Set.of(), Set.of("min_value", "max_value")),
+      spec("expect_table_row_count_to_equal", Kind.AGGREGATE, Set.of("value"), Set.of()),
+      spec("expect_column_to_exist", Kind.TABLE, Set.of("column"), Set.of("column_index")),
+      spec("expect_table_columns_to_match_set", Kind.TABLE, Set.of("column_set"), Set.of("exact_match")),
+      spec("expect_table_columns_to_match_ordered_list", Kind.TABLE, Set.of("column_list"), Set.of()),
+      spec("expect_table_column_count_to_equal", Kind.TABLE, Set.of("value"), Set.of()),
+      spec("expect_table_column_count_to_be_between", Kind.TABLE, Set.of(), Set.of("min_value", "max_value")),
       spec("expect_column_mean_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
       spec("expect_column_min_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
       spec("expect_column_max_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
@@ -133,15 +147,44 @@ public final class ExpectationTypes {
       throw bad(where, "'mostly' must be between 0 and 1, not " + m);
     }
     if (spec.optional().contains("min_value") && !type.equals("expect_table_row_count_to_be_between")
+        && !type.equals("expect_table_column_count_to_be_between")
         && !type.equals("expect_column_pct_change_to_be_between") && kwargs.get("min_value") == null && kwargs.get("max_value") == null) {
       throw bad(where, "min_value and max_value cannot both be null");
     }
     if (kwargs.containsKey("value_set") && !(kwargs.get("value_set") instanceof List<?>)) {
       throw bad(where, "'value_set' must be a list");
     }
-    if (kwargs.containsKey("column_list") && !(kwargs.get("column_list") instanceof List<?> l && l.size() >= 2
-        && l.stream().allMatch(String.class::isInstance))) {
+    if (kwargs.containsKey("column_list") && type.equals("expect_compound_columns_to_be_unique") && !(kwargs.get("column_list")
+        instanceof List<?> l && l.size() >= 2 && l.stream().allMatch(String.class::isInstance))) {
       throw bad(where, "'column_list' must be a list of at least two column names (one column: expect_column_values_to_be_unique)");
+    }
+    for (String names : List.of("column_list", "column_set")) {
+      if (kwargs.containsKey(names) && !(kwargs.get(names) instanceof List<?> l && l.stream().allMatch(String.class::isInstance))) {
+        throw bad(where, "'" + names + "' must be a list of column names");
+      }
+    }
+    for (String whole : List.of("value", "column_index")) {
+      if (kwargs.get(whole) != null && !(kwargs.get(whole) instanceof Integer i && i >= 0)) {
+        throw bad(where, "'" + whole + "' must be a whole number of at least 0, not " + kwargs.get(whole));
+      }
+    }
+    if (kwargs.get("exact_match") != null && !(kwargs.get("exact_match") instanceof Boolean)) {
+      throw bad(where, "'exact_match' must be true or false");
+    }
+    if (kwargs.containsKey("regex_list")) {
+      if (!(kwargs.get("regex_list") instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(String.class::isInstance))) {
+        throw bad(where, "'regex_list' must be a non-empty list of regular expressions");
+      }
+      for (Object r : (List<?>) kwargs.get("regex_list")) {
+        try {
+          Pattern.compile(String.valueOf(r));
+        } catch (PatternSyntaxException e) {
+          throw bad(where, "'regex_list' holds '" + r + "', which does not compile: " + e.getDescription());
+        }
+      }
+    }
+    if (kwargs.get("match_on") != null && !List.of("any", "all").contains(String.valueOf(kwargs.get("match_on")))) {
+      throw bad(where, "'match_on' must be \"any\" or \"all\"");
     }
     if (kwargs.containsKey("partition_by") && !(kwargs.get("partition_by") instanceof List<?> l
         && l.stream().allMatch(String.class::isInstance))) {

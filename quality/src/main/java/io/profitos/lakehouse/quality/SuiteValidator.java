@@ -242,10 +242,12 @@ public final class SuiteValidator {
     Check c = new Check(level, description(e), seq(List.<Constraint>of())).hasSize(any(), NONE);
     String column = e.kwarg("column", null);
     switch (e.type()) {
-      case "expect_column_values_to_not_be_null" -> c = c.hasCompleteness(column, any(), NONE, NO_OPTIONS);
+      case "expect_column_values_to_not_be_null", "expect_column_values_to_be_null" -> c = c.hasCompleteness(column, any(), NONE, NO_OPTIONS);
       case "expect_column_values_to_be_between", "expect_column_values_to_be_unique", "expect_column_values_to_be_in_set", "expect_column_values_to_match_regex",
           "expect_column_values_to_equal_expression", "expect_column_values_to_exist_in_table",
-          "expect_column_values_to_equal_previous_period_value" -> c = c.hasCompleteness(column, any(), NONE, NO_OPTIONS)
+          "expect_column_values_to_equal_previous_period_value", "expect_column_values_to_not_be_in_set",
+          "expect_column_value_lengths_to_be_between", "expect_column_value_lengths_to_equal", "expect_column_values_to_not_match_regex",
+          "expect_column_values_to_match_regex_list", "expect_column_values_to_not_match_regex_list" -> c = c.hasCompleteness(column, any(), NONE, NO_OPTIONS)
           .satisfies(predicate(e), e.name(), any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS)
           .where(q(column) + " IS NOT NULL");
       case "expect_compound_columns_to_be_unique" -> {
@@ -254,7 +256,7 @@ public final class SuiteValidator {
         c = c.satisfies(predicate(e), e.name(), any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS)
             .where(domain);
       }
-      case "expect_column_pair_values_a_to_be_greater_than_b" -> {
+      case "expect_column_pair_values_a_to_be_greater_than_b", "expect_column_pair_values_to_be_equal" -> {
         String domain = pairDomain(e);
         c = c.satisfies(domain, "domain", any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS)
             .satisfies(predicate(e), e.name(), any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS)
@@ -286,7 +288,23 @@ public final class SuiteValidator {
         List<Object> values = e.kwarg("value_set", List.of());
         yield values.isEmpty() ? "false" : c + " IN (" + values.stream().map(SuiteValidator::literal).collect(Collectors.joining(", ")) + ")";
       }
+      case "expect_column_values_to_not_be_in_set" -> {
+        List<Object> values = e.kwarg("value_set", List.of());
+        yield values.isEmpty() ? "true" : "NOT (" + c + " IN (" + values.stream().map(SuiteValidator::literal).collect(Collectors.joining(", ")) + "))";
+      }
+      case "expect_column_value_lengths_to_be_between" -> bounds("length(CAST(" + c + " AS STRING))", e);
+      case "expect_column_value_lengths_to_equal" -> "length(CAST(" + c + " AS STRING)) = " + e.kwarg("value", 0);
+      // GE searches (Python's re.search, Spark's RLIKE): a pattern matches anywhere unless anchored.
       case "expect_column_values_to_match_regex" -> "CAST(" + c + " AS STRING) RLIKE " + literal(e.kwarg("regex", ""));
+      case "expect_column_values_to_not_match_regex" -> "NOT (CAST(" + c + " AS STRING) RLIKE " + literal(e.kwarg("regex", "")) + ")";
+      case "expect_column_values_to_match_regex_list" -> regexes(c, e, "all".equals(e.kwarg("match_on", "any")) ? " AND " : " OR ");
+      case "expect_column_values_to_not_match_regex_list" -> "NOT (" + regexes(c, e, " OR ") + ")";
+      case "expect_column_pair_values_to_be_equal" -> {
+        String a = q(e.kwarg("column_A", ""));
+        String b = q(e.kwarg("column_B", ""));
+        // GE on Spark: a row with one side missing is not unexpected (its pandas engine counts it).
+        yield "(" + a + " = " + b + ") OR " + a + " IS NULL OR " + b + " IS NULL";
+      }
       case "expect_column_values_to_equal_expression" -> "abs(" + c + " - (" + e.kwarg("expression", "") + ")) <= "
           + (e.number("tolerance") == null ? 0.0 : e.number("tolerance"));
       case "expect_column_pair_values_a_to_be_greater_than_b" -> {
@@ -297,6 +315,11 @@ public final class SuiteValidator {
       }
       default -> "true";
     };
+  }
+
+  private static String regexes(String c, Expectation e, String join) {
+    List<String> patterns = e.kwarg("regex_list", List.of());
+    return "(" + patterns.stream().map(r -> "CAST(" + c + " AS STRING) RLIKE " + literal(r)).collect(Collectors.joining(join)) + ")";
   }
 
   /** The rows a pair or compound expectation looks at (GE's ignore_row_if). */
@@ -469,6 +492,8 @@ public final class SuiteValidator {
   private static ExpectationResult custom(Dataset<Row> rows, Expectation e, Context ctx) {
     return switch (e.type()) {
       case "expect_column_values_to_be_of_type" -> ofType(rows, e);
+      case "expect_column_to_exist", "expect_table_columns_to_match_set", "expect_table_columns_to_match_ordered_list",
+          "expect_table_column_count_to_equal", "expect_table_column_count_to_be_between" -> columns(rows, e);
       case "expect_column_pct_change_to_be_between" -> pctChange(rows, e);
       case "expect_column_max_age_to_be_less_than" -> maxAge(rows, e, ctx);
       default -> throw new IllegalStateException("No evaluation for " + e.type());
@@ -484,6 +509,52 @@ public final class SuiteValidator {
     result.put("observed_value", actual);
     return new ExpectationResult(e, ok, result, field == null ? "the column " + column + " does not exist"
         : column + " is " + actual + (ok ? "" : ", not " + e.kwarg("type_", "")), null);
+  }
+
+  /** The table's columns against a column, a set, an ordered list or a count (GE's table expectations). */
+  private static ExpectationResult columns(Dataset<Row> rows, Expectation e) {
+    List<String> actual = List.of(rows.columns());
+    Map<String, Object> result = new LinkedHashMap<>();
+    boolean ok;
+    String message;
+    switch (e.type()) {
+      case "expect_column_to_exist" -> {
+        String column = e.kwarg("column", "");
+        Integer index = e.kwarg("column_index", null);
+        int at = actual.indexOf(column);
+        ok = at >= 0 && (index == null || index == at);
+        message = at < 0 ? "the column " + column + " does not exist"
+            : "the column " + column + " is column " + at + (index == null || ok ? "" : ", not " + index);
+      }
+      case "expect_table_columns_to_match_set" -> {
+        List<String> wanted = e.kwarg("column_set", List.of());
+        java.util.Set<String> missing = new java.util.TreeSet<>(wanted);
+        actual.forEach(missing::remove);
+        java.util.Set<String> unexpected = new java.util.TreeSet<>(actual);
+        wanted.forEach(unexpected::remove);
+        boolean exact = e.kwargs().get("exact_match") == null || e.flag("exact_match");
+        ok = missing.isEmpty() && (!exact || unexpected.isEmpty());
+        result.put("observed_value", actual);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("mismatched", Map.of("missing", List.copyOf(missing), "unexpected", List.copyOf(unexpected)));
+        result.put("details", details);
+        message = ok ? "the columns match the set" : "missing " + missing + (exact ? ", unexpected " + unexpected : "");
+      }
+      case "expect_table_columns_to_match_ordered_list" -> {
+        List<String> wanted = e.kwarg("column_list", List.of());
+        ok = actual.equals(wanted);
+        result.put("observed_value", actual);
+        message = ok ? "the columns are the list, in order" : "the columns are " + actual + ", not " + wanted;
+      }
+      default -> { // the column count, equal to a value or between bounds
+        int n = actual.size();
+        ok = e.type().equals("expect_table_column_count_to_equal") ? Integer.valueOf(n).equals(e.kwarg("value", -1))
+            : within((double) n, e) || (e.number("min_value") == null && e.number("max_value") == null);
+        result.put("observed_value", n);
+        message = "the table has " + n + " columns";
+      }
+    }
+    return new ExpectationResult(e, ok, result, message, null);
   }
 
   /** GE's Spark type names: the PySpark class name (DecimalType for every precision). */

@@ -29,6 +29,24 @@ final class Verdicts {
         boolean ok = SuiteValidator.within((double) n, e) || (e.number("min_value") == null && e.number("max_value") == null);
         return aggregate(e, ok, n, "the table has " + n + " rows" + range(e));
       }
+      case "expect_table_row_count_to_equal" -> {
+        return aggregate(e, Integer.valueOf((int) n).equals(e.kwarg("value", -1)) && n <= Integer.MAX_VALUE, n,
+            "the table has " + n + " rows (expected " + e.kwarg("value", -1) + ")");
+      }
+      case "expect_column_values_to_be_null" -> {
+        // GE counts every row: the non-null ones are unexpected.
+        long unexpected = count(n, metrics.get(1));
+        double mostly = e.number("mostly") == null ? 1.0 : e.number("mostly");
+        boolean ok = n == 0 || (n - unexpected) >= mostly * n - 1e-9;
+        List<Object> sample = unexpected == 0 ? List.of() : rows.where(col(column).isNotNull()).select(col(column))
+            .limit(SuiteValidator.SAMPLE).collectAsList().stream().map(r -> r.get(0)).toList();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("element_count", n);
+        result.put("unexpected_count", unexpected);
+        result.put("unexpected_percent", n == 0 ? null : 100.0 * unexpected / n);
+        result.put("partial_unexpected_list", sample);
+        return new ExpectationResult(e, ok, result, unexpected + " of " + n + " values of " + column + " are not null" + mostly(e), null);
+      }
       case "expect_column_mean_to_be_between", "expect_column_min_to_be_between", "expect_column_max_to_be_between",
           "expect_column_sum_to_be_between", "expect_column_proportion_of_unique_values_to_be_between" -> {
         Double v = metrics.get(1);
@@ -68,7 +86,7 @@ final class Verdicts {
             .where(col("count").gt(1)).limit(SuiteValidator.SAMPLE).collectAsList().stream().map(r -> asMap(r, columns)).toList();
         return mapResult(e, n, n - inDomain, unexpected, sample, " share their " + columns + " with another row");
       }
-      case "expect_column_pair_values_a_to_be_greater_than_b" -> {
+      case "expect_column_pair_values_a_to_be_greater_than_b", "expect_column_pair_values_to_be_equal" -> {
         long inDomain = count(n, metrics.get(1));
         long unexpected = inDomain == 0 ? 0 : Math.round(inDomain * (1 - nz(metrics.get(2))));
         String a = e.kwarg("column_A", "");
@@ -76,7 +94,8 @@ final class Verdicts {
         List<Object> sample = unexpected == 0 ? List.of() : rows.where(expr(SuiteValidator.pairDomain(e))
                 .and(expr(SuiteValidator.predicate(e)).unary_$bang())).select(col(a), col(b)).limit(SuiteValidator.SAMPLE)
             .collectAsList().stream().map(r -> (Object) java.util.Arrays.asList(r.get(0), r.get(1))).toList();
-        return mapResult(e, n, n - inDomain, unexpected, sample, " have " + a + (e.flag("or_equal") ? " < " : " <= ") + b);
+        return mapResult(e, n, n - inDomain, unexpected, sample, e.type().equals("expect_column_pair_values_to_be_equal")
+            ? " have " + a + " unequal to " + b : " have " + a + (e.flag("or_equal") ? " < " : " <= ") + b);
       }
       default -> { // a column map expectation with a predicate: between, in_set, match_regex, equal_expression
         long nonNull = count(n, metrics.get(1));

@@ -1,0 +1,133 @@
+package io.profitos.lakehouse.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.profitos.lakehouse.core.table.TableCatalog;
+import io.profitos.lakehouse.core.testing.SparkTestSession;
+import io.profitos.lakehouse.quality.ValidationResult.ExpectationResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every supported standard expectation type on one small table (nulls, boundary values, an empty string): the counts
+ * below are worked out by hand from {@code ge-parity/data.jsonl}. The same suite's result is written to
+ * {@code target/ge-parity/result.json}, where {@code src/test/python/test_ge_parity.py} runs the suite through
+ * great_expectations itself (pandas) and compares each verdict, unexpected count and observed value.
+ */
+class GeParityTest {
+  private static final SparkSession spark = SparkTestSession.get();
+  static final Path DIR = Path.of("src/test/resources/ge-parity");
+  static final StructType SCHEMA = new StructType().add("id", "long").add("name", "string").add("code", "string")
+      .add("amount", "double").add("a", "long").add("b", "long");
+  @TempDir Path tmp;
+
+  private Map<String, ExpectationResult> validate(ExpectationSuite suite) {
+    Dataset<Row> data = spark.read().schema(SCHEMA).json(DIR.resolve("data.jsonl").toString());
+    List<ExpectationResult> results = SuiteValidator.validate(data, suite,
+        new SuiteValidator.Context(spark, new TableCatalog(tmp.toString()), LocalDate.parse("2026-12-01"), null, false));
+    Map<String, ExpectationResult> byName = new LinkedHashMap<>();
+    results.forEach(r -> byName.put(r.expectation().name(), r));
+    return byName;
+  }
+
+  private static Object unexpected(ExpectationResult r) {
+    return r.result().get("unexpected_count");
+  }
+
+  @Test
+  void everyTypeGivesTheCountsWorkedOutByHandAndTheResultIsWrittenForTheGreatExpectationsComparison() throws Exception {
+    ExpectationSuite suite = ExpectationSuite.load(DIR.resolve("suite.json"));
+    Map<String, ExpectationResult> r = validate(suite);
+    assertThat(r).hasSize(43);
+
+    // Nulls: name is null in rows 3 and 7.
+    assertThat(unexpected(r.get("name not null"))).isEqualTo(2L);
+    assertThat(r.get("name not null").success()).isFalse();
+    assertThat(r.get("name mostly not null").success()).isTrue(); // 8 of 10 = 0.8
+    assertThat(unexpected(r.get("name null"))).isEqualTo(8L);
+    assertThat(r.get("name mostly null").success()).isTrue(); // 2 of 10 >= 0.1
+    // Sets over the 9 non-null codes A-1, B-22, C-333, A-1, XY, B-22, z, A-4444 and "".
+    assertThat(unexpected(r.get("code not in set"))).isEqualTo(3L); // A-1 twice, z
+    assertThat(r.get("code not in set").success()).isFalse();
+    assertThat(r.get("code not in set mostly").success()).isTrue(); // 6 of 9 >= 0.6
+    // Regular expressions search (match anywhere) as GE's do.
+    assertThat(unexpected(r.get("code no three digits"))).isEqualTo(2L); // C-333, A-4444
+    assertThat(unexpected(r.get("code starts A or B"))).isEqualTo(4L); // C-333, XY, z, ""
+    assertThat(unexpected(r.get("code starts A and ends digit"))).isEqualTo(6L); // all but A-1, A-1, A-4444
+    assertThat(unexpected(r.get("code starts neither A nor z"))).isEqualTo(4L); // A-1, A-1, A-4444, z
+    // Lengths 3, 4, 5, 3, 2, 4, 1, 6, 0.
+    assertThat(unexpected(r.get("code length 1 to 3"))).isEqualTo(5L);
+    assertThat(unexpected(r.get("code length above 2"))).isEqualTo(3L); // XY, z, ""
+    assertThat(unexpected(r.get("code length 3"))).isEqualTo(7L);
+    assertThat(r.get("name length at most 5").success()).isTrue();
+    // Pairs where both sides are present: (2,1), (6,7) and (10,0) differ; only (6,7) has a below b.
+    assertThat(unexpected(r.get("a equals b where both"))).isEqualTo(3L);
+    assertThat(unexpected(r.get("a at least b where both"))).isEqualTo(1L);
+    // Table expectations.
+    assertThat(r.get("rows equal 10").success()).isTrue();
+    assertThat(r.get("rows equal 11").success()).isFalse();
+    assertThat(r.get("rows equal 11").observed()).isEqualTo(10L);
+    assertThat(r.get("name exists").success()).isTrue();
+    assertThat(r.get("name is column 1").success()).isTrue();
+    assertThat(r.get("name is column 2").success()).isFalse();
+    assertThat(r.get("no such column").success()).isFalse();
+    assertThat(r.get("columns are the set").success()).isTrue();
+    assertThat(r.get("columns include id and name").success()).isTrue();
+    assertThat(r.get("columns are only id and name").success()).isFalse();
+    assertThat(r.get("columns include a missing one").success()).isFalse();
+    assertThat(r.get("columns in order").success()).isTrue();
+    assertThat(r.get("columns in another order").success()).isFalse();
+    assertThat(r.get("six columns").observed()).isEqualTo(6);
+    assertThat(r.get("six columns").success()).isTrue();
+    assertThat(r.get("one to five columns").success()).isFalse();
+    assertThat(r.get("at least two columns").success()).isTrue();
+
+    Path out = Path.of("target/ge-parity/result.json");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, new ValidationResult(suite, List.copyOf(r.values()), Map.of("data", "ge-parity/data.jsonl")).toJson());
+  }
+
+  /**
+   * GE's Spark engine and its pandas engine differ on a pair with one side missing: Spark's comparison is null there,
+   * so the row is not unexpected; pandas counts it. The engine runs on Spark and follows GE's Spark engine (so a GE Spark
+   * user's suite gives the same verdicts); the parity suite sets ignore_row_if = either_value_is_missing, where both agree.
+   */
+  @Test
+  void aPairWithOneSideMissingIsNotUnexpectedAsOnGreatExpectationsSparkEngine() {
+    ExpectationSuite suite = ExpectationSuite.parse("""
+        {"name": "pairs", "expectations": [
+          {"type": "expect_column_pair_values_to_be_equal", "kwargs": {"column_A": "a", "column_B": "b"}},
+          {"type": "expect_column_pair_values_a_to_be_greater_than_b", "kwargs": {"column_A": "a", "column_B": "b", "or_equal": true}}
+        ]}""", "pairs");
+    Map<String, ExpectationResult> r = validate(suite);
+    // Rows 4 and 8 have b missing: not unexpected; (2,1), (6,7), (10,0) differ; only (6,7) has a below b.
+    assertThat(r.values()).extracting(GeParityTest::unexpected).containsExactly(3L, 1L);
+  }
+
+  @Test
+  void aNewTypesBadKwargIsRefusedNamingIt() {
+    assertThatThrownBy(() -> ExpectationSuite.parse("""
+        {"name": "bad", "expectations": [
+          {"type": "expect_column_values_to_match_regex_list", "kwargs": {"column": "code", "regex_list": ["(unclosed"]}}
+        ]}""", "bad.json")).hasMessageContaining("'regex_list' holds '(unclosed', which does not compile");
+    assertThatThrownBy(() -> ExpectationSuite.parse("""
+        {"name": "bad", "expectations": [
+          {"type": "expect_column_values_to_match_regex_list", "kwargs": {"column": "code", "regex_list": ["a"], "match_on": "some"}}
+        ]}""", "bad.json")).hasMessageContaining("'match_on' must be \"any\" or \"all\"");
+    assertThatThrownBy(() -> ExpectationSuite.parse("""
+        {"name": "bad", "expectations": [
+          {"type": "expect_table_column_count_to_equal", "kwargs": {"value": 2.5}}
+        ]}""", "bad.json")).hasMessageContaining("'value' must be a whole number of at least 0");
+  }
+}

@@ -1,0 +1,64 @@
+"""The engine's verdicts are great_expectations' own: the parity suite (every supported standard type) runs on the same
+small table through great_expectations' pandas engine here, and each expectation's success, unexpected count and
+observed value must equal what the engine wrote to target/ge-parity/result.json (GeParityTest, the module's unit tests).
+"""
+import json
+import math
+import pathlib
+
+import pandas as pd
+import pytest
+import great_expectations as gx
+from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+HERE = pathlib.Path(__file__).resolve().parent
+MODULE = HERE.parents[2]
+DATA = MODULE / "src" / "test" / "resources" / "ge-parity"
+RESULT = MODULE / "target" / "ge-parity" / "result.json"
+# The table's columns in the order of the engine's schema (GeParityTest.SCHEMA).
+COLUMNS = ["id", "name", "code", "amount", "a", "b"]
+
+
+def expectations():
+    return json.loads((DATA / "suite.json").read_text())["expectations"]
+
+
+@pytest.fixture(scope="module")
+def batch():
+    rows = [json.loads(line) for line in (DATA / "data.jsonl").read_text().splitlines() if line.strip()]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    context = gx.get_context(mode="ephemeral")
+    asset = context.data_sources.add_pandas("parity").add_dataframe_asset("table")
+    return asset.add_batch_definition_whole_dataframe("whole").get_batch(batch_parameters={"dataframe": frame})
+
+
+@pytest.fixture(scope="module")
+def ours():
+    assert RESULT.exists(), f"{RESULT} is written by GeParityTest: run the module's unit tests first"
+    results = json.loads(RESULT.read_text())["results"]
+    return {r["expectation_config"]["meta"]["name"]: r for r in results}
+
+
+def same(a, b):
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def test_the_engine_ran_the_whole_suite(ours):
+    assert len(ours) == len(expectations()) == 43
+
+
+@pytest.mark.parametrize("expectation", expectations(), ids=[e["meta"]["name"] for e in expectations()])
+def test_each_verdict_and_count_equal_great_expectations(expectation, batch, ours):
+    config = ExpectationConfiguration(type=expectation["type"], kwargs=expectation["kwargs"], meta=expectation["meta"])
+    theirs = batch.validate(config.to_domain_obj())
+    mine = ours[expectation["meta"]["name"]]
+    assert mine["success"] == theirs.success, (mine["result"], theirs.result)
+    if "unexpected_count" in theirs.result:
+        assert mine["result"]["unexpected_count"] == theirs.result["unexpected_count"]
+    if "observed_value" in theirs.result:
+        observed, expected = mine["result"]["observed_value"], theirs.result["observed_value"]
+        if expectation["type"] == "expect_table_columns_to_match_set":
+            observed, expected = sorted(observed), sorted(expected)
+        assert same(observed, expected), (observed, expected)
