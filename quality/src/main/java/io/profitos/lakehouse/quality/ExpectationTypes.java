@@ -45,6 +45,21 @@ public final class ExpectationTypes {
       spec("expect_column_values_to_match_regex_list", Kind.MAP, Set.of("column", "regex_list"), Set.of("match_on", "mostly")),
       spec("expect_column_values_to_not_match_regex_list", Kind.MAP, Set.of("column", "regex_list"), Set.of("mostly")),
       spec("expect_column_pair_values_to_be_equal", Kind.MAP, Set.of("column_A", "column_B"), Set.of("mostly", "ignore_row_if")),
+      spec("expect_column_pair_values_to_be_in_set", Kind.MAP, Set.of("column_A", "column_B", "value_pairs_set"),
+          Set.of("mostly", "ignore_row_if")),
+      spec("expect_multicolumn_sum_to_equal", Kind.MAP, Set.of("column_list", "sum_total"), Set.of("mostly", "ignore_row_if")),
+      spec("expect_select_column_values_to_be_unique_within_record", Kind.MAP, Set.of("column_list"), Set.of("mostly", "ignore_row_if")),
+      spec("expect_column_values_to_match_like_pattern", Kind.MAP, Set.of("column", "like_pattern"), Set.of("mostly")),
+      spec("expect_column_values_to_not_match_like_pattern", Kind.MAP, Set.of("column", "like_pattern"), Set.of("mostly")),
+      spec("expect_column_values_to_match_like_pattern_list", Kind.MAP, Set.of("column", "like_pattern_list"),
+          Set.of("match_on", "mostly")),
+      spec("expect_column_values_to_not_match_like_pattern_list", Kind.MAP, Set.of("column", "like_pattern_list"), Set.of("mostly")),
+      spec("expect_column_values_to_be_json_parseable", Kind.MAP, Set.of("column"), Set.of("mostly")),
+      spec("expect_column_values_to_be_in_type_list", Kind.TABLE, Set.of("column", "type_list"), Set.of("mostly")),
+      spec("unexpected_rows_expectation", Kind.TABLE, Set.of("unexpected_rows_query"), Set.of()),
+      spec("expect_multicolumn_values_to_be_equal", Kind.MAP, Set.of("column_list"), Set.of("mostly", "ignore_row_if")),
+      spec("expect_column_type_to_be", Kind.TABLE, Set.of("column", "type_"), Set.of()),
+      spec("expect_table_row_count_to_equal_other_table", Kind.TABLE, Set.of("other_table_name"), Set.of()),
       spec("expect_table_row_count_to_be_between", Kind.AGGREGATE, Set.of(), Set.of("min_value", "max_value")),
       spec("expect_table_row_count_to_equal", Kind.AGGREGATE, Set.of("value"), Set.of()),
       spec("expect_column_to_exist", Kind.TABLE, Set.of("column"), Set.of("column_index")),
@@ -57,6 +72,19 @@ public final class ExpectationTypes {
       spec("expect_column_max_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
       spec("expect_column_sum_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
       spec("expect_column_proportion_of_unique_values_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
+      // Exact aggregates (ExactAggregates): one Spark aggregation per row condition.
+      spec("expect_column_median_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
+      spec("expect_column_stdev_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
+      spec("expect_column_unique_value_count_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
+      spec("expect_column_proportion_of_non_null_values_to_be_between", Kind.AGGREGATE, Set.of("column"), BOUNDS),
+      spec("expect_column_distinct_values_to_be_in_set", Kind.AGGREGATE, Set.of("column", "value_set"), Set.of()),
+      spec("expect_column_distinct_values_to_contain_set", Kind.AGGREGATE, Set.of("column", "value_set"), Set.of()),
+      spec("expect_column_distinct_values_to_equal_set", Kind.AGGREGATE, Set.of("column", "value_set"), Set.of()),
+      spec("expect_column_most_common_value_to_be_in_set", Kind.AGGREGATE, Set.of("column", "value_set"), Set.of("ties_okay")),
+      spec("expect_column_quantile_values_to_be_between", Kind.AGGREGATE, Set.of("column", "quantile_ranges"),
+          Set.of("allow_relative_error")),
+      spec("expect_column_value_z_scores_to_be_less_than", Kind.AGGREGATE, Set.of("column", "threshold"),
+          Set.of("double_sided", "mostly")),
       // Custom expectations: checks GE has no built-in type for.
       spec("expect_column_values_to_exist_in_table", Kind.MAP, Set.of("column", "table"), Set.of("table_column", "mostly")),
       spec("expect_column_values_to_equal_previous_period_value", Kind.MAP, Set.of("column", "previous_column", "order_by"),
@@ -68,6 +96,30 @@ public final class ExpectationTypes {
       spec("expect_metric_to_not_be_anomalous", Kind.CUSTOM, Set.of("metric", "strategy"),
           Set.of("column", "max_rate_decrease", "max_rate_increase", "max_decrease", "max_increase", "lower_deviation_factor",
               "upper_deviation_factor")));
+
+  /**
+   * The core types of great_expectations 1.24.1 this engine refuses, each with its reason and what to use instead
+   * (the others of its registry, distribution tests aside, run here).
+   */
+  static final Map<String, String> REFUSED = Map.of(
+      "expect_column_values_to_be_increasing", "the rows of a Spark table have no order of their own (GE's Spark engine orders "
+          + "them by an id assigned when the files are read, which changes with the files); use "
+          + "expect_column_values_to_equal_previous_period_value with order_by, or unexpected_rows_expectation with a window",
+      "expect_column_values_to_be_decreasing", "the rows of a Spark table have no order of their own (GE's Spark engine orders "
+          + "them by an id assigned when the files are read, which changes with the files); use "
+          + "expect_column_values_to_equal_previous_period_value with order_by, or unexpected_rows_expectation with a window",
+      "expect_column_values_to_be_dateutil_parseable", "dateutil's lenient parser (words, partial dates, any separator) has no "
+          + "equivalent in Spark, so the verdicts would differ; use expect_column_values_to_match_regex for the formats you accept",
+      "expect_column_values_to_match_strftime_format", "not supported yet: Python's strptime rules (a %m of one digit, locale "
+          + "names) have no exact Spark equivalent; use expect_column_values_to_match_regex",
+      "expect_column_values_to_match_json_schema", "not supported yet: no JSON Schema validator is on the engine's classpath; use "
+          + "expect_column_values_to_be_json_parseable and unexpected_rows_expectation with get_json_object",
+      "expect_column_values_to_not_be_outliers", "not supported yet; use expect_column_value_z_scores_to_be_less_than or "
+          + "expect_column_quantile_values_to_be_between",
+      "expect_query_results_to_match_comparison", "it compares with another data source; compare lakehouse tables with "
+          + "expect_column_values_to_exist_in_table or unexpected_rows_expectation",
+      "expect_column_kl_divergence_to_be_less_than", "a distribution test, out of this engine's scope; watch the distribution "
+          + "with expect_metric_to_not_be_anomalous or expect_column_quantile_values_to_be_between");
 
   /** The custom types (not in GE's registry). */
   public static final Set<String> CUSTOM = Set.of("expect_column_values_to_exist_in_table", "expect_column_values_to_equal_expression",
@@ -111,6 +163,9 @@ public final class ExpectationTypes {
   /** Fails with where and why when the type is unknown or a kwarg is missing, unknown or of the wrong kind. */
   static void check(String type, Map<String, Object> kwargs, String where) {
     Spec spec = SPECS.get(type);
+    if (spec == null && REFUSED.containsKey(type)) {
+      throw bad(where, type + " is not supported: " + REFUSED.get(type));
+    }
     if (spec == null) {
       throw bad(where, "unknown expectation type; supported: " + String.join(", ", new TreeSet<>(SPECS.keySet())));
     }
@@ -132,13 +187,19 @@ public final class ExpectationTypes {
         throw bad(where, "'" + column + "' must be a column name (a string)");
       }
     }
-    for (String n : List.of("min_value", "max_value", "mostly", "tolerance", "max_age_hours", "max_rate_decrease", "max_rate_increase",
+    boolean textBounds = type.equals("expect_column_min_to_be_between") || type.equals("expect_column_max_to_be_between");
+    for (String bound : List.of("min_value", "max_value")) {
+      if (textBounds && kwargs.get(bound) != null && !(kwargs.get(bound) instanceof Number || kwargs.get(bound) instanceof String)) {
+        throw bad(where, "'" + bound + "' must be a number, or a string or date for a column that is not numeric");
+      }
+    }
+    for (String n : List.of("threshold", "min_value", "max_value", "mostly", "tolerance", "max_age_hours", "max_rate_decrease", "max_rate_increase",
         "max_decrease", "max_increase", "lower_deviation_factor", "upper_deviation_factor", "first_value")) {
-      if (kwargs.get(n) != null && !(kwargs.get(n) instanceof Number)) {
+      if (kwargs.get(n) != null && !(kwargs.get(n) instanceof Number) && !(textBounds && n.endsWith("_value"))) {
         throw bad(where, "'" + n + "' must be a number, not " + kwargs.get(n));
       }
     }
-    for (String b : List.of("strict_min", "strict_max", "or_equal")) {
+    for (String b : List.of("strict_min", "strict_max", "or_equal", "ties_okay", "double_sided", "exact_match")) {
       if (kwargs.get(b) != null && !(kwargs.get(b) instanceof Boolean)) {
         throw bad(where, "'" + b + "' must be true or false");
       }
@@ -183,6 +244,41 @@ public final class ExpectationTypes {
         }
       }
     }
+    if (kwargs.containsKey("quantile_ranges")) {
+      if (!(kwargs.get("quantile_ranges") instanceof Map<?, ?> r && r.get("quantiles") instanceof List<?> qs
+          && r.get("value_ranges") instanceof List<?> vs && qs.size() == vs.size() && !qs.isEmpty()
+          && qs.stream().allMatch(q -> q instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 1)
+          && vs.stream().allMatch(v -> v instanceof List<?> pair && pair.size() == 2
+              && pair.stream().allMatch(b -> b == null || b instanceof Number)))) {
+        throw bad(where, "'quantile_ranges' must be {\"quantiles\": [q between 0 and 1, ...], \"value_ranges\": [[min or null, "
+            + "max or null], ...]}, one range per quantile");
+      }
+    }
+    Object relative = kwargs.get("allow_relative_error");
+    if (relative != null && !Boolean.FALSE.equals(relative)
+        && !List.of("nearest", "lower", "higher", "midpoint", "linear").contains(String.valueOf(relative))) {
+      throw bad(where, "'allow_relative_error' must be false or one of nearest, lower, higher, midpoint, linear (the quantiles "
+          + "are exact: it names their interpolation, as for GE's pandas engine)");
+    }
+    if (kwargs.containsKey("value_pairs_set") && !(kwargs.get("value_pairs_set") instanceof List<?> l
+        && l.stream().allMatch(p -> p instanceof List<?> pair && pair.size() == 2))) {
+      throw bad(where, "'value_pairs_set' must be a list of [A value, B value] pairs");
+    }
+    if (kwargs.get("sum_total") != null && !(kwargs.get("sum_total") instanceof Number)) {
+      throw bad(where, "'sum_total' must be a number");
+    }
+    if (kwargs.containsKey("like_pattern_list") && !(kwargs.get("like_pattern_list") instanceof List<?> l && !l.isEmpty()
+        && l.stream().allMatch(String.class::isInstance))) {
+      throw bad(where, "'like_pattern_list' must be a non-empty list of SQL LIKE patterns");
+    }
+    if (kwargs.containsKey("type_list") && !(kwargs.get("type_list") instanceof List<?> l && !l.isEmpty()
+        && l.stream().allMatch(t -> SPARK_TYPES.contains(String.valueOf(t))))) {
+      throw bad(where, "'type_list' must list Spark type names as GE's Spark engine spells them, of " + new TreeSet<>(SPARK_TYPES));
+    }
+    if (kwargs.get("unexpected_rows_query") != null && !String.valueOf(kwargs.get("unexpected_rows_query")).contains("{batch}")) {
+      throw bad(where, "'unexpected_rows_query' must select from {batch} (the rows checked), for example "
+          + "SELECT * FROM {batch} WHERE amount < 0");
+    }
     if (kwargs.get("match_on") != null && !List.of("any", "all").contains(String.valueOf(kwargs.get("match_on")))) {
       throw bad(where, "'match_on' must be \"any\" or \"all\"");
     }
@@ -202,7 +298,7 @@ public final class ExpectationTypes {
     }
     Object ignore = kwargs.get("ignore_row_if");
     if (ignore != null) {
-      List<String> allowed = type.equals("expect_compound_columns_to_be_unique")
+      List<String> allowed = kwargs.containsKey("column_list")
           ? List.of("all_values_are_missing", "any_value_is_missing", "never")
           : List.of("both_values_are_missing", "either_value_is_missing", "neither");
       if (!allowed.contains(String.valueOf(ignore))) {
@@ -214,6 +310,13 @@ public final class ExpectationTypes {
     }
     if (kwargs.get("row_condition") != null && kwargs.get("condition_parser") == null) {
       throw bad(where, "'row_condition' needs \"condition_parser\": \"spark\"");
+    }
+    if (kwargs.get("other_table_name") != null) {
+      try {
+        io.profitos.lakehouse.core.table.TableName.parse(String.valueOf(kwargs.get("other_table_name")));
+      } catch (RuntimeException e) {
+        throw bad(where, "'other_table_name' must be a lakehouse table, layer.table, for example silver.invoices");
+      }
     }
     if (kwargs.get("table") != null) {
       try {

@@ -133,7 +133,14 @@ public final class SuiteValidator {
       String domain) {
     List<ExpectationResult> out = new ArrayList<>();
     List<Expectation> deequ = new ArrayList<>();
+    List<Expectation> exact = expectations.stream().filter(e -> ExactAggregates.handles(e, rows)).toList();
+    if (!exact.isEmpty()) {
+      out.addAll(ExactAggregates.evaluate(rows, exact));
+    }
     for (Expectation e : expectations) {
+      if (exact.contains(e)) {
+        continue;
+      }
       ExpectationTypes.Kind kind = ExpectationTypes.spec(e.type()).kind();
       boolean runsInDeequ = kind == ExpectationTypes.Kind.MAP || kind == ExpectationTypes.Kind.AGGREGATE
           || e.type().equals("expect_metric_to_not_be_anomalous");
@@ -152,6 +159,9 @@ public final class SuiteValidator {
     }
     if (deequ.isEmpty()) {
       return new Validation(out, null);
+    }
+    if (deequ.stream().anyMatch(e -> e.type().equals("expect_column_values_to_be_json_parseable"))) {
+      JsonParseable.register(ctx.spark());
     }
     Validation checked = runDeequ(withDerivedChecks(rows, deequ, ctx), deequ, ctx, suite, domain);
     out.addAll(checked.results());
@@ -247,7 +257,10 @@ public final class SuiteValidator {
           "expect_column_values_to_equal_expression", "expect_column_values_to_exist_in_table",
           "expect_column_values_to_equal_previous_period_value", "expect_column_values_to_not_be_in_set",
           "expect_column_value_lengths_to_be_between", "expect_column_value_lengths_to_equal", "expect_column_values_to_not_match_regex",
-          "expect_column_values_to_match_regex_list", "expect_column_values_to_not_match_regex_list" -> c = c.hasCompleteness(column, any(), NONE, NO_OPTIONS)
+          "expect_column_values_to_match_regex_list", "expect_column_values_to_not_match_regex_list",
+          "expect_column_values_to_match_like_pattern", "expect_column_values_to_not_match_like_pattern",
+          "expect_column_values_to_match_like_pattern_list", "expect_column_values_to_not_match_like_pattern_list",
+          "expect_column_values_to_be_json_parseable" -> c = c.hasCompleteness(column, any(), NONE, NO_OPTIONS)
           .satisfies(predicate(e), e.name(), any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS)
           .where(q(column) + " IS NOT NULL");
       case "expect_compound_columns_to_be_unique" -> {
@@ -256,7 +269,9 @@ public final class SuiteValidator {
         c = c.satisfies(predicate(e), e.name(), any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS)
             .where(domain);
       }
-      case "expect_column_pair_values_a_to_be_greater_than_b", "expect_column_pair_values_to_be_equal" -> {
+      case "expect_column_pair_values_a_to_be_greater_than_b", "expect_column_pair_values_to_be_equal",
+          "expect_column_pair_values_to_be_in_set", "expect_multicolumn_sum_to_equal",
+          "expect_select_column_values_to_be_unique_within_record", "expect_multicolumn_values_to_be_equal" -> {
         String domain = pairDomain(e);
         c = c.satisfies(domain, "domain", any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS)
             .satisfies(predicate(e), e.name(), any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS)
@@ -299,6 +314,39 @@ public final class SuiteValidator {
       case "expect_column_values_to_not_match_regex" -> "NOT (CAST(" + c + " AS STRING) RLIKE " + literal(e.kwarg("regex", "")) + ")";
       case "expect_column_values_to_match_regex_list" -> regexes(c, e, "all".equals(e.kwarg("match_on", "any")) ? " AND " : " OR ");
       case "expect_column_values_to_not_match_regex_list" -> "NOT (" + regexes(c, e, " OR ") + ")";
+      case "expect_column_values_to_match_like_pattern" -> "CAST(" + c + " AS STRING) LIKE " + literal(e.kwarg("like_pattern", ""));
+      case "expect_column_values_to_not_match_like_pattern" -> "NOT (CAST(" + c + " AS STRING) LIKE " + literal(e.kwarg("like_pattern", "")) + ")";
+      case "expect_column_values_to_match_like_pattern_list" -> likes(c, e, "all".equals(e.kwarg("match_on", "any")) ? " AND " : " OR ");
+      case "expect_column_values_to_not_match_like_pattern_list" -> "NOT (" + likes(c, e, " OR ") + ")";
+      case "expect_column_values_to_be_json_parseable" -> JsonParseable.NAME + "(CAST(" + c + " AS STRING))";
+      // GE on Spark: a comparison that is null (a missing value in the row) does not make the row unexpected.
+      case "expect_column_pair_values_to_be_in_set" -> {
+        String a = q(e.kwarg("column_A", ""));
+        String b = q(e.kwarg("column_B", ""));
+        List<List<Object>> pairs = e.kwarg("value_pairs_set", List.of());
+        yield pairs.isEmpty() ? "false" : "coalesce(" + pairs.stream().map(p -> "(" + a + " = " + literal(p.get(0)) + " AND " + b + " = "
+            + literal(p.get(1)) + ")").collect(Collectors.joining(" OR ")) + ", true)";
+      }
+      case "expect_multicolumn_sum_to_equal" -> {
+        List<String> columns = e.kwarg("column_list", List.of());
+        yield "coalesce((" + columns.stream().map(SuiteValidator::q).collect(Collectors.joining(" + ")) + ") = " + e.kwargs().get("sum_total")
+            + ", true)";
+      }
+      case "expect_multicolumn_values_to_be_equal" -> {
+        List<String> columns = e.kwarg("column_list", List.of());
+        yield columns.size() < 2 ? "true" : "coalesce(" + columns.subList(1, columns.size()).stream().map(x -> q(columns.get(0)) + " = " + q(x))
+            .collect(Collectors.joining(" AND ")) + ", true)";
+      }
+      case "expect_select_column_values_to_be_unique_within_record" -> {
+        List<String> columns = e.kwarg("column_list", List.of());
+        List<String> equal = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+          for (int j = i + 1; j < columns.size(); j++) {
+            equal.add(q(columns.get(i)) + " = " + q(columns.get(j)));
+          }
+        }
+        yield equal.isEmpty() ? "true" : "coalesce(NOT (" + String.join(" OR ", equal) + "), true)";
+      }
       case "expect_column_pair_values_to_be_equal" -> {
         String a = q(e.kwarg("column_A", ""));
         String b = q(e.kwarg("column_B", ""));
@@ -317,6 +365,11 @@ public final class SuiteValidator {
     };
   }
 
+  private static String likes(String c, Expectation e, String join) {
+    List<String> patterns = e.kwarg("like_pattern_list", List.of());
+    return "(" + patterns.stream().map(r -> "CAST(" + c + " AS STRING) LIKE " + literal(r)).collect(Collectors.joining(join)) + ")";
+  }
+
   private static String regexes(String c, Expectation e, String join) {
     List<String> patterns = e.kwarg("regex_list", List.of());
     return "(" + patterns.stream().map(r -> "CAST(" + c + " AS STRING) RLIKE " + literal(r)).collect(Collectors.joining(join)) + ")";
@@ -324,12 +377,11 @@ public final class SuiteValidator {
 
   /** The rows a pair or compound expectation looks at (GE's ignore_row_if). */
   static String pairDomain(Expectation e) {
-    List<String> columns = e.type().equals("expect_compound_columns_to_be_unique") ? e.kwarg("column_list", List.of())
-        : List.of(e.kwarg("column_A", ""), e.kwarg("column_B", ""));
+    boolean multi = e.kwargs().containsKey("column_list");
+    List<String> columns = multi ? e.kwarg("column_list", List.of()) : List.of(e.kwarg("column_A", ""), e.kwarg("column_B", ""));
     String anyMissing = columns.stream().map(x -> q(x) + " IS NULL").collect(Collectors.joining(" OR "));
     String allMissing = columns.stream().map(x -> q(x) + " IS NULL").collect(Collectors.joining(" AND "));
-    String ignore = e.kwarg("ignore_row_if", e.type().equals("expect_compound_columns_to_be_unique")
-        ? "all_values_are_missing" : "both_values_are_missing");
+    String ignore = e.kwarg("ignore_row_if", multi ? "all_values_are_missing" : "both_values_are_missing");
     return switch (ignore) {
       case "any_value_is_missing", "either_value_is_missing" -> "NOT (" + anyMissing + ")";
       case "never", "neither" -> "true";
@@ -491,7 +543,22 @@ public final class SuiteValidator {
 
   private static ExpectationResult custom(Dataset<Row> rows, Expectation e, Context ctx) {
     return switch (e.type()) {
-      case "expect_column_values_to_be_of_type" -> ofType(rows, e);
+      case "expect_column_values_to_be_of_type", "expect_column_type_to_be" -> ofType(rows, e);
+      case "expect_table_row_count_to_equal_other_table" -> {
+        TableName other = TableName.parse(e.kwarg("other_table_name", ""));
+        long mine = rows.count();
+        long theirs;
+        try {
+          theirs = ctx.spark().read().format("delta").load(ctx.catalog().location(other)).count();
+        } catch (RuntimeException ex) {
+          throw LakehouseException.usage(e.name() + ": the table " + other + " cannot be read: " + firstLine(ex));
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("observed_value", Map.of("self", mine, "other", theirs));
+        yield new ExpectationResult(e, mine == theirs, result, "the rows number " + mine + ", " + other + " has " + theirs, null);
+      }
+      case "expect_column_values_to_be_in_type_list" -> inTypeList(rows, e);
+      case "unexpected_rows_expectation" -> unexpectedRows(rows, e, ctx);
       case "expect_column_to_exist", "expect_table_columns_to_match_set", "expect_table_columns_to_match_ordered_list",
           "expect_table_column_count_to_equal", "expect_table_column_count_to_be_between" -> columns(rows, e);
       case "expect_column_pct_change_to_be_between" -> pctChange(rows, e);
@@ -509,6 +576,52 @@ public final class SuiteValidator {
     result.put("observed_value", actual);
     return new ExpectationResult(e, ok, result, field == null ? "the column " + column + " does not exist"
         : column + " is " + actual + (ok ? "" : ", not " + e.kwarg("type_", "")), null);
+  }
+
+  private static ExpectationResult inTypeList(Dataset<Row> rows, Expectation e) {
+    String column = e.kwarg("column", "");
+    StructField field = java.util.Arrays.stream(rows.schema().fields()).filter(f -> f.name().equals(column)).findFirst().orElse(null);
+    String actual = field == null ? null : sparkTypeName(field.dataType());
+    List<String> types = e.kwarg("type_list", List.of());
+    boolean ok = types.contains(actual);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("observed_value", actual);
+    return new ExpectationResult(e, ok, result, field == null ? "the column " + column + " does not exist"
+        : column + " is " + actual + (ok ? "" : ", not one of " + types), null);
+  }
+
+  /**
+   * GE 1.x's {@code unexpected_rows_expectation}: its query over {@code {batch}} (the rows checked, a temporary view
+   * of this session named for this check alone) returns the unexpected rows; none is a success.
+   */
+  private static ExpectationResult unexpectedRows(Dataset<Row> rows, Expectation e, Context ctx) {
+    String view = "_batch_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    rows.createOrReplaceTempView(view);
+    try {
+      Dataset<Row> unexpected;
+      try {
+        unexpected = ctx.spark().sql(String.valueOf(e.kwarg("unexpected_rows_query", "")).replace("{batch}", view));
+        unexpected.schema();
+      } catch (RuntimeException ex) {
+        throw LakehouseException.usage(e.name() + ": its unexpected_rows_query does not run on this data: " + firstLine(ex));
+      }
+      List<Row> sample = unexpected.limit(SAMPLE).collectAsList();
+      long count = sample.size() < SAMPLE ? sample.size() : unexpected.count();
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("observed_value", count);
+      List<Object> shown = new ArrayList<>();
+      for (Row r : sample) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < r.size(); i++) {
+          m.put(r.schema().fieldNames()[i], r.get(i) == null ? null : String.valueOf(r.get(i)));
+        }
+        shown.add(m);
+      }
+      result.put("details", Map.of("unexpected_rows", shown));
+      return new ExpectationResult(e, count == 0, result, count + " unexpected row(s) by its query", null);
+    } finally {
+      ctx.spark().catalog().dropTempView(view);
+    }
   }
 
   /** The table's columns against a column, a set, an ordered list or a count (GE's table expectations). */

@@ -86,6 +86,18 @@ final class Verdicts {
             .where(col("count").gt(1)).limit(SuiteValidator.SAMPLE).collectAsList().stream().map(r -> asMap(r, columns)).toList();
         return mapResult(e, n, n - inDomain, unexpected, sample, " share their " + columns + " with another row");
       }
+      case "expect_column_pair_values_to_be_in_set", "expect_multicolumn_sum_to_equal",
+          "expect_select_column_values_to_be_unique_within_record", "expect_multicolumn_values_to_be_equal" -> {
+        long inDomain = count(n, metrics.get(1));
+        long unexpected = inDomain == 0 ? 0 : Math.round(inDomain * (1 - nz(metrics.get(2))));
+        List<String> columns = e.kwargs().containsKey("column_list") ? e.kwarg("column_list", List.of())
+            : List.of(e.kwarg("column_A", ""), e.kwarg("column_B", ""));
+        List<Object> sample = unexpected == 0 ? List.of() : rows.where(expr(SuiteValidator.pairDomain(e))
+                .and(expr(SuiteValidator.predicate(e)).unary_$bang()))
+            .select(columns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new)).limit(SuiteValidator.SAMPLE)
+            .collectAsList().stream().map(r -> asMap(r, columns)).toList();
+        return mapResult(e, n, n - inDomain, unexpected, sample, " fail " + SuiteValidator.predicate(e));
+      }
       case "expect_column_pair_values_a_to_be_greater_than_b", "expect_column_pair_values_to_be_equal" -> {
         long inDomain = count(n, metrics.get(1));
         long unexpected = inDomain == 0 ? 0 : Math.round(inDomain * (1 - nz(metrics.get(2))));

@@ -29,7 +29,7 @@ class GeParityTest {
   private static final SparkSession spark = SparkTestSession.get();
   static final Path DIR = Path.of("src/test/resources/ge-parity");
   static final StructType SCHEMA = new StructType().add("id", "long").add("name", "string").add("code", "string")
-      .add("amount", "double").add("a", "long").add("b", "long");
+      .add("amount", "double").add("a", "long").add("b", "long").add("doc", "string");
   @TempDir Path tmp;
 
   private Map<String, ExpectationResult> validate(ExpectationSuite suite) {
@@ -49,7 +49,7 @@ class GeParityTest {
   void everyTypeGivesTheCountsWorkedOutByHandAndTheResultIsWrittenForTheGreatExpectationsComparison() throws Exception {
     ExpectationSuite suite = ExpectationSuite.load(DIR.resolve("suite.json"));
     Map<String, ExpectationResult> r = validate(suite);
-    assertThat(r).hasSize(43);
+    assertThat(r).hasSize(66);
 
     // Nulls: name is null in rows 3 and 7.
     assertThat(unexpected(r.get("name not null"))).isEqualTo(2L);
@@ -88,10 +88,41 @@ class GeParityTest {
     assertThat(r.get("columns include a missing one").success()).isFalse();
     assertThat(r.get("columns in order").success()).isTrue();
     assertThat(r.get("columns in another order").success()).isFalse();
-    assertThat(r.get("six columns").observed()).isEqualTo(6);
-    assertThat(r.get("six columns").success()).isTrue();
+    assertThat(r.get("seven columns").observed()).isEqualTo(7);
+    assertThat(r.get("seven columns").success()).isTrue();
     assertThat(r.get("one to five columns").success()).isFalse();
     assertThat(r.get("at least two columns").success()).isTrue();
+
+    // Exact aggregates of amount's 8 values -5, 0, 3.25, 7, 10, 20.5, 20.5, 100 (mean 19.53125, sample deviation 33.7497).
+    assertThat(r.get("amount median").observed()).isEqualTo(8.5);
+    assertThat((Double) r.get("amount stdev").observed()).isCloseTo(33.74971891417341, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(r.get("code distinct count").observed()).isEqualTo(7L);
+    assertThat(r.get("name non-null share").observed()).isEqualTo(0.8);
+    assertThat(r.get("code distinct in set").success()).isTrue();
+    assertThat(r.get("code distinct in a small set").success()).isFalse();
+    assertThat(r.get("code distinct contain").success()).isTrue();
+    assertThat(r.get("code distinct contain missing").success()).isFalse();
+    assertThat(r.get("code distinct equal").success()).isTrue();
+    assertThat(r.get("b distinct equal").success()).isTrue(); // whole numbers compared whatever their type
+    // A-1 and B-22 both occur twice.
+    assertThat(r.get("code mode with ties").observed()).isEqualTo(List.of("A-1", "B-22"));
+    assertThat(r.get("code mode with ties").success()).isTrue();
+    assertThat(r.get("code mode without ties").success()).isFalse();
+    // Nearest ranks of q x 7: 1.75 -> 2 (3.25), 3.5 -> 4 (half to even: 10), 5.25 -> 5 (20.5); linear at 0.5: 8.5.
+    assertThat(((Map<?, ?>) r.get("amount quartiles").observed()).get("values")).isEqualTo(List.of(3.25, 10.0, 20.5));
+    assertThat(r.get("amount quartiles").success()).isTrue();
+    assertThat(r.get("amount quartiles too tight").success()).isFalse();
+    assertThat(((List<?>) ((Map<?, ?>) r.get("amount linear quartiles").observed()).get("values")).get(1)).isEqualTo(8.5);
+    // z of 100 is 2.38; no other reaches 1.
+    assertThat(unexpected(r.get("amount z below 2"))).isEqualTo(1L);
+    assertThat(unexpected(r.get("amount z below 1 upwards"))).isEqualTo(1L);
+    // The 8 rows with both a and b: (1,1), (2,1), (3,3), (5,5), (6,7), (7,7), (9,9), (10,0).
+    assertThat(unexpected(r.get("pairs in set"))).isEqualTo(5L);
+    assertThat(unexpected(r.get("a plus b is 10"))).isEqualTo(6L);
+    assertThat(unexpected(r.get("a and b differ"))).isEqualTo(5L);
+    assertThat(unexpected(r.get("a and b equal"))).isEqualTo(3L);
+    // Of 9 documents, 'not json', '{"a": }' and '{"a": 1} extra' are not JSON ('NaN' is, as for Python).
+    assertThat(unexpected(r.get("doc is json"))).isEqualTo(3L);
 
     Path out = Path.of("target/ge-parity/result.json");
     Files.createDirectories(out.getParent());
@@ -113,6 +144,56 @@ class GeParityTest {
     Map<String, ExpectationResult> r = validate(suite);
     // Rows 4 and 8 have b missing: not unexpected; (2,1), (6,7), (10,0) differ; only (6,7) has a below b.
     assertThat(r.values()).extracting(GeParityTest::unexpected).containsExactly(3L, 1L);
+  }
+
+  /**
+   * Types GE's pandas engine cannot run (LIKE patterns, SQL queries), that compare with another table, or text bounds: their counts
+   * worked out by hand.
+   */
+  @Test
+  void likePatternsQueriesAndAnotherTablesRowCountGiveTheCountsWorkedOutByHand() {
+    spark.read().schema(SCHEMA).json(DIR.resolve("data.jsonl").toString()).where("id <= 4").write().format("delta")
+        .save(new TableCatalog(tmp.toString()).location("silver.other"));
+    ExpectationSuite suite = ExpectationSuite.parse("""
+        {"name": "sql", "expectations": [
+          {"type": "expect_column_values_to_match_like_pattern", "kwargs": {"column": "code", "like_pattern": "_-%"}},
+          {"type": "expect_column_values_to_not_match_like_pattern", "kwargs": {"column": "code", "like_pattern": "%2%"}},
+          {"type": "expect_column_values_to_match_like_pattern_list", "kwargs": {"column": "code", "like_pattern_list": ["A%", "%Y"]}},
+          {"type": "expect_column_values_to_not_match_like_pattern_list", "kwargs": {"column": "code", "like_pattern_list": ["A%", "z"]}},
+          {"type": "unexpected_rows_expectation", "kwargs": {"unexpected_rows_query": "SELECT * FROM {batch} WHERE amount < 0 OR amount > 50"}},
+          {"type": "expect_table_row_count_to_equal_other_table", "kwargs": {"other_table_name": "silver.other"}},
+          {"type": "expect_column_values_to_be_in_type_list", "kwargs": {"column": "amount", "type_list": ["IntegerType", "DoubleType"]}},
+          {"type": "expect_column_type_to_be", "kwargs": {"column": "amount", "type_": "LongType"}},
+          {"type": "expect_column_min_to_be_between", "kwargs": {"column": "code", "min_value": "", "max_value": "A"}},
+          {"type": "expect_column_max_to_be_between", "kwargs": {"column": "code", "min_value": "y"}}
+        ]}""", "sql");
+    List<ExpectationResult> r = List.copyOf(validate(suite).values());
+    // Codes: A-1, B-22, C-333, A-1, XY, B-22, z, A-4444, "" (9 non-null).
+    assertThat(unexpected(r.get(0))).isEqualTo(3L); // XY, z, ""
+    assertThat(unexpected(r.get(1))).isEqualTo(2L); // B-22 twice
+    assertThat(unexpected(r.get(2))).isEqualTo(5L); // B-22 twice, C-333, z, ""
+    assertThat(unexpected(r.get(3))).isEqualTo(4L); // A-1 twice, A-4444, z
+    assertThat(r.get(4).observed()).isEqualTo(2L); // -5 and 100
+    assertThat(r.get(4).success()).isFalse();
+    assertThat(r.get(5).observed()).isEqualTo(Map.of("self", 10L, "other", 4L));
+    assertThat(r.get(5).success()).isFalse();
+    assertThat(r.get(6).success()).isTrue();
+    assertThat(r.get(7).observed()).isEqualTo("DoubleType");
+    assertThat(r.get(7).success()).isFalse();
+    // A text column's minimum and maximum, against text bounds (GE takes only numbers and dates there): "" and z.
+    assertThat(r.get(8).observed()).isEqualTo("");
+    assertThat(r.get(8).success()).isTrue();
+    assertThat(r.get(9).observed()).isEqualTo("z");
+    assertThat(r.get(9).success()).isTrue();
+  }
+
+  @Test
+  void aCoreTypeTheEngineCannotRunIsRefusedAtLoadWithItsReason() {
+    assertThatThrownBy(() -> ExpectationSuite.parse("""
+        {"name": "refused", "expectations": [
+          {"type": "expect_column_values_to_be_increasing", "kwargs": {"column": "id"}}
+        ]}""", "refused.json")).hasMessageContaining("expect_column_values_to_be_increasing is not supported: the rows of a Spark "
+        + "table have no order of their own").hasMessageContaining("use expect_column_values_to_equal_previous_period_value");
   }
 
   @Test
