@@ -121,7 +121,9 @@ public final class ExceptionTransforms {
         lit("investigate").as("action"), lit("red").as("status"),
         concat_ws("", col("table_name"), lit(" was not published: "), col("message"),
             lit(". Fix the data, or release it with lakehouse.quality.overrides += { table = "), col("table_name"),
-            lit(", expectation = "), col("expectation"), lit(", approved-by = \"...\", reason = \"...\", until = \"YYYY-MM-DD\" }"))
+            lit(", expectation = "), org.apache.spark.sql.functions.when(col("expectation").rlike("^[A-Za-z0-9_.-]+$"), col("expectation"))
+                .otherwise(concat_ws("", lit("\""), org.apache.spark.sql.functions.regexp_replace(col("expectation"), "\"", "\\\\\""),
+                    lit("\""))), lit(", approved-by = \"...\", reason = \"...\", until = \"YYYY-MM-DD\" }"))
             .as("detail"));
   }
 

@@ -121,8 +121,9 @@ public record ExpectationSuite(String name, String source, List<Expectation> exp
       ExpectationTypes.check(type, kwargs, where);
       String label = meta.get("name") != null ? String.valueOf(meta.get("name")) : ExpectationTypes.defaultName(type, kwargs);
       if (!names.add(label)) {
-        throw LakehouseException.usage(where + ": another expectation of the suite is also named '" + label
-            + "'; give each a distinct \"meta\": {\"name\": ...}.");
+        throw LakehouseException.usage(where + ": another expectation of the suite is also named '" + label + "'"
+            + (meta.get("name") != null ? "; give each a distinct \"meta\": {\"name\": ...}."
+                : " (the same type with the same kwargs: the same check twice); remove one, or name each with \"meta\": {\"name\": ...}."));
       }
       expectations.add(new Expectation(i, type, kwargs, meta, severity, label));
       i++;

@@ -145,19 +145,51 @@ public final class ExpectationTypes {
     return SPECS.get(type);
   }
 
-  /** {@code type(column)} or {@code type(a,b)} or the bare type. */
+  /** Kwargs that say how a result is shown, not what is checked: left out of a generated name. */
+  private static final Set<String> PRESENTATION = Set.of("result_format", "catch_exceptions", "include_config", "batch_id");
+
+  /**
+   * The name of an expectation without {@code meta.name}: {@code type(column)} (or its columns), followed by its other
+   * kwargs in key order ({@code values_to_be_between(amount; max_value=100, min_value=0)}), or by a digest of them when
+   * they are long. It is derived from the type and kwargs alone, never from the position in the suite, so editing
+   * other expectations never renames it and an override keeps pointing at the same check.
+   */
   static String defaultName(String type, Map<String, Object> kwargs) {
     String short_ = type.replaceFirst("^expect_", "");
+    String columns = "";
+    Set<String> naming = new TreeSet<>(PRESENTATION);
     if (kwargs.get("column") != null) {
-      return short_ + "(" + kwargs.get("column") + ")";
+      columns = String.valueOf(kwargs.get("column"));
+      naming.add("column");
+    } else if (kwargs.get("column_list") instanceof List<?> l) {
+      columns = String.join(",", l.stream().map(String::valueOf).toList());
+      naming.add("column_list");
+    } else if (kwargs.get("column_A") != null) {
+      columns = kwargs.get("column_A") + "," + kwargs.get("column_B");
+      naming.add("column_A");
+      naming.add("column_B");
     }
-    if (kwargs.get("column_list") instanceof List<?> l) {
-      return short_ + "(" + String.join(",", l.stream().map(String::valueOf).toList()) + ")";
+    StringBuilder extras = new StringBuilder();
+    new java.util.TreeMap<>(kwargs).forEach((k, v) -> {
+      if (!naming.contains(k) && v != null) {
+        extras.append(extras.length() == 0 ? "" : ", ").append(k).append('=').append(v);
+      }
+    });
+    String rest = extras.toString();
+    if (rest.length() > 60) {
+      rest = "#" + digest(rest);
     }
-    if (kwargs.get("column_A") != null) {
-      return short_ + "(" + kwargs.get("column_A") + "," + kwargs.get("column_B") + ")";
+    String inside = columns.isEmpty() ? rest : rest.isEmpty() ? columns : columns + "; " + rest;
+    return inside.isEmpty() ? short_ : short_ + "(" + inside + ")";
+  }
+
+  private static String digest(String text) {
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash).substring(0, 10);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
-    return short_;
   }
 
   /** Fails with where and why when the type is unknown or a kwarg is missing, unknown or of the wrong kind. */

@@ -17,7 +17,7 @@ public final class Overrides {
    * One approved decision.
    *
    * @param table the checked table (layer.table)
-   * @param expectation the expectation's name in the suite ({@code meta.name}, or type(column))
+   * @param expectation the expectation's name in the suite ({@code meta.name}, or the one generated from its type and kwargs)
    * @param approvedBy who approved it
    * @param reason why the breach is known and acceptable
    * @param until the last run date it applies to

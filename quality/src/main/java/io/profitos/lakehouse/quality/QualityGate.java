@@ -68,7 +68,7 @@ public final class QualityGate implements PublishGate {
             + suite.name() + " failed, first " + first.expectation().name() + ": " + first.message() + "."
             + (fix == null ? "" : " Fix: " + fix + ".") + " The table is unchanged; the checked output is kept at " + staging
             + " (version " + version + "), the results in " + file + " and quality.check_results. Fix the data, or record an "
-            + "approved override: lakehouse.quality.overrides += { table = " + table + ", expectation = " + first.expectation().name()
+            + "approved override: lakehouse.quality.overrides += { table = " + table + ", expectation = " + hocon(first.expectation().name())
             + ", approved-by = \"...\", reason = \"...\", until = \"YYYY-MM-DD\" }.");
       }
       return new Audit() {
@@ -101,6 +101,11 @@ public final class QualityGate implements PublishGate {
     ctx.committed(CheckResults.TABLE.toString());
     step.done("results", results.size(), "version", version);
     return file;
+  }
+
+  /** A name as a HOCON value: bare when it is a plain word, else quoted (a generated name holds '(', '=' and ','). */
+  static String hocon(String name) {
+    return name.matches("[A-Za-z0-9_.-]+") ? name : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   /** Where a table's output is kept when its gate blocked it. */

@@ -320,6 +320,38 @@ class ExpectationsTest {
     assertThat(jump.result().get("observed_value")).isEqualTo(30.0);
   }
 
+  /**
+   * Expectations without meta.name: two of one type on one column get distinct names from their kwargs, the same
+   * whatever else the suite holds or where they stand in it, so an override written against one keeps pointing at it.
+   */
+  @Test
+  void unnamedExpectationsGetStableDistinctNamesFromTheirKwargs() {
+    String between = "{\"type\": \"expect_column_values_to_be_between\", \"kwargs\": {\"column\": \"amount\", \"min_value\": 0}}";
+    String capped = "{\"type\": \"expect_column_values_to_be_between\", \"kwargs\": {\"column\": \"amount\", \"max_value\": 100, "
+        + "\"mostly\": 0.9}}";
+    String other = "{\"type\": \"expect_column_values_to_not_be_null\", \"kwargs\": {\"column\": \"id\"}}";
+    ExpectationSuite one = ExpectationSuite.parse("{\"name\": \"s\", \"expectations\": [" + between + ", " + capped + "]}", "one.json");
+    ExpectationSuite edited = ExpectationSuite.parse("{\"name\": \"s\", \"expectations\": [" + other + ", " + capped + ", " + between
+        + "]}", "edited.json");
+    assertThat(one.expectations()).extracting(ExpectationSuite.Expectation::name)
+        .containsExactly("column_values_to_be_between(amount; min_value=0)", "column_values_to_be_between(amount; max_value=100, mostly=0.9)");
+    assertThat(edited.expectations()).extracting(ExpectationSuite.Expectation::name).containsExactly("column_values_to_not_be_null(id)",
+        "column_values_to_be_between(amount; max_value=100, mostly=0.9)", "column_values_to_be_between(amount; min_value=0)");
+    // A long set is named by a digest of the kwargs: short, and still theirs alone.
+    String longSet = "{\"type\": \"expect_column_values_to_be_in_set\", \"kwargs\": {\"column\": \"plan\", \"value_set\": "
+        + "[\"free\", \"starter\", \"team\", \"business\", \"enterprise\", \"legacy-2019\", \"legacy-2021\"]}}";
+    String name = ExpectationSuite.parse("{\"name\": \"s\", \"expectations\": [" + longSet + "]}", "x.json").expectations().get(0).name();
+    assertThat(name).matches("column_values_to_be_in_set\\(plan; #[0-9a-f]{10}\\)");
+    // The same check twice is refused; an override names a generated name in quotes and finds it.
+    assertThatThrownBy(() -> ExpectationSuite.parse("{\"name\": \"s\", \"expectations\": [" + between + ", " + between + "]}", "twice.json"))
+        .hasMessageContaining("also named 'column_values_to_be_between(amount; min_value=0)' (the same type with the same kwargs");
+    assertThat(QualityGate.hocon("column_values_to_be_between(amount; min_value=0)")).isEqualTo("\"column_values_to_be_between(amount; min_value=0)\"");
+    com.typesafe.config.Config conf = com.typesafe.config.ConfigFactory.parseString("lakehouse.quality.overrides = [{ table = silver.x, "
+        + "expectation = " + QualityGate.hocon("column_values_to_be_between(amount; min_value=0)") + ", approved-by = \"Head of BI\", "
+        + "reason = \"late fix\", until = \"2026-12-31\" }]");
+    assertThat(Overrides.from(conf).find("silver.x", "column_values_to_be_between(amount; min_value=0)", RUN)).isNotNull();
+  }
+
   @Test
   void suitesLoadInBothSpellingsAndBadOnesFailAtLoad() {
     ExpectationSuite legacy = ExpectationSuite.parse("{\"expectation_suite_name\": \"s\", \"expectations\": [{\"expectation_type\": "
