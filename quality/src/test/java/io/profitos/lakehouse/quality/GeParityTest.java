@@ -187,6 +187,20 @@ class GeParityTest {
     assertThat(r.get(9).success()).isTrue();
   }
 
+  /** The engine's standard types and the ones it refuses, for test_ge_parity.py to hold against GE's own registry. */
+  @Test
+  void theSupportedAndRefusedTypesAreWrittenForTheRegistryComparison() throws Exception {
+    java.util.TreeSet<String> supported = new java.util.TreeSet<>(ExpectationTypes.SPECS.keySet());
+    supported.removeAll(ExpectationTypes.CUSTOM);
+    assertThat(supported).doesNotContainAnyElementsOf(ExpectationTypes.REFUSED.keySet());
+    Map<String, Object> types = new LinkedHashMap<>();
+    types.put("supported", List.copyOf(supported));
+    types.put("refused", new java.util.TreeMap<>(ExpectationTypes.REFUSED));
+    Path out = Path.of("target/ge-parity/types.json");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(types));
+  }
+
   @Test
   void aCoreTypeTheEngineCannotRunIsRefusedAtLoadWithItsReason() {
     assertThatThrownBy(() -> ExpectationSuite.parse("""
