@@ -211,6 +211,10 @@ public final class ExpectationTypes {
         throw bad(where, "unknown kwarg '" + k + "'; " + type + " takes " + new TreeSet<>(union(spec.required(), spec.optional())));
       }
     }
+    String format = ResultFormats.problem(kwargs.get("result_format"));
+    if (format != null) {
+      throw bad(where, format);
+    }
     if (kwargs.get("period") != null && !List.of("month", "week", "day", "row").contains(String.valueOf(kwargs.get("period")))) {
       throw bad(where, "'period' must be one of month, week, day, row");
     }

@@ -122,6 +122,11 @@ public final class SuiteValidator {
     return new Validation(results, rowCount);
   }
 
+  /** A result with no unexpected rows of its own (an aggregate or table check) in its result_format. */
+  private static ExpectationResult shaped(ExpectationResult r) {
+    return r.expectation().kwargs().get("result_format") == null ? r : ResultFormats.shape(r, null, null, List.of());
+  }
+
   /** Replaces ${run_date}, ${run_month} and ${previous_month} with the run's dates (ISO, for DATE'...' literals). */
   static String render(String condition, LocalDate runDate) {
     return condition.replace("${run_date}", runDate.toString())
@@ -135,7 +140,7 @@ public final class SuiteValidator {
     List<Expectation> deequ = new ArrayList<>();
     List<Expectation> exact = expectations.stream().filter(e -> ExactAggregates.handles(e, rows)).toList();
     if (!exact.isEmpty()) {
-      out.addAll(ExactAggregates.evaluate(rows, exact));
+      ExactAggregates.evaluate(rows, exact).forEach(r -> out.add(shaped(r)));
     }
     for (Expectation e : expectations) {
       if (exact.contains(e)) {
@@ -154,7 +159,7 @@ public final class SuiteValidator {
       } else if (runsInDeequ) {
         deequ.add(e);
       } else {
-        out.add(custom(rows, e, ctx));
+        out.add(shaped(custom(rows, e, ctx)));
       }
     }
     if (deequ.isEmpty()) {
@@ -474,7 +479,8 @@ public final class SuiteValidator {
     for (Expectation e : expectations) {
       List<ConstraintResult> constraints = byDescription.get(description(e));
       if (!e.type().equals("expect_metric_to_not_be_anomalous")) {
-        out.add(Verdicts.evaluate(e, constraints.stream().map(SuiteValidator::metric).toList(), rows));
+        ExpectationResult r = Verdicts.evaluate(e, constraints.stream().map(SuiteValidator::metric).toList(), rows);
+        out.add(e.kwargs().get("result_format") == null ? r : ResultFormats.shape(r, rows, ResultFormats.unexpected(e), ResultFormats.values(e)));
       } else if (withHistory.contains(e)) {
         out.add(anomaly(e, constraints.get(0)));
       } else {

@@ -41,15 +41,21 @@ class GeParityTest {
     return byName;
   }
 
+  /** The ids of a COMPLETE result's unexpected rows. */
+  private static List<Long> ids(ExpectationResult r) {
+    return ((List<?>) r.result().get("unexpected_index_list")).stream().map(m -> (Long) ((Map<?, ?>) m).get("id")).toList();
+  }
+
   private static Object unexpected(ExpectationResult r) {
     return r.result().get("unexpected_count");
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void everyTypeGivesTheCountsWorkedOutByHandAndTheResultIsWrittenForTheGreatExpectationsComparison() throws Exception {
     ExpectationSuite suite = ExpectationSuite.load(DIR.resolve("suite.json"));
     Map<String, ExpectationResult> r = validate(suite);
-    assertThat(r).hasSize(66);
+    assertThat(r).hasSize(73);
 
     // Nulls: name is null in rows 3 and 7.
     assertThat(unexpected(r.get("name not null"))).isEqualTo(2L);
@@ -123,6 +129,16 @@ class GeParityTest {
     assertThat(unexpected(r.get("a and b equal"))).isEqualTo(3L);
     // Of 9 documents, 'not json', '{"a": }' and '{"a": 1} extra' are not JSON ('NaN' is, as for Python).
     assertThat(unexpected(r.get("doc is json"))).isEqualTo(3L);
+
+    // Result formats: every unexpected value and the id of its row (COMPLETE), nothing but the verdict (BOOLEAN_ONLY).
+    assertThat((List<Object>) r.get("code in set, complete").result().get("unexpected_list")).containsExactlyInAnyOrder("C-333", "XY", "A-4444", "");
+    assertThat(ids(r.get("code in set, complete"))).containsExactlyInAnyOrder(3L, 6L, 9L, 10L);
+    assertThat(ids(r.get("name not null, complete"))).containsExactlyInAnyOrder(3L, 7L);
+    assertThat((List<Object>) r.get("code length, summary").result().get("partial_unexpected_counts")).first()
+        .isEqualTo(Map.of("value", "B-22", "count", 2L));
+    assertThat(r.get("code in set, boolean only").result()).isEmpty();
+    assertThat(r.get("code in set, boolean only").success()).isFalse();
+    assertThat(r.get("amount mean, boolean only").result()).isEmpty();
 
     Path out = Path.of("target/ge-parity/result.json");
     Files.createDirectories(out.getParent());
