@@ -174,7 +174,7 @@ final class ExactAggregates {
       default -> { // a number (or a string or date: min and max of a column that is not numeric) between bounds
         Object raw = v.get(0);
         Object observed = e.type().equals("expect_column_proportion_of_non_null_values_to_be_between")
-            ? (n == 0 ? null : ((Number) raw).doubleValue() / n) : raw;
+            ? (n == 0 ? 0.0 : ((Number) raw).doubleValue() / n) : raw; // GE: no row has a share of 0
         boolean ok = observed instanceof Number num ? withinNumber(num.doubleValue(), e) : withinText(observed, e);
         result.put("observed_value", observed instanceof java.sql.Date || observed instanceof java.sql.Timestamp
             ? String.valueOf(observed) : observed);

@@ -50,6 +50,11 @@ final class Verdicts {
       case "expect_column_mean_to_be_between", "expect_column_min_to_be_between", "expect_column_max_to_be_between",
           "expect_column_sum_to_be_between", "expect_column_proportion_of_unique_values_to_be_between" -> {
         Double v = metrics.get(1);
+        if ((v == null || v.isNaN()) && (e.type().equals("expect_column_sum_to_be_between")
+            || e.type().equals("expect_column_proportion_of_unique_values_to_be_between"))) {
+          // GE's conventions with no non-null value: a sum of nothing is 0 (pandas), and so is the share of unique values.
+          v = 0.0;
+        }
         String what = e.type().replace("expect_column_", "").replace("_to_be_between", "").replace('_', ' ');
         return aggregate(e, SuiteValidator.within(v, e), v,
             v == null ? "the " + what + " of " + column + " cannot be computed (no non-null value)" : "the " + what + " of " + column + " is " + v + range(e));

@@ -33,7 +33,10 @@ class GeParityTest {
   @TempDir Path tmp;
 
   private Map<String, ExpectationResult> validate(ExpectationSuite suite) {
-    Dataset<Row> data = spark.read().schema(SCHEMA).json(DIR.resolve("data.jsonl").toString());
+    return validate(suite, spark.read().schema(SCHEMA).json(DIR.resolve("data.jsonl").toString()));
+  }
+
+  private Map<String, ExpectationResult> validate(ExpectationSuite suite, Dataset<Row> data) {
     List<ExpectationResult> results = SuiteValidator.validate(data, suite,
         new SuiteValidator.Context(spark, new TableCatalog(tmp.toString()), LocalDate.parse("2026-12-01"), null, false));
     Map<String, ExpectationResult> byName = new LinkedHashMap<>();
@@ -143,6 +146,21 @@ class GeParityTest {
     Path out = Path.of("target/ge-parity/result.json");
     Files.createDirectories(out.getParent());
     Files.writeString(out, new ValidationResult(suite, List.copyOf(r.values()), Map.of("data", "ge-parity/data.jsonl")).toJson());
+  }
+
+  /** The same suite on no rows (the table's columns, empty): written for the comparison with great_expectations too. */
+  @Test
+  void onAnEmptyTableTheResultIsWrittenForTheComparison() throws Exception {
+    ExpectationSuite suite = ExpectationSuite.load(DIR.resolve("suite.json"));
+    Map<String, ExpectationResult> r = validate(suite, spark.createDataFrame(List.of(), SCHEMA));
+    // GE's conventions with no row: map checks pass, a sum and a share are 0, a mean cannot be computed.
+    assertThat(r.get("name not null").success()).isTrue();
+    assertThat(r.get("amount sum").observed()).isEqualTo(0.0);
+    assertThat(r.get("name non-null share").observed()).isEqualTo(0.0);
+    assertThat(r.get("amount mean").success()).isFalse();
+    Path out = Path.of("target/ge-parity/result-empty.json");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, new ValidationResult(suite, List.copyOf(r.values()), Map.of("data", "no rows")).toJson());
   }
 
   /**
