@@ -29,7 +29,9 @@ class GeParityTest {
   private static final SparkSession spark = SparkTestSession.get();
   static final Path DIR = Path.of("src/test/resources/ge-parity");
   static final StructType SCHEMA = new StructType().add("id", "long").add("name", "string").add("code", "string")
-      .add("amount", "double").add("a", "long").add("b", "long").add("doc", "string");
+      .add("amount", "double").add("a", "long").add("b", "long").add("doc", "string")
+      // Text of mixed content (numbers, a boolean, blanks): one type per column is all a Spark table can hold.
+      .add("mixed", "string");
   @TempDir Path tmp;
 
   private Map<String, ExpectationResult> validate(ExpectationSuite suite) {
@@ -58,7 +60,7 @@ class GeParityTest {
   void everyTypeGivesTheCountsWorkedOutByHandAndTheResultIsWrittenForTheGreatExpectationsComparison() throws Exception {
     ExpectationSuite suite = ExpectationSuite.load(DIR.resolve("suite.json"));
     Map<String, ExpectationResult> r = validate(suite);
-    assertThat(r).hasSize(73);
+    assertThat(r).hasSize(79);
 
     // Nulls: name is null in rows 3 and 7.
     assertThat(unexpected(r.get("name not null"))).isEqualTo(2L);
@@ -97,8 +99,8 @@ class GeParityTest {
     assertThat(r.get("columns include a missing one").success()).isFalse();
     assertThat(r.get("columns in order").success()).isTrue();
     assertThat(r.get("columns in another order").success()).isFalse();
-    assertThat(r.get("seven columns").observed()).isEqualTo(7);
-    assertThat(r.get("seven columns").success()).isTrue();
+    assertThat(r.get("eight columns").observed()).isEqualTo(8);
+    assertThat(r.get("eight columns").success()).isTrue();
     assertThat(r.get("one to five columns").success()).isFalse();
     assertThat(r.get("at least two columns").success()).isTrue();
 
@@ -133,6 +135,11 @@ class GeParityTest {
     // Of 9 documents, 'not json', '{"a": }' and '{"a": 1} extra' are not JSON ('NaN' is, as for Python).
     assertThat(unexpected(r.get("doc is json"))).isEqualTo(3L);
 
+    // Mixed text 12, abc, 3.5, true, "", -7, 1e3, " 42", NaN: whole numbers only 12 and -7; JSON all but abc and ""
+    // (a leading blank and NaN are JSON to Python); lengths 1 to 3 all but true and "".
+    assertThat(unexpected(r.get("mixed whole numbers"))).isEqualTo(7L);
+    assertThat(unexpected(r.get("mixed json"))).isEqualTo(2L);
+    assertThat(unexpected(r.get("mixed lengths"))).isEqualTo(2L);
     // Result formats: every unexpected value and the id of its row (COMPLETE), nothing but the verdict (BOOLEAN_ONLY).
     assertThat((List<Object>) r.get("code in set, complete").result().get("unexpected_list")).containsExactlyInAnyOrder("C-333", "XY", "A-4444", "");
     assertThat(ids(r.get("code in set, complete"))).containsExactlyInAnyOrder(3L, 6L, 9L, 10L);
