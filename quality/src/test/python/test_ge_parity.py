@@ -18,7 +18,7 @@ DATA = MODULE / "src" / "test" / "resources" / "ge-parity"
 RESULT = MODULE / "target" / "ge-parity" / "result.json"
 TYPES = MODULE / "target" / "ge-parity" / "types.json"
 # The table's columns in the order of the engine's schema (GeParityTest.SCHEMA).
-COLUMNS = ["id", "name", "code", "amount", "a", "b", "doc", "mixed"]
+COLUMNS = ["id", "name", "code", "amount", "a", "b", "doc", "mixed", "when"]
 
 
 # Observed values that are sets (GE reports them as sorted lists or sets).
@@ -33,7 +33,7 @@ def expectations():
 
 # The table with its rows, and the same columns with none (GeParityTest writes the engine's result of each).
 DATASETS = {"rows": RESULT, "empty": MODULE / "target" / "ge-parity" / "result-empty.json"}
-EMPTY_TYPES = {"id": "int64", "name": "object", "code": "object", "amount": "float64", "a": "int64", "b": "float64", "doc": "object", "mixed": "object"}
+EMPTY_TYPES = {"id": "int64", "name": "object", "code": "object", "amount": "float64", "a": "int64", "b": "float64", "doc": "object", "mixed": "object", "when": "object"}
 
 
 def frame(dataset):
@@ -90,7 +90,7 @@ def multiset(values):
 
 
 def test_the_engine_ran_the_whole_suite(ours):
-    assert len(ours) == len(expectations()) == 79
+    assert len(ours) == len(expectations()) == 83
 
 
 @pytest.mark.parametrize("expectation", expectations(), ids=[e["meta"]["name"] for e in expectations()])

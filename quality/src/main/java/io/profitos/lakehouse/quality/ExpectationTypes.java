@@ -55,6 +55,7 @@ public final class ExpectationTypes {
           Set.of("match_on", "mostly")),
       spec("expect_column_values_to_not_match_like_pattern_list", Kind.MAP, Set.of("column", "like_pattern_list"), Set.of("mostly")),
       spec("expect_column_values_to_be_json_parseable", Kind.MAP, Set.of("column"), Set.of("mostly")),
+      spec("expect_column_values_to_match_strftime_format", Kind.MAP, Set.of("column", "strftime_format"), Set.of("mostly")),
       spec("expect_column_values_to_be_in_type_list", Kind.TABLE, Set.of("column", "type_list"), Set.of("mostly")),
       spec("unexpected_rows_expectation", Kind.TABLE, Set.of("unexpected_rows_query"), Set.of()),
       spec("expect_multicolumn_values_to_be_equal", Kind.MAP, Set.of("column_list"), Set.of("mostly", "ignore_row_if")),
@@ -110,8 +111,6 @@ public final class ExpectationTypes {
           + "expect_column_values_to_equal_previous_period_value with order_by, or unexpected_rows_expectation with a window",
       "expect_column_values_to_be_dateutil_parseable", "dateutil's lenient parser (words, partial dates, any separator) has no "
           + "equivalent in Spark, so the verdicts would differ; use expect_column_values_to_match_regex for the formats you accept",
-      "expect_column_values_to_match_strftime_format", "not supported yet: Python's strptime rules (a %m of one digit, locale "
-          + "names) have no exact Spark equivalent; use expect_column_values_to_match_regex",
       "expect_column_values_to_match_json_schema", "not supported yet: no JSON Schema validator is on the engine's classpath; use "
           + "expect_column_values_to_be_json_parseable and unexpected_rows_expectation with get_json_object",
       "expect_column_values_to_not_be_outliers", "not supported yet; use expect_column_value_z_scores_to_be_less_than or "
@@ -314,6 +313,12 @@ public final class ExpectationTypes {
     if (kwargs.get("unexpected_rows_query") != null && !String.valueOf(kwargs.get("unexpected_rows_query")).contains("{batch}")) {
       throw bad(where, "'unexpected_rows_query' must select from {batch} (the rows checked), for example "
           + "SELECT * FROM {batch} WHERE amount < 0");
+    }
+    if (kwargs.get("strftime_format") != null) {
+      String why = Strptime.problem(String.valueOf(kwargs.get("strftime_format")));
+      if (why != null) {
+        throw bad(where, why);
+      }
     }
     if (kwargs.get("match_on") != null && !List.of("any", "all").contains(String.valueOf(kwargs.get("match_on")))) {
       throw bad(where, "'match_on' must be \"any\" or \"all\"");

@@ -168,6 +168,9 @@ public final class SuiteValidator {
     if (deequ.stream().anyMatch(e -> e.type().equals("expect_column_values_to_be_json_parseable"))) {
       JsonParseable.register(ctx.spark());
     }
+    if (deequ.stream().anyMatch(e -> e.type().equals("expect_column_values_to_match_strftime_format"))) {
+      Strptime.register(ctx.spark());
+    }
     Validation checked = runDeequ(withDerivedChecks(rows, deequ, ctx), deequ, ctx, suite, domain);
     out.addAll(checked.results());
     return new Validation(out, checked.rowCount());
@@ -265,7 +268,7 @@ public final class SuiteValidator {
           "expect_column_values_to_match_regex_list", "expect_column_values_to_not_match_regex_list",
           "expect_column_values_to_match_like_pattern", "expect_column_values_to_not_match_like_pattern",
           "expect_column_values_to_match_like_pattern_list", "expect_column_values_to_not_match_like_pattern_list",
-          "expect_column_values_to_be_json_parseable" -> c = c.hasCompleteness(column, any(), NONE, NO_OPTIONS)
+          "expect_column_values_to_be_json_parseable", "expect_column_values_to_match_strftime_format" -> c = c.hasCompleteness(column, any(), NONE, NO_OPTIONS)
           .satisfies(predicate(e), e.name(), any(), NONE, scala.collection.immutable.List$.MODULE$.empty(), NO_OPTIONS)
           .where(q(column) + " IS NOT NULL");
       case "expect_compound_columns_to_be_unique" -> {
@@ -324,6 +327,8 @@ public final class SuiteValidator {
       case "expect_column_values_to_match_like_pattern_list" -> likes(c, e, "all".equals(e.kwarg("match_on", "any")) ? " AND " : " OR ");
       case "expect_column_values_to_not_match_like_pattern_list" -> "NOT (" + likes(c, e, " OR ") + ")";
       case "expect_column_values_to_be_json_parseable" -> JsonParseable.NAME + "(CAST(" + c + " AS STRING))";
+      case "expect_column_values_to_match_strftime_format" -> Strptime.NAME + "(CAST(" + c + " AS STRING), "
+          + literal(e.kwarg("strftime_format", "")) + ")";
       // GE on Spark: a comparison that is null (a missing value in the row) does not make the row unexpected.
       case "expect_column_pair_values_to_be_in_set" -> {
         String a = q(e.kwarg("column_A", ""));

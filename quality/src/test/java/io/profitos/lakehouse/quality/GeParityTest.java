@@ -31,7 +31,7 @@ class GeParityTest {
   static final StructType SCHEMA = new StructType().add("id", "long").add("name", "string").add("code", "string")
       .add("amount", "double").add("a", "long").add("b", "long").add("doc", "string")
       // Text of mixed content (numbers, a boolean, blanks): one type per column is all a Spark table can hold.
-      .add("mixed", "string");
+      .add("mixed", "string").add("when", "string");
   @TempDir Path tmp;
 
   private Map<String, ExpectationResult> validate(ExpectationSuite suite) {
@@ -60,7 +60,7 @@ class GeParityTest {
   void everyTypeGivesTheCountsWorkedOutByHandAndTheResultIsWrittenForTheGreatExpectationsComparison() throws Exception {
     ExpectationSuite suite = ExpectationSuite.load(DIR.resolve("suite.json"));
     Map<String, ExpectationResult> r = validate(suite);
-    assertThat(r).hasSize(79);
+    assertThat(r).hasSize(83);
 
     // Nulls: name is null in rows 3 and 7.
     assertThat(unexpected(r.get("name not null"))).isEqualTo(2L);
@@ -99,8 +99,8 @@ class GeParityTest {
     assertThat(r.get("columns include a missing one").success()).isFalse();
     assertThat(r.get("columns in order").success()).isTrue();
     assertThat(r.get("columns in another order").success()).isFalse();
-    assertThat(r.get("eight columns").observed()).isEqualTo(8);
-    assertThat(r.get("eight columns").success()).isTrue();
+    assertThat(r.get("nine columns").observed()).isEqualTo(9);
+    assertThat(r.get("nine columns").success()).isTrue();
     assertThat(r.get("one to five columns").success()).isFalse();
     assertThat(r.get("at least two columns").success()).isTrue();
 
@@ -140,6 +140,11 @@ class GeParityTest {
     assertThat(unexpected(r.get("mixed whole numbers"))).isEqualTo(7L);
     assertThat(unexpected(r.get("mixed json"))).isEqualTo(2L);
     assertThat(unexpected(r.get("mixed lengths"))).isEqualTo(2L);
+    // Dates as text, as Python's strptime reads them: 2026-1-5 and 2024-02-29 are dates of %Y-%m-%d; 2026-02-30, a
+    // trailing blank, 2026-13-01 and other layouts are not.
+    assertThat(unexpected(r.get("when ISO date"))).isEqualTo(5L);
+    assertThat(unexpected(r.get("when month name"))).isEqualTo(8L);
+    assertThat(unexpected(r.get("when day first"))).isEqualTo(8L);
     // Result formats: every unexpected value and the id of its row (COMPLETE), nothing but the verdict (BOOLEAN_ONLY).
     assertThat((List<Object>) r.get("code in set, complete").result().get("unexpected_list")).containsExactlyInAnyOrder("C-333", "XY", "A-4444", "");
     assertThat(ids(r.get("code in set, complete"))).containsExactlyInAnyOrder(3L, 6L, 9L, 10L);
@@ -265,5 +270,9 @@ class GeParityTest {
         {"name": "bad", "expectations": [
           {"type": "expect_table_column_count_to_equal", "kwargs": {"value": 2.5}}
         ]}""", "bad.json")).hasMessageContaining("'value' must be a whole number of at least 0");
+    assertThatThrownBy(() -> ExpectationSuite.parse("""
+        {"name": "bad", "expectations": [
+          {"type": "expect_column_values_to_match_strftime_format", "kwargs": {"column": "when", "strftime_format": "%Y week %U"}}
+        ]}""", "bad.json")).hasMessageContaining("the strftime_format's %U is not supported");
   }
 }
