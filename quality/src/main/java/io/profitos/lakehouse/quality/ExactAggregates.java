@@ -32,7 +32,8 @@ final class ExactAggregates {
       "expect_column_unique_value_count_to_be_between", "expect_column_proportion_of_non_null_values_to_be_between",
       "expect_column_distinct_values_to_be_in_set", "expect_column_distinct_values_to_contain_set",
       "expect_column_distinct_values_to_equal_set", "expect_column_most_common_value_to_be_in_set",
-      "expect_column_value_z_scores_to_be_less_than", "expect_column_quantile_values_to_be_between");
+      "expect_column_value_z_scores_to_be_less_than", "expect_column_quantile_values_to_be_between",
+      "expect_column_values_to_not_be_outliers");
 
   /** Whether {@code e} runs here: one of {@link #TYPES}, or a minimum or maximum of a column that is not numeric. */
   static boolean handles(Expectation e, Dataset<Row> rows) {
@@ -89,6 +90,10 @@ final class ExactAggregates {
       case "expect_column_value_z_scores_to_be_less_than" -> List.of(expr("avg(CAST(" + c + " AS DOUBLE))"),
           expr("stddev_samp(CAST(" + c + " AS DOUBLE))"), expr("count(" + c + ")"));
       case "expect_column_quantile_values_to_be_between" -> List.of(expr("count(" + c + ")"));
+      // Tukey's fences on the linear quartiles (pandas' Series.quantile), or the mean and sample deviation.
+      case "expect_column_values_to_not_be_outliers" -> List.of(expr("percentile(CAST(" + c + " AS DOUBLE), 0.25)"),
+          expr("percentile(CAST(" + c + " AS DOUBLE), 0.75)"), expr("avg(CAST(" + c + " AS DOUBLE))"),
+          expr("stddev_samp(CAST(" + c + " AS DOUBLE))"), expr("count(" + c + ")"));
       default -> List.of(); // the most common value: a grouping of its own
     };
   }
@@ -157,6 +162,24 @@ final class ExactAggregates {
         boolean ok = !each.contains(false);
         return new ExpectationResult(e, ok, result, "the quantiles " + quantiles + " of " + column + " are " + found, null);
       }
+      case "expect_column_values_to_not_be_outliers" -> {
+        boolean iqr = !"std".equals(e.kwarg("method", "iqr"));
+        double multiplier = e.number("multiplier") == null ? 1.5 : e.number("multiplier");
+        Double lower = number(v.get(iqr ? 0 : 2));
+        Double upper = number(v.get(iqr ? 1 : 2));
+        Double spread = iqr ? (lower == null || upper == null ? null : upper - lower) : number(v.get(3));
+        long nonNull = ((Number) v.get(4)).longValue();
+        long unexpected = 0;
+        if (lower != null && upper != null && spread != null) {
+          double threshold = multiplier * spread;
+          String x = "CAST(" + q(column) + " AS DOUBLE)";
+          String inside = iqr ? x + " >= " + (lower - threshold) + " AND " + x + " <= " + (upper + threshold)
+              : threshold <= 0 ? x + " = " + lower : "abs(" + x + " - " + lower + ") < " + threshold;
+          unexpected = rows.where(expr(q(column) + " IS NOT NULL AND NOT (" + inside + ")")).count();
+        }
+        return Verdicts.mapResult(e, n, n - nonNull, unexpected, List.of(), " are outliers by " + (iqr ? "the interquartile range" : "the "
+            + "standard deviation") + " x " + multiplier);
+      }
       case "expect_column_value_z_scores_to_be_less_than" -> {
         Double mean = v.get(0) == null ? null : ((Number) v.get(0)).doubleValue();
         Double sd = v.get(1) == null ? null : ((Number) v.get(1)).doubleValue();
@@ -219,6 +242,10 @@ final class ExactAggregates {
       });
     }
     return out;
+  }
+
+  private static Double number(Object v) {
+    return v == null || Double.isNaN(((Number) v).doubleValue()) ? null : ((Number) v).doubleValue();
   }
 
   /** A number between bounds given as numbers or as numeric text. */

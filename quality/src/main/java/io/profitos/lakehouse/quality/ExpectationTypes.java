@@ -82,6 +82,7 @@ public final class ExpectationTypes {
       spec("expect_column_distinct_values_to_contain_set", Kind.AGGREGATE, Set.of("column", "value_set"), Set.of()),
       spec("expect_column_distinct_values_to_equal_set", Kind.AGGREGATE, Set.of("column", "value_set"), Set.of()),
       spec("expect_column_most_common_value_to_be_in_set", Kind.AGGREGATE, Set.of("column", "value_set"), Set.of("ties_okay")),
+      spec("expect_column_values_to_not_be_outliers", Kind.AGGREGATE, Set.of("column"), Set.of("method", "multiplier", "mostly")),
       spec("expect_column_quantile_values_to_be_between", Kind.AGGREGATE, Set.of("column", "quantile_ranges"),
           Set.of("allow_relative_error")),
       spec("expect_column_value_z_scores_to_be_less_than", Kind.AGGREGATE, Set.of("column", "threshold"),
@@ -113,8 +114,6 @@ public final class ExpectationTypes {
           + "equivalent in Spark, so the verdicts would differ; use expect_column_values_to_match_regex for the formats you accept",
       "expect_column_values_to_match_json_schema", "not supported yet: no JSON Schema validator is on the engine's classpath; use "
           + "expect_column_values_to_be_json_parseable and unexpected_rows_expectation with get_json_object",
-      "expect_column_values_to_not_be_outliers", "not supported yet; use expect_column_value_z_scores_to_be_less_than or "
-          + "expect_column_quantile_values_to_be_between",
       "expect_query_results_to_match_comparison", "it compares with another data source; compare lakehouse tables with "
           + "expect_column_values_to_exist_in_table or unexpected_rows_expectation",
       "expect_column_kl_divergence_to_be_less_than", "a distribution test, out of this engine's scope; watch the distribution "
@@ -228,7 +227,10 @@ public final class ExpectationTypes {
         throw bad(where, "'" + bound + "' must be a number, or a string or date for a column that is not numeric");
       }
     }
-    for (String n : List.of("threshold", "min_value", "max_value", "mostly", "tolerance", "max_age_hours", "max_rate_decrease", "max_rate_increase",
+    if (kwargs.get("method") != null && !List.of("iqr", "std").contains(String.valueOf(kwargs.get("method")))) {
+      throw bad(where, "'method' must be \"iqr\" (Tukey's fences) or \"std\" (the mean and sample deviation)");
+    }
+    for (String n : List.of("multiplier", "threshold", "min_value", "max_value", "mostly", "tolerance", "max_age_hours", "max_rate_decrease", "max_rate_increase",
         "max_decrease", "max_increase", "lower_deviation_factor", "upper_deviation_factor", "first_value")) {
       if (kwargs.get(n) != null && !(kwargs.get(n) instanceof Number) && !(textBounds && n.endsWith("_value"))) {
         throw bad(where, "'" + n + "' must be a number, not " + kwargs.get(n));

@@ -60,7 +60,7 @@ class GeParityTest {
   void everyTypeGivesTheCountsWorkedOutByHandAndTheResultIsWrittenForTheGreatExpectationsComparison() throws Exception {
     ExpectationSuite suite = ExpectationSuite.load(DIR.resolve("suite.json"));
     Map<String, ExpectationResult> r = validate(suite);
-    assertThat(r).hasSize(83);
+    assertThat(r).hasSize(86);
 
     // Nulls: name is null in rows 3 and 7.
     assertThat(unexpected(r.get("name not null"))).isEqualTo(2L);
@@ -145,6 +145,11 @@ class GeParityTest {
     assertThat(unexpected(r.get("when ISO date"))).isEqualTo(5L);
     assertThat(unexpected(r.get("when month name"))).isEqualTo(8L);
     assertThat(unexpected(r.get("when day first"))).isEqualTo(8L);
+    // Outliers of amount: quartiles 2.4375 and 20.5 (linear), so only 100 lies past Q3 + 1.5 IQR, and only 100 lies a
+    // sample deviation or more from the mean; a's quartiles 3.25 and 7.75 with no margin leave 1, 2, 3, 8, 9, 10 out.
+    assertThat(unexpected(r.get("amount outliers by iqr"))).isEqualTo(1L);
+    assertThat(unexpected(r.get("amount outliers by std"))).isEqualTo(1L);
+    assertThat(unexpected(r.get("a outliers by iqr x0"))).isEqualTo(6L);
     // Result formats: every unexpected value and the id of its row (COMPLETE), nothing but the verdict (BOOLEAN_ONLY).
     assertThat((List<Object>) r.get("code in set, complete").result().get("unexpected_list")).containsExactlyInAnyOrder("C-333", "XY", "A-4444", "");
     assertThat(ids(r.get("code in set, complete"))).containsExactlyInAnyOrder(3L, 6L, 9L, 10L);
