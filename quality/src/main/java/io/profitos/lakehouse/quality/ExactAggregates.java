@@ -199,8 +199,8 @@ final class ExactAggregates {
         Object observed = e.type().equals("expect_column_proportion_of_non_null_values_to_be_between")
             ? (n == 0 ? 0.0 : ((Number) raw).doubleValue() / n) : raw; // GE: no row has a share of 0
         boolean ok = observed instanceof Number num ? withinNumber(num.doubleValue(), e) : withinText(observed, e);
-        result.put("observed_value", observed instanceof java.sql.Date || observed instanceof java.sql.Timestamp
-            ? String.valueOf(observed) : observed);
+        result.put("observed_value", observed instanceof java.sql.Timestamp t ? utc(t).toString()
+            : observed instanceof java.sql.Date ? String.valueOf(observed) : observed);
         String what = e.type().replace("expect_column_", "").replace("_to_be_between", "").replace('_', ' ');
         return new ExpectationResult(e, ok, result, observed == null ? "the " + what + " of " + column + " cannot be computed (no non-null value)"
             : "the " + what + " of " + column + " is " + observed, null);
@@ -270,17 +270,44 @@ final class ExactAggregates {
     }
   }
 
-  /** A string or date bound: compared as text in the column's own order (ISO dates and times sort as text). */
+  /**
+   * A text, date or time between bounds: a date or time column's bounds are read as ISO dates or date-times ("2026-01-31",
+   * "2026-01-31T08:00:00" or with a blank for the T) and compared in time; a text column's bounds compare as text.
+   */
   private static boolean withinText(Object observed, Expectation e) {
     if (observed == null) {
       return false;
     }
-    String v = String.valueOf(observed);
-    Object min = e.kwargs().get("min_value");
-    Object max = e.kwargs().get("max_value");
-    boolean lo = min == null || (e.flag("strict_min") ? v.compareTo(String.valueOf(min)) > 0 : v.compareTo(String.valueOf(min)) >= 0);
-    boolean hi = max == null || (e.flag("strict_max") ? v.compareTo(String.valueOf(max)) < 0 : v.compareTo(String.valueOf(max)) <= 0);
-    return lo && hi;
+    int lo = compareToBound(observed, e, "min_value");
+    int hi = compareToBound(observed, e, "max_value");
+    return (e.kwargs().get("min_value") == null || (e.flag("strict_min") ? lo > 0 : lo >= 0))
+        && (e.kwargs().get("max_value") == null || (e.flag("strict_max") ? hi < 0 : hi <= 0));
+  }
+
+  /** A time as the lakehouse writes it: its UTC wall clock (the session's time zone), whatever the JVM's is. */
+  private static java.time.LocalDateTime utc(java.sql.Timestamp t) {
+    return t.toInstant().atOffset(java.time.ZoneOffset.UTC).toLocalDateTime();
+  }
+
+  private static int compareToBound(Object observed, Expectation e, String key) {
+    Object bound = e.kwargs().get(key);
+    if (bound == null) {
+      return 0;
+    }
+    String text = String.valueOf(bound).strip().replace(' ', 'T');
+    try {
+      if (observed instanceof java.sql.Date d) {
+        return d.toLocalDate().compareTo(java.time.LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text));
+      }
+      if (observed instanceof java.sql.Timestamp t) {
+        java.time.LocalDateTime b = text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay() : java.time.LocalDateTime.parse(text);
+        return utc(t).compareTo(b);
+      }
+    } catch (java.time.format.DateTimeParseException ex) {
+      throw io.profitos.lakehouse.core.LakehouseException.usage(e.name() + ": '" + key + "' is '" + bound + "', which is not an ISO date "
+          + "or date-time (2026-01-31, 2026-01-31T08:00:00) for the date column " + e.kwarg("column", "") + ".");
+    }
+    return String.valueOf(observed).compareTo(String.valueOf(bound));
   }
 
   private static List<Object> sorted(List<?> values) {

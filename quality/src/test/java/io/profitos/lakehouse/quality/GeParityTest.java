@@ -252,6 +252,24 @@ class GeParityTest {
     Files.writeString(out, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(types));
   }
 
+  /** A date or time column's minimum and maximum against ISO bounds, compared in time (the timestamps are UTC). */
+  @Test
+  void datesAndTimesAreComparedWithTheirBoundsInTime() {
+    Dataset<Row> data = spark.sql("SELECT DATE'2026-01-05' AS day, TIMESTAMP'2026-01-05 08:00:00' AS at "
+        + "UNION ALL SELECT DATE'2026-03-01', TIMESTAMP'2026-01-05 10:30:00'");
+    ExpectationSuite suite = ExpectationSuite.parse("""
+        {"name": "dates", "expectations": [
+          {"type": "expect_column_min_to_be_between", "kwargs": {"column": "day", "min_value": "2026-01-05", "max_value": "2026-01-31"}},
+          {"type": "expect_column_max_to_be_between", "kwargs": {"column": "day", "max_value": "2026-03-01", "strict_max": true}},
+          {"type": "expect_column_max_to_be_between", "kwargs": {"column": "at", "min_value": "2026-01-05 10:30:00",
+            "max_value": "2026-01-05T10:30:00"}},
+          {"type": "expect_column_min_to_be_between", "kwargs": {"column": "at", "min_value": "2026-01-05"}}
+        ]}""", "dates");
+    List<ExpectationResult> r = List.copyOf(validate(suite, data).values());
+    assertThat(r).extracting(ExpectationResult::success).containsExactly(true, false, true, true);
+    assertThat(r.get(0).observed()).isEqualTo("2026-01-05");
+  }
+
   @Test
   void aCoreTypeTheEngineCannotRunIsRefusedAtLoadWithItsReason() {
     assertThatThrownBy(() -> ExpectationSuite.parse("""
