@@ -122,7 +122,8 @@ public final class ExceptionTransforms {
         concat_ws("", col("table_name"), lit(" was not published: "), col("message"),
             lit(". Fix the data, or release it with lakehouse.quality.overrides += { table = "), col("table_name"),
             lit(", expectation = "), org.apache.spark.sql.functions.when(col("expectation").rlike("^[A-Za-z0-9_.-]+$"), col("expectation"))
-                .otherwise(concat_ws("", lit("\""), org.apache.spark.sql.functions.regexp_replace(col("expectation"), "\"", "\\\\\""),
+                .otherwise(concat_ws("", lit("\""), org.apache.spark.sql.functions.regexp_replace(
+                    org.apache.spark.sql.functions.regexp_replace(col("expectation"), "\\\\", "\\\\\\\\"), "\"", "\\\\\""),
                     lit("\""))), lit(", approved-by = \"...\", reason = \"...\", until = \"YYYY-MM-DD\" }"))
             .as("detail"));
   }

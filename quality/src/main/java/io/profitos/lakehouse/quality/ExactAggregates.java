@@ -121,15 +121,15 @@ final class ExactAggregates {
         // GE's counts: distinct values outside the set (in set, equal set), values of the set never seen (contain, equal).
         if (!e.type().equals("expect_column_distinct_values_to_contain_set")) {
           result.put("unexpected_count", (long) extra.size());
-          result.put("partial_unexpected_list", observed.stream().filter(o -> extra.contains(canonical(List.of(o)).iterator().next()))
+          result.put("partial_unexpected_list", observed.stream().filter(o -> extra.contains(key(o)))
               .limit(SuiteValidator.SAMPLE).toList());
         }
         if (!e.type().equals("expect_column_distinct_values_to_be_in_set")) {
           result.put("missing_count", (long) missing.size());
-          result.put("partial_missing_list", missing.stream().limit(SuiteValidator.SAMPLE).toList());
+          result.put("partial_missing_list", shown(missing).stream().limit(SuiteValidator.SAMPLE).toList());
         }
-        return new ExpectationResult(e, ok, result, "the distinct values of " + column + " are " + have
-            + (ok ? "" : " (not in the set: " + extra + ", missing from them: " + missing + ")"), null);
+        return new ExpectationResult(e, ok, result, "the distinct values of " + column + " are " + observed
+            + (ok ? "" : " (not in the set: " + shown(extra) + ", missing from them: " + shown(missing) + ")"), null);
       }
       case "expect_column_most_common_value_to_be_in_set" -> {
         Dataset<Row> counts = rows.where(col(column).isNotNull()).groupBy(col(column)).count();
@@ -172,10 +172,11 @@ final class ExactAggregates {
         long unexpected = 0;
         if (lower != null && upper != null && spread != null) {
           double threshold = multiplier * spread;
-          String x = "CAST(" + q(column) + " AS DOUBLE)";
-          String inside = iqr ? x + " >= " + (lower - threshold) + " AND " + x + " <= " + (upper + threshold)
-              : threshold <= 0 ? x + " = " + lower : "abs(" + x + " - " + lower + ") < " + threshold;
-          unexpected = rows.where(expr(q(column) + " IS NOT NULL AND NOT (" + inside + ")")).count();
+          Column x = col(column).cast("double");
+          Column inside = iqr ? x.geq(org.apache.spark.sql.functions.lit(lower - threshold)).and(x.leq(org.apache.spark.sql.functions.lit(upper + threshold)))
+              : threshold <= 0 ? x.equalTo(org.apache.spark.sql.functions.lit(lower))
+              : org.apache.spark.sql.functions.abs(x.minus(org.apache.spark.sql.functions.lit(lower))).lt(org.apache.spark.sql.functions.lit(threshold));
+          unexpected = rows.where(col(column).isNotNull().and(org.apache.spark.sql.functions.not(inside))).count();
         }
         return Verdicts.mapResult(e, n, n - nonNull, unexpected, List.of(), " are outliers by " + (iqr ? "the interquartile range" : "the "
             + "standard deviation") + " x " + multiplier);
@@ -188,8 +189,8 @@ final class ExactAggregates {
         boolean twoSided = e.kwargs().get("double_sided") == null || e.flag("double_sided");
         long unexpected = 0;
         if (mean != null && sd != null && sd > 0) {
-          String z = "((CAST(" + q(column) + " AS DOUBLE) - " + mean + ") / " + sd + ")";
-          unexpected = rows.where(expr((twoSided ? "abs(" + z + ")" : z) + " >= " + threshold)).count();
+          Column z = col(column).cast("double").minus(org.apache.spark.sql.functions.lit(mean)).divide(org.apache.spark.sql.functions.lit(sd));
+          unexpected = rows.where((twoSided ? org.apache.spark.sql.functions.abs(z) : z).geq(org.apache.spark.sql.functions.lit(threshold))).count();
         }
         return Verdicts.mapResult(e, n, n - nonNull, unexpected, List.of(),
             " have a z-score " + (twoSided ? "whose size is " : "") + "at least " + threshold);
@@ -198,8 +199,14 @@ final class ExactAggregates {
         Object raw = v.get(0);
         Object observed = e.type().equals("expect_column_proportion_of_non_null_values_to_be_between")
             ? (n == 0 ? 0.0 : ((Number) raw).doubleValue() / n) : raw; // GE: no row has a share of 0
+        if (observed instanceof String && (e.kwargs().get("min_value") instanceof Number || e.kwargs().get("max_value") instanceof Number)) {
+          result.put("observed_value", observed);
+          return new ExpectationResult(e, false, result, "the column " + column + " holds text, which a number bound cannot order "
+              + "(GE fails with a type error): give text bounds, or check a numeric column", null);
+        }
         boolean ok = observed instanceof Number num ? withinNumber(num.doubleValue(), e) : withinText(observed, e);
         result.put("observed_value", observed instanceof java.sql.Timestamp t ? utc(t).toString()
+            : observed instanceof java.time.LocalDateTime local ? local.toString()
             : observed instanceof java.sql.Date ? String.valueOf(observed) : observed);
         String what = e.type().replace("expect_column_", "").replace("_to_be_between", "").replace('_', ' ');
         return new ExpectationResult(e, ok, result, observed == null ? "the " + what + " of " + column + " cannot be computed (no non-null value)"
@@ -299,9 +306,9 @@ final class ExactAggregates {
       if (observed instanceof java.sql.Date d) {
         return d.toLocalDate().compareTo(java.time.LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text));
       }
-      if (observed instanceof java.sql.Timestamp t) {
+      if (observed instanceof java.sql.Timestamp || observed instanceof java.time.LocalDateTime) {
         java.time.LocalDateTime b = text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay() : java.time.LocalDateTime.parse(text);
-        return utc(t).compareTo(b);
+        return (observed instanceof java.sql.Timestamp t ? utc(t) : (java.time.LocalDateTime) observed).compareTo(b);
       }
     } catch (java.time.format.DateTimeParseException ex) {
       throw io.profitos.lakehouse.core.LakehouseException.usage(e.name() + ": '" + key + "' is '" + bound + "', which is not an ISO date "
@@ -321,12 +328,28 @@ final class ExactAggregates {
     return ((Comparable) a).compareTo(b);
   }
 
-  /** Values as comparable text: a whole number the same whatever its Java type (1, 1L, 1.0). */
+  /**
+   * Values as comparable text, kept apart by kind as Python's {@code ==} keeps them: a number is the same number whatever
+   * its Java type (1, 1L, 1.0), and never equal to a text ("1"); NaN and infinities as they print.
+   */
   static Set<String> canonical(List<?> values) {
     Set<String> out = new TreeSet<>();
     for (Object o : values) {
-      out.add(o instanceof Number num ? new BigDecimal(num.toString()).stripTrailingZeros().toPlainString() : String.valueOf(o));
+      out.add(key(o));
     }
     return out;
+  }
+
+  private static List<String> shown(Set<String> keys) {
+    return keys.stream().map(k -> k.substring(k.indexOf(':') + 1)).toList();
+  }
+
+  private static String key(Object o) {
+    if (o instanceof Number num) {
+      double d = num.doubleValue();
+      return "number:" + (Double.isNaN(d) || Double.isInfinite(d) ? String.valueOf(d)
+          : new BigDecimal(num.toString()).stripTrailingZeros().toPlainString());
+    }
+    return "text:" + o;
   }
 }

@@ -52,6 +52,14 @@ public final class Overrides {
     return new Overrides(out);
   }
 
+  /**
+   * The overrides of {@code table} in force on {@code runDate} that name none of {@code names} (the suite's
+   * expectations): a typo, or a name from before the suite changed; they release nothing.
+   */
+  public List<Override> unmatched(String table, java.util.Collection<String> names, LocalDate runDate) {
+    return all.stream().filter(o -> o.table().equals(table) && !runDate.isAfter(o.until()) && !names.contains(o.expectation())).toList();
+  }
+
   /** The override for this table and expectation in force on {@code runDate}, or null (an expired one is not). */
   public Override find(String table, String expectation, LocalDate runDate) {
     return all.stream().filter(o -> o.table().equals(table) && o.expectation().equals(expectation) && !runDate.isAfter(o.until()))

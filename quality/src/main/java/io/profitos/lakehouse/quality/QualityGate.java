@@ -28,6 +28,7 @@ import org.apache.spark.storage.StorageLevel;
  * the table version the publish made. A warning publishes and is recorded.
  */
 public final class QualityGate implements PublishGate {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QualityGate.class);
   /** The service loader's constructor. */
   public QualityGate() {}
 
@@ -46,6 +47,11 @@ public final class QualityGate implements PublishGate {
       SuiteValidator.Context vctx = new SuiteValidator.Context(ctx.spark(), ctx.catalog(), ctx.runDate(),
           metricsRepository(ctx.catalog(), table));
       Overrides overrides = Overrides.from(ctx.settings().config());
+      List<String> names = suite.expectations().stream().map(ExpectationSuite.Expectation::name).toList();
+      for (Overrides.Override o : overrides.unmatched(table.toString(), names, ctx.runDate())) {
+        LOG.warn("lakehouse.quality.overrides names '{}' for {}, which is no expectation of suite {}: it releases nothing. "
+            + "Its expectations are named {}", o.expectation(), table, suite.name(), names);
+      }
       SuiteValidator.Validation validation = SuiteValidator.validation(cached, suite, vctx);
       List<ExpectationResult> results = new ArrayList<>();
       for (ExpectationResult r : validation.results()) {

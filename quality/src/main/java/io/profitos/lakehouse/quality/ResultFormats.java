@@ -54,6 +54,10 @@ final class ResultFormats {
         && !(m.get("unexpected_index_column_names") instanceof List<?> l && l.stream().allMatch(String.class::isInstance))) {
       return "'unexpected_index_column_names' must be a list of column names";
     }
+    if (raw instanceof Map<?, ?> m && m.get("partial_unexpected_count") != null
+        && !(m.get("partial_unexpected_count") instanceof Integer n && n >= 0)) {
+      return "'partial_unexpected_count' must be a whole number of at least 0";
+    }
     return raw instanceof Map<?, ?> || raw instanceof String ? null : "'result_format' must be a name or an object";
   }
 

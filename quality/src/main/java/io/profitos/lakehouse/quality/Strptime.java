@@ -128,6 +128,10 @@ final class Strptime implements UDF2<String, String, Boolean> {
       month = List.of(MONTHS.split("\\|")).indexOf(group(m, "B").toLowerCase(Locale.ROOT)) + 1;
     }
     int day = group(m, "d") == null ? 1 : Integer.parseInt(group(m, "d").strip());
+    if (year < 1) {
+      return false; // datetime's years start at 1
+    }
+
     if (group(m, "S") != null && Integer.parseInt(group(m, "S")) > 59) {
       return false; // datetime's seconds stop at 59 (time.strptime would take a leap second)
     }

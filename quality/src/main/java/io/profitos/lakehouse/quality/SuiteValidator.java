@@ -329,33 +329,34 @@ public final class SuiteValidator {
       case "expect_column_values_to_be_json_parseable" -> JsonParseable.NAME + "(CAST(" + c + " AS STRING))";
       case "expect_column_values_to_match_strftime_format" -> Strptime.NAME + "(CAST(" + c + " AS STRING), "
           + literal(e.kwarg("strftime_format", "")) + ")";
-      // GE on Spark: a comparison that is null (a missing value in the row) does not make the row unexpected.
+      // The multicolumn checks compare missing values as values (null-safe), as both of GE's engines do: a pair with a
+      // missing side is not in a set of whole pairs, two missing values are equal, and a sum skips them (pandas).
       case "expect_column_pair_values_to_be_in_set" -> {
         String a = q(e.kwarg("column_A", ""));
         String b = q(e.kwarg("column_B", ""));
         List<List<Object>> pairs = e.kwarg("value_pairs_set", List.of());
-        yield pairs.isEmpty() ? "false" : "coalesce(" + pairs.stream().map(p -> "(" + a + " = " + literal(p.get(0)) + " AND " + b + " = "
-            + literal(p.get(1)) + ")").collect(Collectors.joining(" OR ")) + ", true)";
+        yield pairs.isEmpty() ? "false" : "(" + pairs.stream().map(p -> "(" + a + " <=> " + nullable(p.get(0)) + " AND " + b + " <=> "
+            + nullable(p.get(1)) + ")").collect(Collectors.joining(" OR ")) + ")";
       }
       case "expect_multicolumn_sum_to_equal" -> {
         List<String> columns = e.kwarg("column_list", List.of());
-        yield "coalesce((" + columns.stream().map(SuiteValidator::q).collect(Collectors.joining(" + ")) + ") = " + e.kwargs().get("sum_total")
-            + ", true)";
+        yield "(" + columns.stream().map(x -> "coalesce(" + q(x) + ", 0)").collect(Collectors.joining(" + ")) + ") = "
+            + ((Number) e.kwargs().get("sum_total"));
       }
       case "expect_multicolumn_values_to_be_equal" -> {
         List<String> columns = e.kwarg("column_list", List.of());
-        yield columns.size() < 2 ? "true" : "coalesce(" + columns.subList(1, columns.size()).stream().map(x -> q(columns.get(0)) + " = " + q(x))
-            .collect(Collectors.joining(" AND ")) + ", true)";
+        yield columns.size() < 2 ? "true" : "(" + columns.subList(1, columns.size()).stream().map(x -> q(columns.get(0)) + " <=> " + q(x))
+            .collect(Collectors.joining(" AND ")) + ")";
       }
       case "expect_select_column_values_to_be_unique_within_record" -> {
         List<String> columns = e.kwarg("column_list", List.of());
         List<String> equal = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
           for (int j = i + 1; j < columns.size(); j++) {
-            equal.add(q(columns.get(i)) + " = " + q(columns.get(j)));
+            equal.add(q(columns.get(i)) + " <=> " + q(columns.get(j)));
           }
         }
-        yield equal.isEmpty() ? "true" : "coalesce(NOT (" + String.join(" OR ", equal) + "), true)";
+        yield equal.isEmpty() ? "true" : "NOT (" + String.join(" OR ", equal) + ")";
       }
       case "expect_column_pair_values_to_be_equal" -> {
         String a = q(e.kwarg("column_A", ""));
@@ -408,6 +409,10 @@ public final class SuiteValidator {
       parts.add(c + (e.flag("strict_max") ? " < " : " <= ") + e.number("max_value"));
     }
     return parts.isEmpty() ? "true" : String.join(" AND ", parts);
+  }
+
+  private static String nullable(Object v) {
+    return v == null ? "NULL" : literal(v);
   }
 
   static String literal(Object v) {
@@ -611,9 +616,11 @@ public final class SuiteValidator {
     try {
       Dataset<Row> unexpected;
       try {
-        unexpected = ctx.spark().sql(String.valueOf(e.kwarg("unexpected_rows_query", "")).replace("{batch}", view));
+        // Wrapped as a subquery, so that only a query runs: a command (DELETE, DROP, ...) fails to parse instead of running.
+        unexpected = ctx.spark().sql("SELECT * FROM (" + String.valueOf(e.kwarg("unexpected_rows_query", "")).replace("{batch}", view)
+            + "\n) _unexpected_rows");
         unexpected.schema();
-      } catch (RuntimeException ex) {
+      } catch (Exception ex) { // Spark's parse and analysis errors are checked exceptions to Java
         throw LakehouseException.usage(e.name() + ": its unexpected_rows_query does not run on this data: " + firstLine(ex));
       }
       List<Row> sample = unexpected.limit(SAMPLE).collectAsList();

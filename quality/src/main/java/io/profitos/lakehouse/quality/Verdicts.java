@@ -50,7 +50,7 @@ final class Verdicts {
       case "expect_column_mean_to_be_between", "expect_column_min_to_be_between", "expect_column_max_to_be_between",
           "expect_column_sum_to_be_between", "expect_column_proportion_of_unique_values_to_be_between" -> {
         Double v = metrics.get(1);
-        if ((v == null || v.isNaN()) && (e.type().equals("expect_column_sum_to_be_between")
+        if (v == null && (e.type().equals("expect_column_sum_to_be_between")
             || e.type().equals("expect_column_proportion_of_unique_values_to_be_between"))) {
           // GE's conventions with no non-null value: a sum of nothing is 0 (pandas), and so is the share of unique values.
           v = 0.0;

@@ -60,7 +60,7 @@ class GeParityTest {
   void everyTypeGivesTheCountsWorkedOutByHandAndTheResultIsWrittenForTheGreatExpectationsComparison() throws Exception {
     ExpectationSuite suite = ExpectationSuite.load(DIR.resolve("suite.json"));
     Map<String, ExpectationResult> r = validate(suite);
-    assertThat(r).hasSize(86);
+    assertThat(r).hasSize(90);
 
     // Nulls: name is null in rows 3 and 7.
     assertThat(unexpected(r.get("name not null"))).isEqualTo(2L);
@@ -145,6 +145,12 @@ class GeParityTest {
     assertThat(unexpected(r.get("when ISO date"))).isEqualTo(5L);
     assertThat(unexpected(r.get("when month name"))).isEqualTo(8L);
     assertThat(unexpected(r.get("when day first"))).isEqualTo(8L);
+    // Missing values compared as values (both GE engines): (4, null) and (8, null) are no pair of the set, sum to 4 and
+    // 8, and differ from their partner.
+    assertThat(unexpected(r.get("pairs in set, missing sides count"))).isEqualTo(7L);
+    assertThat(unexpected(r.get("a plus b is 10, missing as 0"))).isEqualTo(8L);
+    assertThat(unexpected(r.get("a and b differ, missing sides too"))).isEqualTo(5L);
+    assertThat(unexpected(r.get("a and b equal, missing sides too"))).isEqualTo(5L);
     // Outliers of amount: quartiles 2.4375 and 20.5 (linear), so only 100 lies past Q3 + 1.5 IQR, and only 100 lies a
     // sample deviation or more from the mean; a's quartiles 3.25 and 7.75 with no margin leave 1, 2, 3, 8, 9, 10 out.
     assertThat(unexpected(r.get("amount outliers by iqr"))).isEqualTo(1L);
@@ -263,11 +269,64 @@ class GeParityTest {
           {"type": "expect_column_max_to_be_between", "kwargs": {"column": "day", "max_value": "2026-03-01", "strict_max": true}},
           {"type": "expect_column_max_to_be_between", "kwargs": {"column": "at", "min_value": "2026-01-05 10:30:00",
             "max_value": "2026-01-05T10:30:00"}},
-          {"type": "expect_column_min_to_be_between", "kwargs": {"column": "at", "min_value": "2026-01-05"}}
+          {"type": "expect_column_min_to_be_between", "kwargs": {"column": "at", "min_value": "2026-01-05"}},
+          {"type": "expect_column_max_to_be_between", "kwargs": {"column": "at", "max_value": "2026-01-05 10:30:00"}}
         ]}""", "dates");
     List<ExpectationResult> r = List.copyOf(validate(suite, data).values());
-    assertThat(r).extracting(ExpectationResult::success).containsExactly(true, false, true, true);
+    // The last: 10:30 is the bound itself in time, though "2026-01-05T10:30" sorts after "2026-01-05 10:30:00" as text.
+    assertThat(r).extracting(ExpectationResult::success).containsExactly(true, false, true, true, true);
     assertThat(r.get(0).observed()).isEqualTo("2026-01-05");
+  }
+
+  /** Inputs a user can give that must not crash a gate or run anything but a query. */
+  @Test
+  void numbersAgainstTextNaNInSetsAndCommandsAsQueriesAreHandled() {
+    Dataset<Row> data = spark.sql("SELECT * FROM VALUES ('100', CAST('NaN' AS DOUBLE)), ('25', 1.0D) AS t(label, x)");
+    ExpectationSuite suite = ExpectationSuite.parse("""
+        {"name": "edges", "expectations": [
+          {"type": "expect_column_max_to_be_between", "kwargs": {"column": "label", "max_value": 50}},
+          {"type": "expect_column_distinct_values_to_be_in_set", "kwargs": {"column": "x", "value_set": [1, "1"]}},
+          {"type": "expect_column_values_to_not_be_outliers", "kwargs": {"column": "x"}}
+        ]}""", "edges");
+    List<ExpectationResult> r = List.copyOf(validate(suite, data).values());
+    // Text ordered by a number bound is a failure (GE: a type error), not a comparison of "25" with "50".
+    assertThat(r.get(0).success()).isFalse();
+    assertThat(r.get(0).message()).contains("holds text, which a number bound cannot order");
+    // NaN is a value of its own, outside the set; the number 1 is in it (the text "1" matches nothing).
+    assertThat(r.get(1).success()).isFalse();
+    assertThat(r.get(1).result().get("unexpected_count")).isEqualTo(1L);
+    assertThat(r.get(2).expectation().type()).isEqualTo("expect_column_values_to_not_be_outliers");
+    String table = new TableCatalog(tmp.toString()).location("silver.keep");
+    data.write().format("delta").save(table);
+    ExpectationSuite command = ExpectationSuite.parse("""
+        {"name": "command", "expectations": [
+          {"type": "unexpected_rows_expectation", "kwargs": {"unexpected_rows_query": "DELETE FROM delta.`%s` -- {batch}"}}
+        ]}""".formatted(table), "command");
+    assertThatThrownBy(() -> validate(command, data)).hasMessageContaining("its unexpected_rows_query does not run on this data");
+    assertThat(spark.read().format("delta").load(table).count()).isEqualTo(2);
+  }
+
+  /**
+   * Python's own answers (datetime.strptime of Python 3.11, the tests' great_expectations runs on it), one by one: year 0
+   * does not exist, and 29 February without a year falls in the default year 1900, which has none.
+   */
+  @Test
+  void strptimeAnswersAsPythonDoes() {
+    assertThat(Strptime.parses("0000-01-01", "%Y-%m-%d")).isFalse();
+    assertThat(Strptime.parses("02-29", "%m-%d")).isFalse();
+    assertThat(Strptime.parses("2023-02-29", "%Y-%m-%d")).isFalse();
+    assertThat(Strptime.parses("12:60", "%H:%M")).isFalse();
+    assertThat(Strptime.parses("1/2/26", "%m/%d/%y")).isTrue();
+  }
+
+  @Test
+  void anOverrideThatNamesNoExpectationIsFound() {
+    com.typesafe.config.Config conf = com.typesafe.config.ConfigFactory.parseString("lakehouse.quality.overrides = [{ table = silver.x, "
+        + "expectation = \"column_values_to_be_between(amount)\", approved-by = \"Head of BI\", reason = r, until = \"2026-12-31\" }]");
+    Overrides overrides = Overrides.from(conf);
+    assertThat(overrides.unmatched("silver.x", List.of("column_values_to_be_between(amount; min_value=0)"), LocalDate.parse("2026-12-01")))
+        .extracting(Overrides.Override::expectation).containsExactly("column_values_to_be_between(amount)");
+    assertThat(overrides.unmatched("silver.x", List.of("column_values_to_be_between(amount)"), LocalDate.parse("2026-12-01"))).isEmpty();
   }
 
   @Test
