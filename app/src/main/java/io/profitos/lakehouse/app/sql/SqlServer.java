@@ -115,7 +115,11 @@ public final class SqlServer {
       System.setProperty("hive.server2.keystore.password", keystorePassword);
     }
     try {
-      Files.createDirectories(scratch.resolve("local"));
+      // Every session's start creates the resources folder when it is missing: clients connecting at once raced to
+      // create it, and the loser's session failed ("Couldn't create directory"). It exists before the first session.
+      for (String folder : java.util.List.of("local", "resources")) {
+        Files.createDirectories(scratch.resolve(folder));
+      }
     } catch (java.io.IOException e) {
       throw LakehouseException.usage("Cannot create the server's scratch folder " + scratch + ": " + e.getMessage());
     }
