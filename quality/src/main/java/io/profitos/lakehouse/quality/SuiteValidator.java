@@ -559,7 +559,7 @@ public final class SuiteValidator {
 
   private static ExpectationResult custom(Dataset<Row> rows, Expectation e, Context ctx) {
     return switch (e.type()) {
-      case "expect_column_values_to_be_of_type", "expect_column_type_to_be" -> ofType(rows, e);
+      case "expect_column_values_to_be_of_type", "expect_column_type_to_be", "expect_column_values_to_be_in_type_list" -> ofType(rows, e);
       case "expect_table_row_count_to_equal_other_table" -> {
         TableName other = TableName.parse(e.kwarg("other_table_name", ""));
         long mine = rows.count();
@@ -573,7 +573,6 @@ public final class SuiteValidator {
         result.put("observed_value", Map.of("self", mine, "other", theirs));
         yield new ExpectationResult(e, mine == theirs, result, "the rows number " + mine + ", " + other + " has " + theirs, null);
       }
-      case "expect_column_values_to_be_in_type_list" -> inTypeList(rows, e);
       case "unexpected_rows_expectation" -> unexpectedRows(rows, e, ctx);
       case "expect_column_to_exist", "expect_table_columns_to_match_set", "expect_table_columns_to_match_ordered_list",
           "expect_table_column_count_to_equal", "expect_table_column_count_to_be_between" -> columns(rows, e);
@@ -583,27 +582,17 @@ public final class SuiteValidator {
     };
   }
 
+  /** The column's Spark type against {@code type_} (be_of_type, column_type_to_be) or {@code type_list} (be_in_type_list). */
   private static ExpectationResult ofType(Dataset<Row> rows, Expectation e) {
     String column = e.kwarg("column", "");
     StructField field = java.util.Arrays.stream(rows.schema().fields()).filter(f -> f.name().equals(column)).findFirst().orElse(null);
     String actual = field == null ? null : sparkTypeName(field.dataType());
-    boolean ok = String.valueOf(e.kwarg("type_", "")).equals(actual);
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("observed_value", actual);
-    return new ExpectationResult(e, ok, result, field == null ? "the column " + column + " does not exist"
-        : column + " is " + actual + (ok ? "" : ", not " + e.kwarg("type_", "")), null);
-  }
-
-  private static ExpectationResult inTypeList(Dataset<Row> rows, Expectation e) {
-    String column = e.kwarg("column", "");
-    StructField field = java.util.Arrays.stream(rows.schema().fields()).filter(f -> f.name().equals(column)).findFirst().orElse(null);
-    String actual = field == null ? null : sparkTypeName(field.dataType());
-    List<String> types = e.kwarg("type_list", List.of());
+    List<String> types = e.kwargs().containsKey("type_list") ? e.kwarg("type_list", List.of()) : List.of(String.valueOf(e.kwarg("type_", "")));
     boolean ok = types.contains(actual);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("observed_value", actual);
     return new ExpectationResult(e, ok, result, field == null ? "the column " + column + " does not exist"
-        : column + " is " + actual + (ok ? "" : ", not one of " + types), null);
+        : column + " is " + actual + (ok ? "" : types.size() == 1 ? ", not " + types.get(0) : ", not one of " + types), null);
   }
 
   /**

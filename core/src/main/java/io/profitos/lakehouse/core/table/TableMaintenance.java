@@ -160,20 +160,6 @@ public final class TableMaintenance {
 
   /** Parquet files stored under the table, whichever versions they belong to. */
   long dataFilesStored(String location) {
-    Path path = new Path(location);
-    long n = 0;
-    try {
-      FileSystem fs = path.getFileSystem(spark.sessionState().newHadoopConf());
-      RemoteIterator<LocatedFileStatus> files = fs.listFiles(path, true);
-      while (files.hasNext()) {
-        Path p = files.next().getPath();
-        if (p.getName().endsWith(".parquet") && !p.toString().contains("/_delta_log/")) {
-          n++;
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + location + ": " + e.getMessage(), e);
-    }
-    return n;
+    return storedFiles(location).stream().filter(TableMaintenance::isDataFile).count();
   }
 }
