@@ -15,21 +15,30 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
- * Hadoop's raw local file system with the two calls it makes through a shell done through
+ * Hadoop's raw local file system with the calls it makes through a shell done through
  * {@code java.nio} instead. Without Hadoop's native library (which no Maven artifact ships), the
- * stock class starts a {@code chmod} process for every file it creates and a {@code readlink}
- * process twice for every rename (each Delta commit, each task's output file): in a job of a few
+ * stock class starts a {@code chmod} process for every file it creates, a {@code readlink}
+ * process twice for every rename (each Delta commit, each task's output file), and an {@code ls}
+ * process for the owner and permissions of every status it returns that someone reads them from
+ * (every file a recursive listing returns, since a located status copies them): in a job of a few
  * seconds, that was more than a thousand processes. Everything else is the stock class.
  *
  * <ul>
  *   <li>{@link #setPermission}: {@code Files.setPosixFilePermissions} (the sticky bit, which it
  *       cannot set, still goes through the stock call);
  *   <li>{@link #getFileLinkStatus}: the status of the path itself, with its target when it is a
- *       symbolic link ({@code Files.readSymbolicLink}).
+ *       symbolic link ({@code Files.readSymbolicLink});
+ *   <li>{@link #getFileStatus} and {@link #listStatus}: statuses whose owner, group and permissions
+ *       are read with {@code Files.readAttributes} (the stock statuses run {@code ls -ld} for them).
  * </ul>
  */
 public class NioRawLocalFileSystem extends RawLocalFileSystem {
   private static final int STICKY = 01000;
+  /** Bit i of a mode (owner, group, others: read, write, execute, lowest bit first). */
+  private static final PosixFilePermission[] BITS = {
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
 
   @Override
   public void setPermission(Path p, FsPermission permission) throws IOException {
@@ -47,17 +56,56 @@ public class NioRawLocalFileSystem extends RawLocalFileSystem {
 
   /** The POSIX permissions of the low nine bits of a mode (owner, group, others: read, write, execute). */
   static Set<PosixFilePermission> posix(int mode) {
-    PosixFilePermission[] bits = {
-        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
     Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-    for (int i = 0; i < bits.length; i++) {
+    for (int i = 0; i < BITS.length; i++) {
       if ((mode & (1 << i)) != 0) {
-        out.add(bits[i]);
+        out.add(BITS[i]);
       }
     }
     return out;
+  }
+
+  @Override
+  public FileStatus getFileStatus(Path f) throws IOException {
+    return withAttributes(super.getFileStatus(f));
+  }
+
+  @Override
+  public FileStatus[] listStatus(Path f) throws IOException {
+    FileStatus[] statuses = super.listStatus(f);
+    FileStatus[] out = new FileStatus[statuses.length];
+    for (int i = 0; i < statuses.length; i++) {
+      out[i] = withAttributes(statuses[i]);
+    }
+    return out;
+  }
+
+  /**
+   * The stock status's sizes and times, with owner, group and permissions from the file's POSIX
+   * attributes; read without asking the stock status for them (which would start the process).
+   */
+  private FileStatus withAttributes(FileStatus stock) throws IOException {
+    java.nio.file.Path file = pathToFile(stock.getPath()).toPath();
+    PosixFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, PosixFileAttributes.class);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new FileNotFoundException("File " + stock.getPath() + " does not exist");
+    }
+    return new FileStatus(stock.getLen(), stock.isDirectory(), stock.getReplication(), stock.getBlockSize(),
+        stock.getModificationTime(), stock.getAccessTime(), permission(attributes.permissions()),
+        attributes.owner().getName(), attributes.group().getName(), stock.getPath());
+  }
+
+  /** The mode of a set of POSIX permissions, the inverse of {@link #posix}. */
+  static FsPermission permission(Set<PosixFilePermission> permissions) {
+    int mode = 0;
+    for (int i = 0; i < 9; i++) {
+      if (permissions.contains(BITS[i])) {
+        mode |= 1 << i;
+      }
+    }
+    return new FsPermission((short) mode);
   }
 
   @Override

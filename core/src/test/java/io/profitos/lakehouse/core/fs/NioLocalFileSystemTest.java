@@ -110,9 +110,46 @@ class NioLocalFileSystemTest {
   }
 
   @Test
+  void statusesAndListingsCarryTheOwnerGroupAndPermissionsTheStockClassReads() throws IOException {
+    Path file = Files.writeString(Files.createDirectories(dir.resolve("d")).resolve("f.json"), "{}");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+    Files.setPosixFilePermissions(dir.resolve("d"), PosixFilePermissions.fromString("rwxr-x--x"));
+    RawLocalFileSystem stock = new RawLocalFileSystem();
+    stock.initialize(java.net.URI.create("file:///"), new Configuration(false));
+
+    for (Path p : new Path[] {file, dir.resolve("d")}) {
+      FileStatus ours = fs.getFileStatus(qualified(p));
+      FileStatus theirs = stock.getFileStatus(qualified(p));
+      // The stock status reads these through an 'ls' process the first time they are asked for; ours holds them.
+      assertThat(ours.getClass()).isEqualTo(FileStatus.class);
+      assertThat(ours.getPermission()).isEqualTo(theirs.getPermission());
+      assertThat(ours.getOwner()).isEqualTo(theirs.getOwner());
+      assertThat(ours.getGroup()).isEqualTo(theirs.getGroup());
+      assertThat(ours.getLen()).isEqualTo(theirs.getLen());
+      assertThat(ours.isDirectory()).isEqualTo(theirs.isDirectory());
+      assertThat(ours.getModificationTime()).isEqualTo(theirs.getModificationTime());
+      assertThat(ours.getPath()).isEqualTo(theirs.getPath());
+    }
+    assertThat(fs.getFileStatus(qualified(file)).getPermission().toString()).isEqualTo("rw-r-----");
+
+    // A recursive listing (what the landing scan does) copies each status's owner and permissions into a located one.
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> listed = fs.listFiles(qualified(dir), true);
+    org.apache.hadoop.fs.LocatedFileStatus only = listed.next();
+    assertThat(listed.hasNext()).isFalse();
+    assertThat(only.getPath().getName()).isEqualTo("f.json");
+    assertThat(only.getLen()).isEqualTo(2);
+    assertThat(only.getPermission().toString()).isEqualTo("rw-r-----");
+    assertThat(fs.listStatus(qualified(dir.resolve("d")))[0].getClass()).isEqualTo(FileStatus.class);
+    assertThatThrownBy(() -> fs.getFileStatus(qualified(dir.resolve("missing")))).isInstanceOf(FileNotFoundException.class);
+    assertThatThrownBy(() -> fs.listStatus(qualified(dir.resolve("missing")))).isInstanceOf(FileNotFoundException.class);
+  }
+
+  @Test
   void modesMapToTheirPosixPermissions() {
     assertThat(PosixFilePermissions.toString(NioRawLocalFileSystem.posix(0644))).isEqualTo("rw-r--r--");
     assertThat(PosixFilePermissions.toString(NioRawLocalFileSystem.posix(0751))).isEqualTo("rwxr-x--x");
     assertThat(NioRawLocalFileSystem.posix(0)).isEmpty();
+    assertThat(NioRawLocalFileSystem.permission(PosixFilePermissions.fromString("rwxr-x--x"))).isEqualTo(new FsPermission((short) 0751));
+    assertThat(NioRawLocalFileSystem.permission(NioRawLocalFileSystem.posix(0640))).isEqualTo(new FsPermission((short) 0640));
   }
 }
