@@ -73,11 +73,12 @@ final class IngestLedger {
     if (!io.delta.tables.DeltaTable.isDeltaTable(spark, location)) {
       return new State(finals, Map.of());
     }
-    List<Row> rows = spark.read().format("delta").load(location)
+    // Ordered here, not by Spark: a sort of a few thousand rows would cost a sampling job and a shuffle.
+    List<Row> rows = new ArrayList<>(spark.read().format("delta").load(location)
         .where(col("source").equalTo(spec.source()).and(col("stream").equalTo(spec.stream())))
         .select("path", "batch_id", "status", "size", "modification_time", "recorded_at")
-        .orderBy("recorded_at")
-        .collectAsList();
+        .collectAsList());
+    rows.sort(java.util.Comparator.comparing(r -> r.getTimestamp(5)));
     for (Row r : rows) {
       String path = r.getString(0);
       String batch = r.getString(1);

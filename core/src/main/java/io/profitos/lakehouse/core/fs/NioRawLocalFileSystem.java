@@ -70,14 +70,19 @@ public class NioRawLocalFileSystem extends RawLocalFileSystem {
     return withAttributes(super.getFileStatus(f));
   }
 
+  /**
+   * The stock listing of a folder takes each entry's status from {@link #getFileStatus} (skipping
+   * an entry deleted meanwhile); only the listing of a single file makes a stock status itself.
+   */
   @Override
   public FileStatus[] listStatus(Path f) throws IOException {
     FileStatus[] statuses = super.listStatus(f);
-    FileStatus[] out = new FileStatus[statuses.length];
     for (int i = 0; i < statuses.length; i++) {
-      out[i] = withAttributes(statuses[i]);
+      if (statuses[i].getClass() != FileStatus.class) {
+        statuses[i] = withAttributes(statuses[i]);
+      }
     }
-    return out;
+    return statuses;
   }
 
   /**

@@ -140,6 +140,10 @@ class NioLocalFileSystemTest {
     assertThat(only.getLen()).isEqualTo(2);
     assertThat(only.getPermission().toString()).isEqualTo("rw-r-----");
     assertThat(fs.listStatus(qualified(dir.resolve("d")))[0].getClass()).isEqualTo(FileStatus.class);
+    FileStatus[] ofTheFile = fs.listStatus(qualified(file));
+    assertThat(ofTheFile).hasSize(1);
+    assertThat(ofTheFile[0].getClass()).isEqualTo(FileStatus.class);
+    assertThat(ofTheFile[0].getPermission().toString()).isEqualTo("rw-r-----");
     assertThatThrownBy(() -> fs.getFileStatus(qualified(dir.resolve("missing")))).isInstanceOf(FileNotFoundException.class);
     assertThatThrownBy(() -> fs.listStatus(qualified(dir.resolve("missing")))).isInstanceOf(FileNotFoundException.class);
   }
