@@ -134,10 +134,12 @@ class ObjectStoreIT {
       Map<String, String> clusterEnv = env();
       clusterEnv.put("LAKEHOUSE_WAREHOUSE", WAREHOUSE);
       ReferenceRun.Submit all = ReferenceRun.command(cluster.masterUrl(), WAREHOUSE,
-          // The cluster environment (adaptive execution on, another partition count), without generated code, which costs
-          // more than it saves on tables of a few hundred rows (the local environment's choice).
+          // The cluster environment (adaptive execution on, another partition count), without generated code and with each
+          // table's log state in one partition, which cost more than they save on tables of a few hundred rows (the local
+          // environment's choices).
           List.of("--conf", "spark.sql.shuffle.partitions=3", "--conf", "spark.sql.codegen.wholeStage=false",
-              "--conf", "spark.sql.codegen.factoryMode=NO_CODEGEN", "--executor-memory", "1g", "--total-executor-cores", "2"),
+              "--conf", "spark.sql.codegen.factoryMode=NO_CODEGEN", "--conf", "spark.databricks.delta.snapshotPartitions=1",
+              "--executor-memory", "1g", "--total-executor-cores", "2"),
           clusterEnv, "run", "all", "--env", "cluster", "--run-date", DATE);
       Path log = all.dir().resolve("logs/cluster-minio-run-all.log");
       Process running = Processes.start(all.command(), all.env(), all.dir(), log);
