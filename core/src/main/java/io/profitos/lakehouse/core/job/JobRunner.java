@@ -1,6 +1,7 @@
 package io.profitos.lakehouse.core.job;
 
 import io.profitos.lakehouse.core.LakehouseException;
+import io.profitos.lakehouse.core.fs.CommitFence;
 import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableName;
 import java.time.Instant;
@@ -124,26 +125,32 @@ public final class JobRunner {
         running--;
         done.put(a.index(), a);
         afterEach.accept(a.finished());
-        if (a.exitCode() == LakehouseException.EXIT_FAILURE || a.exitCode() == LakehouseException.EXIT_USAGE) {
+        if (a.exitCode() == LakehouseException.EXIT_FAILURE || a.exitCode() == LakehouseException.EXIT_USAGE
+            || a.exitCode() == LakehouseException.EXIT_WAREHOUSE_BUSY) {
           stop = true;
         }
       }
     } finally {
       pool.shutdownNow();
-      // The runs that changed nothing, in one commit (lost with the process, they would only lose the row saying so).
-      try {
-        recorder.flush();
-      } catch (RuntimeException e) {
-        LOG.warn("Recording the jobs that changed nothing in ops.job_runs failed (their state was recorded before): {}",
-            rootMessage(e));
-      }
-      try {
-        lineage.flush();
-      } catch (RuntimeException e) {
-        LOG.warn("Recording this run's lineage in ops.lineage failed (tables and run records are committed): {}", rootMessage(e));
+      // A run that lost its warehouse lease writes nothing more (each write would be refused).
+      if (CommitFence.refusal() == null) {
+        // The runs that changed nothing, in one commit (lost with the process, they would only lose the row saying so).
+        try {
+          recorder.flush();
+        } catch (RuntimeException e) {
+          LOG.warn("Recording the jobs that changed nothing in ops.job_runs failed (their state was recorded before): {}",
+              rootMessage(e));
+        }
+        try {
+          lineage.flush();
+        } catch (RuntimeException e) {
+          LOG.warn("Recording this run's lineage in ops.lineage failed (tables and run records are committed): {}", rootMessage(e));
+        }
       }
     }
-    compactBookkeeping();
+    if (CommitFence.refusal() == null) {
+      compactBookkeeping();
+    }
     List<Finished> finished = new ArrayList<>();
     int exitCode = LakehouseException.EXIT_OK;
     String firstError = null;
@@ -234,9 +241,12 @@ public final class JobRunner {
       if (status != null) {
         Instant now = ctx.clock().instant();
         JobResult result = new JobResult(status, 0, 0, reason, Map.of());
-        // The job did not run: its table is as its last run left it, and so is its state.
-        recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(), ctx.settings().env(),
-            now, now, status, 0, 0, reason, previous), previous);
+        // The job did not run: its table is as its last run left it, and so is its state. (A run that lost its lease
+        // records nothing.)
+        if (CommitFence.refusal() == null) {
+          recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(), ctx.settings().env(),
+              now, now, status, 0, 0, reason, previous), previous);
+        }
         LOG.info("job={} status={} reason=\"{}\"", job.name(), status, reason);
         return new Attempt(index, new Finished(job, result, 0), LakehouseException.EXIT_OK, null);
       }
@@ -273,6 +283,12 @@ public final class JobRunner {
   }
 
   private Attempt attemptInPool(int index, LakehouseJob job, Map<String, String> previous) {
+    String refused = CommitFence.refusal();
+    if (refused != null) {
+      // This process may not commit any more (its warehouse lease was taken over): the job is not started.
+      return new Attempt(index, new Finished(job, new JobResult(JobResult.FAILED, 0, 0, refused, Map.of()), 0),
+          LakehouseException.EXIT_WAREHOUSE_BUSY, job.name() + " not run: " + refused);
+    }
     Instant started = ctx.clock().instant();
     long t0 = System.nanoTime();
     JobContext jobCtx = ctx.forJob(job, previous);
@@ -306,6 +322,13 @@ public final class JobRunner {
       error = job.name() + " failed: " + rootMessage(e);
       result = new JobResult(JobResult.FAILED, 0, 0, error, Map.of());
     }
+    refused = CommitFence.refusal();
+    if (refused != null) {
+      // The lease was taken over during the job: whatever it failed with, nothing more is written, not even its record.
+      ERRORS.error("job {} stopped: {}", job.name(), refused);
+      return new Attempt(index, new Finished(job, new JobResult(JobResult.FAILED, 0, 0, refused, Map.of()),
+          (System.nanoTime() - t0) / 1e9), LakehouseException.EXIT_WAREHOUSE_BUSY, job.name() + " stopped: " + refused);
+    }
     StepLog record = jobCtx.step("record_run");
     boolean committed = recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(),
         ctx.settings().env(), started, ctx.clock().instant(), result.status(), result.rowsRead(),
@@ -326,7 +349,7 @@ public final class JobRunner {
     return new Attempt(index, new Finished(job, result, seconds), code, error);
   }
 
-  /** Failure (1) outranks a usage error (2), a quality gate (3) and rejected input (4). */
+  /** A lost warehouse lease (5) outranks failure (1), which outranks a usage error (2), a quality gate (3) and rejected input (4). */
   static int moreSevere(int a, int b) {
     return rank(a) >= rank(b) ? a : b;
   }
@@ -337,6 +360,7 @@ public final class JobRunner {
       case LakehouseException.EXIT_INPUT_REJECTED -> 1;
       case LakehouseException.EXIT_QUALITY_GATE -> 2;
       case LakehouseException.EXIT_USAGE -> 3;
+      case LakehouseException.EXIT_WAREHOUSE_BUSY -> 5;
       default -> 4;
     };
   }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,57 @@ class JobRunnerTest {
       assertThat(r.getAs("run_date").toString()).isEqualTo("2026-03-01");
       assertThat(r.<String>getAs("env")).isEqualTo("test");
     });
+  }
+
+  /**
+   * A run whose warehouse lease is taken over mid-job (the fence refuses its commits from then on) writes nothing more:
+   * not that job's table, not its run record, not the records of the jobs that changed nothing; it starts no other job,
+   * and exits 5 with the fence's reason.
+   */
+  @Test
+  void aRunThatLostItsLeaseWritesNothingMoreAndStartsNoOtherJob() {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    JobContext ctx = TestSettings.context(settings, LocalDate.of(2026, 3, 1));
+    String table = dir.resolve("wh/bronze/b").toString();
+    java.util.concurrent.atomic.AtomicReference<String> refusal = new java.util.concurrent.atomic.AtomicReference<>();
+    io.profitos.lakehouse.core.fs.CommitFence.Guard lease = new io.profitos.lakehouse.core.fs.CommitFence.Guard() {
+      @Override public void check(String what) {
+        if (refusal.get() != null) {
+          throw new LakehouseException(LakehouseException.EXIT_WAREHOUSE_BUSY, "Refused to write " + what + ": " + refusal.get());
+        }
+      }
+      @Override public String refusal() { return refusal.get(); }
+    };
+    List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    String runLog = dir.resolve("wh/ops/job_runs").toString();
+    java.util.concurrent.atomic.AtomicLong runLogVersion = new java.util.concurrent.atomic.AtomicLong(-2);
+    List<LakehouseJob> jobs = List.of(
+        job("bronze.a", c -> { ran.add("bronze.a"); return JobResult.succeeded(0, 0, "nothing new", Map.of()); }),
+        job("bronze.b", c -> {
+          ran.add("bronze.b");
+          runLogVersion.set(io.profitos.lakehouse.core.table.DeltaTables.version(SparkTestSession.get(), runLog));
+          refusal.set("this run lost the warehouse lease to run other-run");
+          SparkTestSession.get().range(3).write().format("delta").mode(SaveMode.Append).save(table);
+          return JobResult.succeeded(3, 3, "written", Map.of());
+        }),
+        job("bronze.c", c -> { ran.add("bronze.c"); return JobResult.succeeded(1, 1, "never runs", Map.of()); }));
+    io.profitos.lakehouse.core.fs.CommitFence.install(lease);
+    JobRunner.Outcome outcome;
+    try {
+      outcome = new JobRunner(ctx, 1).run(jobs);
+    } finally {
+      io.profitos.lakehouse.core.fs.CommitFence.uninstall(lease);
+    }
+    assertThat(outcome.exitCode()).isEqualTo(LakehouseException.EXIT_WAREHOUSE_BUSY);
+    assertThat(ran).containsExactly("bronze.a", "bronze.b");
+    assertThat(outcome.firstError()).isEqualTo("bronze.b stopped: this run lost the warehouse lease to run other-run");
+    assertThat(outcome.finished()).extracting(f -> f.job().name() + ":" + f.result().status())
+        .containsExactly("bronze.a:succeeded", "bronze.b:failed");
+    assertThat(io.delta.tables.DeltaTable.isDeltaTable(SparkTestSession.get(), table)).as("bronze.b's refused commit").isFalse();
+    // Nothing was written to the run log after the lease was lost (no record of bronze.b, no deferred rows at the end).
+    assertThat(runLogVersion.get()).isGreaterThanOrEqualTo(0);
+    assertThat(io.profitos.lakehouse.core.table.DeltaTables.version(SparkTestSession.get(), runLog)).isEqualTo(runLogVersion.get());
+    assertThat(SparkTestSession.get().read().format("delta").load(runLog).where("job = 'bronze.b'").count()).isZero();
   }
 
   /** Each job's Spark work runs in a scheduler pool of its own (fair sharing between jobs running at once). */

@@ -38,6 +38,7 @@ public final class SparkTestSession {
           .config("spark.databricks.delta.snapshotPartitions", "2")
           .config("spark.hadoop.fs.file.impl", "io.profitos.lakehouse.core.fs.NioLocalFileSystem")
           .config("spark.hadoop.fs.AbstractFileSystem.file.impl", "io.profitos.lakehouse.core.fs.NioLocalFs")
+          .config("spark.delta.logStore.file.impl", "io.profitos.lakehouse.core.fs.FencedLogStore")
           .config("spark.local.dir", tmp.resolve("spark-local").toString())
           .config("spark.sql.warehouse.dir", tmp.resolve("spark-warehouse").toString())
           .config("spark.hadoop.hadoop.tmp.dir", tmp.resolve("hadoop-tmp").toString())
