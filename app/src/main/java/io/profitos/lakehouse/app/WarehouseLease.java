@@ -3,6 +3,7 @@ package io.profitos.lakehouse.app;
 import com.typesafe.config.Config;
 import io.profitos.lakehouse.core.LakehouseException;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
+import io.profitos.lakehouse.core.fs.CommitFence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -39,8 +40,15 @@ import org.slf4j.LoggerFactory;
  * generation holds the lease unless it says it was released or its expiry has passed. The holder renews the expiry
  * every third of {@code lakehouse.lease.expiry} while it lives, so a crashed run's lease lapses after one expiry and the
  * next run takes it over. Nothing is ever deleted but generations older than the one just taken.
+ *
+ * <p>Fencing: while held, the lease is the process's {@link CommitFence} guard, asked right before every write to a
+ * Delta log. A holder that missed a renewal (paused, say by SIGSTOP, or cut off from the store) looks at the store
+ * before it commits again: when a newer generation exists, another run took the lease over, and this one refuses every
+ * commit from then on (exit 5) and never writes the lease again; when none does, it renews and goes on. Within a third
+ * of the expiry of its last renewal no other run can have taken it over (clocks agreeing to within that), so the check
+ * costs nothing then.
  */
-public final class WarehouseLease implements AutoCloseable {
+public final class WarehouseLease implements AutoCloseable, CommitFence.Guard {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseLease.class);
   static final String DIR = "_lease";
   private static final Pattern NAME = Pattern.compile("(\\d{12})\\.json");
@@ -121,6 +129,8 @@ public final class WarehouseLease implements AutoCloseable {
   private final Duration expiry;
   private final ScheduledExecutorService renewer;
   private volatile Holder held;
+  /** Why this process may no longer commit (the generation that took the lease over), or null. */
+  private volatile String lost;
 
   private WarehouseLease(Store store, Clock clock, Duration expiry, Holder held) {
     this.store = store;
@@ -134,6 +144,7 @@ public final class WarehouseLease implements AutoCloseable {
     });
     long every = Math.max(1, expiry.toMillis() / 3);
     renewer.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
+    CommitFence.install(this);
   }
 
   /** The lease settings ({@code lakehouse.lease}) of a configuration. */
@@ -219,18 +230,90 @@ public final class WarehouseLease implements AutoCloseable {
     return held;
   }
 
-  private void renew() {
+  /** The renewer's tick: renews the lease, unless another run has taken it over (then it never writes it again). */
+  private synchronized void renew() {
     Holder h = held;
-    if (h == null || h.releasedAt() != null) {
+    if (h == null || h.releasedAt() != null || lost != null) {
       return;
     }
-    Holder renewed = new Holder(h.generation(), h.holder(), h.command(), h.runId(), h.startedAt(), clock.instant().plus(expiry), null);
     try {
-      store.replace(name(h.generation()), renewed.toJson());
-      held = renewed;
+      if (!takenOver(h)) {
+        Holder renewed = new Holder(h.generation(), h.holder(), h.command(), h.runId(), h.startedAt(), clock.instant().plus(expiry),
+            null);
+        store.replace(name(h.generation()), renewed.toJson());
+        held = renewed;
+      }
     } catch (RuntimeException e) {
       LOG.warn("Renewing the warehouse lease at {} failed (retried at the next renewal; it lapses at {}): {}", store.where(),
           h.expiresAt(), e.getMessage());
+    }
+  }
+
+  /**
+   * Whether a newer generation exists, that is, another run took the lease over after this one's lapsed; records why
+   * this process may no longer commit when it does.
+   */
+  private boolean takenOver(Holder h) {
+    long newest = newest(store);
+    if (newest <= h.generation()) {
+      return false;
+    }
+    Holder taker = store.read(name(newest)).map(j -> Holder.parse(newest, j)).orElse(null);
+    lost = "this run (" + h.runId() + ") lost the warehouse lease: it was not renewed before " + h.expiresAt()
+        + " (the process was paused or could not reach " + store.where() + "), and "
+        + (taker == null ? "another run" : taker.describe().replaceFirst(", lease renewed until .*$", ""))
+        + " took it over. It committed nothing after that; tables hold what the runs that held the lease committed. "
+        + "Run again once that run has finished (lakehouse status shows it).";
+    LOG.error("{}", lost);
+    renewer.shutdown();
+    return true;
+  }
+
+  @Override
+  public String refusal() {
+    return lost;
+  }
+
+  /**
+   * Before a commit ({@link CommitFence}): passes at once while the last renewal is recent; when a renewal is overdue,
+   * asks the store, and renews or refuses.
+   */
+  @Override
+  public void check(String what) {
+    if (lost == null) {
+      Holder h = held;
+      if (clock.instant().isBefore(h.expiresAt().minus(expiry.dividedBy(3)))) {
+        return;
+      }
+      synchronized (this) {
+        renewOverdue(held);
+      }
+    }
+    if (lost != null) {
+      throw new LakehouseException(LakehouseException.EXIT_WAREHOUSE_BUSY, "Refused to write " + what + ": " + lost);
+    }
+  }
+
+  private void renewOverdue(Holder h) {
+    if (lost != null || h.releasedAt() != null || clock.instant().isBefore(h.expiresAt().minus(expiry.dividedBy(3)))) {
+      return;
+    }
+    if (takenOver(h)) {
+      return;
+    }
+    Instant now = clock.instant();
+    try {
+      Holder renewed = new Holder(h.generation(), h.holder(), h.command(), h.runId(), h.startedAt(), now.plus(expiry), null);
+      store.replace(name(h.generation()), renewed.toJson());
+      held = renewed;
+    } catch (RuntimeException e) {
+      if (!now.isBefore(h.expiresAt())) {
+        throw new LakehouseException(LakehouseException.EXIT_WAREHOUSE_BUSY, "The warehouse lease lapsed at " + h.expiresAt()
+            + " and could not be renewed at " + store.where() + " (" + e.getMessage() + "): this run stops committing rather "
+            + "than risk writing beside another run. Run again once the store is reachable.", e);
+      }
+      LOG.warn("Renewing the overdue warehouse lease at {} failed (it lapses at {}): {}", store.where(), h.expiresAt(),
+          e.getMessage());
     }
   }
 
@@ -238,7 +321,12 @@ public final class WarehouseLease implements AutoCloseable {
   @Override
   public void close() {
     renewer.shutdownNow();
+    CommitFence.uninstall(this);
     Holder h = held;
+    if (lost != null) {
+      store.close(); // the lease is another run's now: nothing of it to release
+      return;
+    }
     try {
       Holder released = new Holder(h.generation(), h.holder(), h.command(), h.runId(), h.startedAt(), h.expiresAt(), clock.instant());
       store.replace(name(h.generation()), released.toJson());

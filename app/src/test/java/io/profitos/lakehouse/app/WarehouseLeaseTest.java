@@ -152,6 +152,61 @@ class WarehouseLeaseTest {
     }
   }
 
+  /**
+   * Fencing: a holder that missed its renewals (paused past its expiry) and was taken over refuses every commit
+   * afterwards, naming the run that took over, and never writes the lease again.
+   */
+  @Test
+  void aHolderPausedPastItsExpiryAndTakenOverCommitsNothingAfterwards() {
+    TestClock clock = new TestClock();
+    WarehouseLease paused = WarehouseLease.acquire(store(), FAIL_FAST, clock, "lakehouse run all", "paused-run");
+    try {
+      paused.check("a commit");
+      assertThat(paused.refusal()).isNull();
+      clock.advance(Duration.ofMinutes(11)); // nothing renewed it meanwhile: it lapsed at 07:10
+      try (WarehouseLease taker = WarehouseLease.acquire(store(), FAIL_FAST, clock, "lakehouse run gold", "taker-run")) {
+        assertThat(taker.holder().generation()).isEqualTo(2);
+        String takersLease = store().read("000000000002.json").orElseThrow();
+        assertThatThrownBy(() -> paused.check("/wh/silver/x/_delta_log/00000000000000000003.json"))
+            .isInstanceOfSatisfying(LakehouseException.class, e -> {
+              assertThat(e.exitCode()).isEqualTo(LakehouseException.EXIT_WAREHOUSE_BUSY);
+              assertThat(e.getMessage()).startsWith("Refused to write /wh/silver/x/_delta_log/00000000000000000003.json: this run "
+                  + "(paused-run) lost the warehouse lease: it was not renewed before 2026-12-05T07:10:00Z")
+                  .contains("'lakehouse run gold' (run taker-run) by " + WarehouseLease.holderName() + ", started 2026-12-05T07:11:00Z took it over")
+                  .contains("It committed nothing after that");
+            });
+        assertThat(paused.refusal()).contains("taker-run");
+        // Refused for good, even once the clock says a renewal is not due.
+        assertThatThrownBy(() -> paused.check("another commit")).hasMessageContaining("lost the warehouse lease");
+        paused.close();
+        assertThat(store().names()).containsExactly("000000000002.json");
+        assertThat(store().read("000000000002.json")).contains(takersLease);
+        assertThat(WarehouseLease.current(store()).orElseThrow().heldAt(clock.instant())).isTrue();
+        // The taker's commits go on.
+        taker.check("its commit");
+        assertThat(io.profitos.lakehouse.core.fs.CommitFence.refusal()).isNull();
+      }
+    } finally {
+      paused.close();
+    }
+  }
+
+  /** A holder paused past its expiry whom no run took over renews at its next commit and goes on. */
+  @Test
+  void aHolderPausedPastItsExpiryButNotTakenOverRenewsAndCommits() {
+    TestClock clock = new TestClock();
+    try (WarehouseLease lease = WarehouseLease.acquire(store(), FAIL_FAST, clock, "lakehouse run all", "slow-run")) {
+      clock.advance(Duration.ofMinutes(8)); // a renewal is overdue (due every 3 min 20 s), the lease not yet lapsed
+      lease.check("a commit");
+      assertThat(WarehouseLease.current(store()).orElseThrow().expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(18)));
+      clock.advance(Duration.ofMinutes(25)); // lapsed, and nobody took it
+      lease.check("a commit");
+      assertThat(lease.refusal()).isNull();
+      assertThat(WarehouseLease.current(store()).orElseThrow().expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(43)));
+      assertThat(store().names()).containsExactly("000000000001.json");
+    }
+  }
+
   @Test
   void holdersRoundTripThroughTheirJson() {
     WarehouseLease.Holder h = new WarehouseLease.Holder(3, "a \"quoted\" user@host pid 1", "lakehouse run all --from x", "id-1", T0,
