@@ -244,8 +244,13 @@ public final class JobRunner {
         // The job did not run: its table is as its last run left it, and so is its state. (A run that lost its lease
         // records nothing.)
         if (CommitFence.refusal() == null) {
-          recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(), ctx.settings().env(),
-              now, now, status, 0, 0, reason, previous), previous);
+          try {
+            recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(), ctx.settings().env(),
+                now, now, status, 0, 0, reason, previous), previous);
+          } catch (RuntimeException e) {
+            LOG.warn("{}: recording that it did not run in ops.job_runs failed (nothing of it changed): {}", job.name(),
+                rootMessage(e));
+          }
         }
         LOG.info("job={} status={} reason=\"{}\"", job.name(), status, reason);
         return new Attempt(index, new Finished(job, result, 0), LakehouseException.EXIT_OK, null);
@@ -330,9 +335,22 @@ public final class JobRunner {
           (System.nanoTime() - t0) / 1e9), LakehouseException.EXIT_WAREHOUSE_BUSY, job.name() + " stopped: " + refused);
     }
     StepLog record = jobCtx.step("record_run");
-    boolean committed = recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(),
-        ctx.settings().env(), started, ctx.clock().instant(), result.status(), result.rowsRead(),
-        result.rowsWritten(), error, state), previous);
+    boolean committed;
+    try {
+      committed = recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(),
+          ctx.settings().env(), started, ctx.clock().instant(), result.status(), result.rowsRead(),
+          result.rowsWritten(), error, state), previous);
+    } catch (RuntimeException e) {
+      // Its table is published but its state is not: the next run starts from the previous state and redoes the job.
+      refused = CommitFence.refusal();
+      String why = refused != null ? job.name() + " stopped: " + refused
+          : job.name() + " failed: its output was committed but recording the run in ops.job_runs failed (" + rootMessage(e)
+              + "); the next run redoes it";
+      ERRORS.error("job {}", why, e);
+      return new Attempt(index, new Finished(job, new JobResult(JobResult.FAILED, result.rowsRead(), result.rowsWritten(), why,
+          Map.of()), (System.nanoTime() - t0) / 1e9), refused != null ? LakehouseException.EXIT_WAREHOUSE_BUSY
+          : LakehouseException.EXIT_FAILURE, why);
+    }
     if (committed) {
       jobCtx.committed("ops.job_runs");
     }
