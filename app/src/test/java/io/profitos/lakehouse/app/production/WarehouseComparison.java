@@ -24,16 +24,16 @@ import org.apache.spark.sql.types.StructField;
  * Compares the Delta tables of one layer in two warehouses cell by cell: the same tables, the same schemas, and the same
  * rows as multisets (maps compared by their sorted entries). Differences are described, not just counted.
  */
-final class WarehouseComparison {
+public final class WarehouseComparison {
   private WarehouseComparison() {}
 
   /** The tables (folder names) of a layer: every folder holding a Delta log. */
-  static Set<String> tables(Path warehouse, String layer) {
+  public static Set<String> tables(Path warehouse, String layer) {
     return tables(warehouse.toUri().toString(), layer);
   }
 
   /** The same for a warehouse at any Hadoop URI (a local folder, s3a://...). */
-  static Set<String> tables(String warehouse, String layer) {
+  public static Set<String> tables(String warehouse, String layer) {
     org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(warehouse.replaceAll("/+$", "") + "/" + layer);
     try {
       org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(io.profitos.lakehouse.core.testing.SparkTestSession.get().sparkContext().hadoopConfiguration());
@@ -53,22 +53,27 @@ final class WarehouseComparison {
   }
 
   /** Every difference between the layer's tables in {@code a} and in {@code b}, ignoring the columns named in {@code ignored}. */
-  static List<String> differences(SparkSession spark, Path a, Path b, String layer, Set<String> ignored) {
+  public static List<String> differences(SparkSession spark, Path a, Path b, String layer, Set<String> ignored) {
     return differences(spark, a.toUri().toString(), b.toUri().toString(), layer, ignored);
   }
 
   /** The same for warehouses at any Hadoop URI. */
-  static List<String> differences(SparkSession spark, String a, String b, String layer, Set<String> ignored) {
+  public static List<String> differences(SparkSession spark, String a, String b, String layer, Set<String> ignored) {
     List<String> out = new ArrayList<>();
     Set<String> inA = tables(a, layer);
     Set<String> inB = tables(b, layer);
     if (!inA.equals(inB)) {
       out.add(layer + ": tables differ: " + inA + " against " + inB);
     }
-    for (String t : inA) {
-      if (!inB.contains(t)) {
-        continue;
-      }
+    out.addAll(differences(spark, a, b, layer, inA.stream().filter(inB::contains).toList(), ignored));
+    return out;
+  }
+
+  /** Every difference between the named tables of a layer (folder names) in {@code a} and in {@code b}. */
+  public static List<String> differences(SparkSession spark, String a, String b, String layer, List<String> tables,
+      Set<String> ignored) {
+    List<String> out = new ArrayList<>();
+    for (String t : tables) {
       Dataset<Row> x = read(spark, a.replaceAll("/+$", "") + "/" + layer + "/" + t, ignored);
       Dataset<Row> y = read(spark, b.replaceAll("/+$", "") + "/" + layer + "/" + t, ignored);
       String name = layer + "." + t;
