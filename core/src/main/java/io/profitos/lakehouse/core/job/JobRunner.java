@@ -137,13 +137,13 @@ public final class JobRunner {
         // The runs that changed nothing, in one commit (lost with the process, they would only lose the row saying so).
         try {
           recorder.flush();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
           LOG.warn("Recording the jobs that changed nothing in ops.job_runs failed (their state was recorded before): {}",
               rootMessage(e));
         }
         try {
           lineage.flush();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
           LOG.warn("Recording this run's lineage in ops.lineage failed (tables and run records are committed): {}", rootMessage(e));
         }
       }
@@ -178,7 +178,7 @@ public final class JobRunner {
     try {
       DeltaTables.compactIfFragmented(ctx.spark(), ctx.catalog().location(JobRunRecorder.JOB_RUNS),
           ctx.settings().config().getInt("lakehouse.runner.compact-run-log-above-files"));
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       LOG.warn("Compacting ops.job_runs failed (the next run retries): {}", e.toString());
     }
   }
@@ -247,7 +247,7 @@ public final class JobRunner {
           try {
             recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(), ctx.settings().env(),
                 now, now, status, 0, 0, reason, previous), previous);
-          } catch (RuntimeException e) {
+          } catch (Exception e) {
             LOG.warn("{}: recording that it did not run in ops.job_runs failed (nothing of it changed): {}", job.name(),
                 rootMessage(e));
           }
@@ -321,7 +321,7 @@ public final class JobRunner {
             : code == LakehouseException.EXIT_INPUT_REJECTED ? JobResult.REJECTED : JobResult.FAILED;
         result = new JobResult(status, 0, 0, e.getMessage(), Map.of());
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       ERRORS.error("job {} failed", job.name(), e);
       code = LakehouseException.EXIT_FAILURE;
       error = job.name() + " failed: " + rootMessage(e);
@@ -340,23 +340,24 @@ public final class JobRunner {
       committed = recorder.record(new JobRunRecorder.JobRun(ctx.runId(), job.name(), job.layer(), ctx.runDate(),
           ctx.settings().env(), started, ctx.clock().instant(), result.status(), result.rowsRead(),
           result.rowsWritten(), error, state), previous);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       // Its table is published but its state is not: the next run starts from the previous state and redoes the job.
       refused = CommitFence.refusal();
       String why = refused != null ? job.name() + " stopped: " + refused
+          : error != null ? error + " (recording the run in ops.job_runs failed too: " + rootMessage(e) + ")"
           : job.name() + " failed: its output was committed but recording the run in ops.job_runs failed (" + rootMessage(e)
               + "); the next run redoes it";
       ERRORS.error("job {}", why, e);
       return new Attempt(index, new Finished(job, new JobResult(JobResult.FAILED, result.rowsRead(), result.rowsWritten(), why,
           Map.of()), (System.nanoTime() - t0) / 1e9), refused != null ? LakehouseException.EXIT_WAREHOUSE_BUSY
-          : LakehouseException.EXIT_FAILURE, why);
+          : moreSevere(code, LakehouseException.EXIT_FAILURE), why);
     }
     if (committed) {
       jobCtx.committed("ops.job_runs");
     }
     try {
       lineage.add(ctx.runId(), job, ctx.runDate(), jobCtx.lineage(), ctx.clock().instant());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       LOG.warn("{}: collecting its lineage failed (its tables and run record are committed): {}", job.name(), rootMessage(e));
     }
     record.done("status", result.status(), "record", committed ? "committed" : "deferred");

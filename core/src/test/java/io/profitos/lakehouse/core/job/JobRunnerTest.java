@@ -58,6 +58,32 @@ class JobRunnerTest {
     });
   }
 
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
+  /**
+   * Spark and Delta throw checked exceptions without declaring them (a task's IOException on a full disk arrives as a
+   * SparkException): the job fails with the root cause in one line, as any other failure, instead of ending the run.
+   */
+  @Test
+  void aJobFailingWithAnUndeclaredCheckedExceptionFailsLikeAnyOther() {
+    LakehouseSettings settings = TestSettings.settings(dir.resolve("landing"), dir.resolve("wh"), "");
+    JobContext ctx = TestSettings.context(settings, LocalDate.of(2026, 3, 1));
+    List<LakehouseJob> jobs = List.of(
+        job("bronze.a", c -> JobResult.succeeded(10, 9, "ok", Map.of())),
+        job("bronze.b", c -> { throw sneaky(new Exception("Job aborted due to stage failure",
+            new java.io.IOException("No space left on device\nwith a second line"))); }));
+
+    JobRunner.Outcome outcome = new JobRunner(ctx, 1).run(jobs);
+
+    assertThat(outcome.exitCode()).isEqualTo(LakehouseException.EXIT_FAILURE);
+    assertThat(outcome.firstError()).isEqualTo("bronze.b failed: No space left on device");
+    assertThat(outcome.finished()).extracting(f -> f.job().name() + ":" + f.result().status())
+        .containsExactly("bronze.a:succeeded", "bronze.b:failed");
+  }
+
   /**
    * A run whose warehouse lease is taken over mid-job (the fence refuses its commits from then on) writes nothing more:
    * not that job's table, not its run record, not the records of the jobs that changed nothing; it starts no other job,
