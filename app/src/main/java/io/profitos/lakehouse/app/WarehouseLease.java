@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>Fencing: while held, the lease is the process's {@link CommitFence} guard, asked right before every write to a
  * Delta log. A holder that missed a renewal (paused, say by SIGSTOP, or cut off from the store) looks at the store
  * before it commits again: when a newer generation exists, another run took the lease over, and this one refuses every
- * commit from then on (exit 5) and never writes the lease again; when none does, it renews and goes on. Within a third
- * of the expiry of its last renewal no other run can have taken it over (clocks agreeing to within that), so the check
- * costs nothing then.
+ * commit from then on (exit 5) and never writes the lease again; when none does, it renews (before the expiry) or takes
+ * the lease again as a new generation, created only if absent (after it), and goes on. Within a third of the expiry of
+ * its last renewal no other run can have taken it over (clocks agreeing to within that), so the check costs nothing then.
  */
 public final class WarehouseLease implements AutoCloseable, CommitFence.Guard {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseLease.class);
@@ -131,6 +131,8 @@ public final class WarehouseLease implements AutoCloseable, CommitFence.Guard {
   private volatile Holder held;
   /** Why this process may no longer commit (the generation that took the lease over), or null. */
   private volatile String lost;
+  /** Closed: nothing renews the lease any more. */
+  private volatile boolean closed;
 
   private WarehouseLease(Store store, Clock clock, Duration expiry, Holder held) {
     this.store = store;
@@ -232,20 +234,74 @@ public final class WarehouseLease implements AutoCloseable, CommitFence.Guard {
 
   /** The renewer's tick: renews the lease, unless another run has taken it over (then it never writes it again). */
   private synchronized void renew() {
-    Holder h = held;
-    if (h == null || h.releasedAt() != null || lost != null) {
+    extend(held, false);
+  }
+
+  /**
+   * Renews the lease (the caller holds this object's monitor). A renewal counts only if it landed before the expiry it
+   * extends: after that instant another run may have read the lease as lapsed and be taking it over. A lease that lapsed
+   * (or a renewal that landed too late) is taken again as a new generation, created only if absent, so of this run and
+   * one taking it over at the same time exactly one gets it. Before a commit, a lapsed lease that cannot be renewed
+   * refuses the commit; the renewer only warns.
+   */
+  private void extend(Holder h, boolean beforeCommit) {
+    if (h == null || h.releasedAt() != null || lost != null || closed) {
       return;
     }
     try {
-      if (!takenOver(h)) {
-        Holder renewed = new Holder(h.generation(), h.holder(), h.command(), h.runId(), h.startedAt(), clock.instant().plus(expiry),
-            null);
-        store.replace(name(h.generation()), renewed.toJson());
-        held = renewed;
+      if (takenOver(h)) {
+        return;
       }
+      Instant now = clock.instant();
+      if (now.isBefore(h.expiresAt())) {
+        Holder renewed = new Holder(h.generation(), h.holder(), h.command(), h.runId(), h.startedAt(), now.plus(expiry), null);
+        store.replace(name(h.generation()), renewed.toJson());
+        if (clock.instant().isBefore(h.expiresAt())) {
+          held = renewed;
+          return;
+        }
+      }
+      retake(h);
     } catch (RuntimeException e) {
-      LOG.warn("Renewing the warehouse lease at {} failed (retried at the next renewal; it lapses at {}): {}", store.where(),
-          h.expiresAt(), e.getMessage());
+      try {
+        if (takenOver(h)) {
+          return;
+        }
+      } catch (RuntimeException again) {
+        LOG.debug("could not list the warehouse lease at {}: {}", store.where(), again.toString());
+      }
+      if (clock.instant().isBefore(h.expiresAt())) {
+        LOG.warn("Renewing the warehouse lease at {} failed (retried; it lapses at {}): {}", store.where(), h.expiresAt(),
+            e.getMessage());
+      } else if (beforeCommit) {
+        lost = "this run (" + h.runId() + ") could not renew the warehouse lease at " + store.where() + " before it lapsed at "
+            + h.expiresAt() + " (" + e.getMessage() + "): it stops committing rather than risk writing beside another run. "
+            + "Run again once the store is reachable.";
+        LOG.error("{}", lost);
+        renewer.shutdown();
+      } else {
+        LOG.warn("The warehouse lease lapsed at {} and renewing it at {} failed: the next commit tries again, and stops the run "
+            + "if it fails too: {}", h.expiresAt(), store.where(), e.getMessage());
+      }
+    }
+  }
+
+  /** Takes a lapsed lease again as the next generation, or finds that another run took it. */
+  private void retake(Holder h) {
+    long next = h.generation() + 1;
+    Instant now = clock.instant();
+    Holder mine = new Holder(next, h.holder(), h.command(), h.runId(), h.startedAt(), now.plus(expiry), null);
+    if (store.createNew(name(next), mine.toJson())) {
+      held = mine;
+      LOG.warn("The warehouse lease lapsed at {} (this process was paused or could not reach {}); no other run had taken it, "
+          + "and this run took it again (generation {})", h.expiresAt(), store.where(), next);
+      try {
+        store.delete(name(h.generation()));
+      } catch (RuntimeException e) {
+        LOG.debug("could not delete the old lease {}: {}", name(h.generation()), e.toString());
+      }
+    } else if (!takenOver(h)) {
+      throw new IllegalStateException("generation " + next + " of the lease exists but cannot be listed");
     }
   }
 
@@ -276,7 +332,7 @@ public final class WarehouseLease implements AutoCloseable, CommitFence.Guard {
 
   /**
    * Before a commit ({@link CommitFence}): passes at once while the last renewal is recent; when a renewal is overdue,
-   * asks the store, and renews or refuses.
+   * asks the store, and renews, takes the lease again, or refuses.
    */
   @Override
   public void check(String what) {
@@ -286,7 +342,10 @@ public final class WarehouseLease implements AutoCloseable, CommitFence.Guard {
         return;
       }
       synchronized (this) {
-        renewOverdue(held);
+        Holder now = held;
+        if (!clock.instant().isBefore(now.expiresAt().minus(expiry.dividedBy(3)))) {
+          extend(now, true);
+        }
       }
     }
     if (lost != null) {
@@ -294,37 +353,18 @@ public final class WarehouseLease implements AutoCloseable, CommitFence.Guard {
     }
   }
 
-  private void renewOverdue(Holder h) {
-    if (lost != null || h.releasedAt() != null || clock.instant().isBefore(h.expiresAt().minus(expiry.dividedBy(3)))) {
-      return;
-    }
-    if (takenOver(h)) {
-      return;
-    }
-    Instant now = clock.instant();
-    try {
-      Holder renewed = new Holder(h.generation(), h.holder(), h.command(), h.runId(), h.startedAt(), now.plus(expiry), null);
-      store.replace(name(h.generation()), renewed.toJson());
-      held = renewed;
-    } catch (RuntimeException e) {
-      if (!now.isBefore(h.expiresAt())) {
-        throw new LakehouseException(LakehouseException.EXIT_WAREHOUSE_BUSY, "The warehouse lease lapsed at " + h.expiresAt()
-            + " and could not be renewed at " + store.where() + " (" + e.getMessage() + "): this run stops committing rather "
-            + "than risk writing beside another run. Run again once the store is reachable.", e);
-      }
-      LOG.warn("Renewing the overdue warehouse lease at {} failed (it lapses at {}): {}", store.where(), h.expiresAt(),
-          e.getMessage());
-    }
-  }
-
   /** Releases the lease (the next run takes it at once) and stops renewing it. */
   @Override
   public void close() {
+    synchronized (this) {
+      // A renewal in flight finishes first; none starts after this.
+      closed = true;
+    }
     renewer.shutdownNow();
     CommitFence.uninstall(this);
     Holder h = held;
-    if (lost != null) {
-      store.close(); // the lease is another run's now: nothing of it to release
+    if (lost != null || h.releasedAt() != null) {
+      store.close(); // the lease is another run's now (or released already): nothing of it to release
       return;
     }
     try {

@@ -52,8 +52,6 @@ final class GeneratedWarehouse {
   final DemoManifest manifest;
   /** Day one's bronze run. */
   final JobRunner.Outcome bronzeDayOne;
-  /** A copy of the warehouse as day one left it (day two's extracts landed in the landing zone but not in it). */
-  private Path dayOneWarehouse;
 
   private GeneratedWarehouse(Path root, DemoManifest dayOneManifest, DemoManifest manifest, JobRunner.Outcome bronzeDayOne) {
     this.root = root;
@@ -86,11 +84,6 @@ final class GeneratedWarehouse {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy the generated warehouse: " + e.getMessage(), e);
     }
-  }
-
-  /** The warehouse as day one left it: read it, or copy it to write. */
-  Path dayOneWarehouse() {
-    return dayOneWarehouse;
   }
 
   Path landing() {
@@ -135,16 +128,12 @@ final class GeneratedWarehouse {
     // (gold.dim_date: the fact's quality gate checks its date keys against it.)
     expectSuccess(w.run(w.jobs("gold", List.of("gold.dim_date", "gold.dim_workspace", "gold.fact_mrr_monthly",
         "gold.kpi_saas_monthly")), UUID.randomUUID().toString(), DAY_ONE, false), "day one's gold");
-    Path dayOne = Files.createTempDirectory("lakehouse-generated-day-one");
-    org.apache.commons.io.FileUtils.copyDirectory(w.warehouse().toFile(), dayOne.toFile());
     DemoManifest manifest = DemoDataGenerator.generate(spec.withWindow(DAY_TWO, DAY_TWO));
     // Exit 4: an input rejected by bronze's contract is quarantined, which the tests check.
     assertThat(w.run("bronze", DAY_TWO, false).exitCode()).as("day two's bronze").isIn(0, 4);
     expectSuccess(w.run("silver", DAY_TWO, false), "day two's silver");
     expectSuccess(w.run(w.registry.layer("gold"), GOLD_RUN, DAY_TWO, false), "day two's gold");
-    GeneratedWarehouse built = new GeneratedWarehouse(root, dayOneManifest, manifest, bronzeDayOne);
-    built.dayOneWarehouse = dayOne;
-    return built;
+    return new GeneratedWarehouse(root, dayOneManifest, manifest, bronzeDayOne);
   }
 
   private static void expectSuccess(JobRunner.Outcome outcome, String what) {

@@ -199,11 +199,77 @@ class WarehouseLeaseTest {
       clock.advance(Duration.ofMinutes(8)); // a renewal is overdue (due every 3 min 20 s), the lease not yet lapsed
       lease.check("a commit");
       assertThat(WarehouseLease.current(store()).orElseThrow().expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(18)));
-      clock.advance(Duration.ofMinutes(25)); // lapsed, and nobody took it
+      assertThat(store().names()).containsExactly("000000000001.json");
+      clock.advance(Duration.ofMinutes(25)); // lapsed, and nobody took it: taken again, as a new generation
       lease.check("a commit");
       assertThat(lease.refusal()).isNull();
-      assertThat(WarehouseLease.current(store()).orElseThrow().expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(43)));
-      assertThat(store().names()).containsExactly("000000000001.json");
+      WarehouseLease.Holder now = WarehouseLease.current(store()).orElseThrow();
+      assertThat(now.generation()).isEqualTo(2);
+      assertThat(now.runId()).isEqualTo("slow-run");
+      assertThat(now.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(43)));
+      assertThat(store().names()).containsExactly("000000000002.json");
+    }
+    assertThat(WarehouseLease.current(store()).orElseThrow().releasedAt()).isEqualTo(T0.plus(Duration.ofMinutes(33)));
+  }
+
+  /** The lease store of {@link #store()} whose renewals take {@code slow} on the test clock, then run {@code meanwhile}. */
+  private WarehouseLease.Store slowRenewals(TestClock clock, Duration slow, Runnable meanwhile) {
+    WarehouseLease.Store s = store();
+    return new WarehouseLease.Store() {
+      public List<String> names() { return s.names(); }
+      public java.util.Optional<String> read(String name) { return s.read(name); }
+      public boolean createNew(String name, String content) { return s.createNew(name, content); }
+      public void delete(String name) { s.delete(name); }
+      public String where() { return s.where(); }
+      public void replace(String name, String content) {
+        clock.advance(slow);
+        meanwhile.run();
+        s.replace(name, content);
+      }
+    };
+  }
+
+  /**
+   * A renewal that lands after the expiry it extends does not count: a run may have read the lease as lapsed meanwhile
+   * and taken it over. Here one did, so the slow holder finds the newer generation and refuses the commit.
+   */
+  @Test
+  void aRenewalLandingAfterTheExpiryWhileAnotherRunTakesOverRefusesTheCommit() {
+    TestClock clock = new TestClock();
+    WarehouseLease[] taker = new WarehouseLease[1];
+    WarehouseLease.Store slow = slowRenewals(clock, Duration.ofSeconds(30), () -> {
+      if (taker[0] == null) {
+        taker[0] = WarehouseLease.acquire(store(), FAIL_FAST, clock, "lakehouse run gold", "taker-run");
+      }
+    });
+    WarehouseLease late = WarehouseLease.acquire(slow, FAIL_FAST, clock, "lakehouse run all", "late-run");
+    try {
+      clock.advance(Duration.ofMinutes(9).plusSeconds(50)); // overdue; the renewal starts 10 s before the expiry
+      assertThatThrownBy(() -> late.check("a commit")).isInstanceOfSatisfying(LakehouseException.class,
+          e -> assertThat(e.exitCode()).isEqualTo(LakehouseException.EXIT_WAREHOUSE_BUSY));
+      assertThat(late.refusal()).contains("taker-run");
+      assertThat(taker[0].holder().generation()).isEqualTo(2);
+      assertThat(WarehouseLease.current(store()).orElseThrow().runId()).isEqualTo("taker-run");
+    } finally {
+      late.close();
+      if (taker[0] != null) {
+        taker[0].close();
+      }
+    }
+  }
+
+  /** The same late renewal with no run taking over: the holder takes the lease again as the next generation. */
+  @Test
+  void aRenewalLandingAfterTheExpiryWithNoTakerTakesTheLeaseAgain() {
+    TestClock clock = new TestClock();
+    try (WarehouseLease late = WarehouseLease.acquire(slowRenewals(clock, Duration.ofSeconds(30), () -> {}), FAIL_FAST, clock,
+        "lakehouse run all", "late-run")) {
+      clock.advance(Duration.ofMinutes(9).plusSeconds(50));
+      late.check("a commit");
+      assertThat(late.refusal()).isNull();
+      assertThat(late.holder().generation()).isEqualTo(2);
+      assertThat(late.holder().expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(20).plusSeconds(20)));
+      assertThat(store().names()).containsExactly("000000000002.json");
     }
   }
 

@@ -64,6 +64,8 @@ class LeaseFencingIT {
       try (WarehouseLease taker = LeaseProbe.take(warehouse, Duration.ofMinutes(10), "taker-run")) {
         assertThat(taker.holder().generation()).isEqualTo(2);
         List<String> atTakeover = commits(table);
+        Path leases = warehouse.resolve("_lease");
+        String takersLease = Files.readString(leases.resolve("000000000002.json"));
         signal("CONT", probe.pid());
 
         assertThat(probe.waitFor(60, TimeUnit.SECONDS)).as("the probe stops after it resumes\n" + Processes.read(log)).isTrue();
@@ -73,8 +75,12 @@ class LeaseFencingIT {
             .contains("'lease probe' (run taker-run)");
         assertThat(commits(table)).as("commits after the takeover").isEqualTo(atTakeover);
         assertThat(out.lines().filter(l -> l.startsWith("committed ")).count()).isEqualTo(atTakeover.size());
-        // The taker's lease is untouched by the resumed writer.
-        assertThat(LeaseProbe.current(warehouse).runId()).isEqualTo("taker-run");
+        // The resumed writer wrote no lease: the taker's is the only one, as the taker wrote it.
+        try (Stream<Path> s = Files.list(leases)) {
+          assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList())
+              .containsExactly("000000000002.json");
+        }
+        assertThat(Files.readString(leases.resolve("000000000002.json"))).isEqualTo(takersLease);
       }
     } finally {
       if (probe.isAlive()) {
