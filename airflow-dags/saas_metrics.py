@@ -40,6 +40,7 @@ EXIT_MEANING = {
     2: "usage or configuration error",
     3: "a data-quality gate failed; the output was not published",
     4: "input rejected; the good rows landed, the rest are quarantined",
+    5: "the warehouse lease is another run's; retried",
 }
 
 RUN_DATE_TEMPLATES = {

@@ -14,7 +14,8 @@ final class Help {
   static final String EXIT_CODES = """
       Exit codes: 0 success, 1 failure, 2 usage or configuration error, 3 data-quality gate failed,
                   4 input rejected (e.g. a stream's quarantine rate above its limit; good rows still landed),
-                  5 the warehouse is busy (another run holds its lease; nothing ran).
+                  5 the warehouse is busy (another run holds its lease; nothing ran), or this run lost its lease
+                    while paused and another took it over (nothing committed after that).
       """;
 
   static final String MAIN = """

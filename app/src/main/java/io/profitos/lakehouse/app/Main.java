@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * under {@code spark-submit --class io.profitos.lakehouse.app.Main <jar> run ...}.
  *
  * <p>Exit codes: 0 success, 1 anything else, 2 usage or configuration error, 3 data-quality gate
- * failed, 4 input rejected. Errors print one line; the stack trace goes to the log.
+ * failed, 4 input rejected, 5 the warehouse lease is another run's. Errors print one line; the stack trace goes to
+ * the log.
  */
 public final class Main {
   /** Failures the CLI already reported on one line: logged with their stack to the log file only. */

@@ -152,6 +152,8 @@ public final class ModelRegistry {
     String model = t.spec().name();
     int version = versions(model).stream().mapToInt(Version::version).max().orElse(0) + 1;
     String path = catalog.warehouse().replaceAll("/+$", "") + "/ml/models/" + model + "/v" + version;
+    // Not a Delta log: asked here, so a run that lost the warehouse lease does not overwrite the taker's version N.
+    io.profitos.lakehouse.core.fs.CommitFence.check(path);
     try {
       t.pipeline().write().overwrite().save(new Path(path, "pipeline").toString());
       Path meta = new Path(path, "model.json");

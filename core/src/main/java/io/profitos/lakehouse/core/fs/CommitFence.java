@@ -2,8 +2,8 @@ package io.profitos.lakehouse.core.fs;
 
 /**
  * What may stop this process from writing any Delta log: the warehouse lease installs a guard while it is held, and
- * {@link FencedLogStore} asks it right before every write to a table's {@code _delta_log} (every commit, checkpoint and
- * checksum). A guard that throws refuses the write, so a run that lost its lease (paused or cut off past its expiry, then
+ * {@link FencedLogStore} asks it right before every write Delta makes through its log store (every commit, checksum and
+ * {@code _last_checkpoint}; checkpoint files themselves are written beside it). A guard that throws refuses the write, so a run that lost its lease (paused or cut off past its expiry, then
  * taken over by another run) commits nothing afterwards. Without a guard (tests, the SQL server) every write goes through.
  */
 public final class CommitFence {

@@ -27,7 +27,20 @@ public final class SparkSessions {
       conf.setIfMissing(e.getKey(), e.getValue());
     }
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    warnIfUnfenced(conf, settings.warehouse());
     LOG.info("spark session: master={} version={} app={}", spark.sparkContext().master(), spark.version(), appName);
     return spark;
+  }
+
+  /** A Spark default that replaced the fenced log store leaves commits unguarded by the warehouse lease: say so. */
+  static void warnIfUnfenced(SparkConf conf, String warehouse) {
+    String scheme = warehouse.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? warehouse.substring(0, warehouse.indexOf(':')) : "file";
+    String key = "spark.delta.logStore." + scheme + ".impl";
+    String impl = conf.get(key, "");
+    if (!impl.equals(io.profitos.lakehouse.core.fs.FencedLogStore.class.getName())) {
+      LOG.warn("{} is '{}', not {}: commits to this warehouse are not fenced by its lease (a run paused past its lease and "
+          + "taken over could still commit). Remove that setting from the Spark defaults, or set it to the fenced store.", key,
+          impl, io.profitos.lakehouse.core.fs.FencedLogStore.class.getName());
+    }
   }
 }
