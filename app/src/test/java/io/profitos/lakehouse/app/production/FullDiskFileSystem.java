@@ -16,7 +16,8 @@ import org.apache.hadoop.util.Progressable;
 /**
  * A local file system whose disk fills up: once the process has written {@code lakehouse.test.disk-bytes} bytes (a
  * system property) through it, every further write fails with "No space left on device", as a full disk's would. Set
- * as {@code spark.hadoop.fs.file.impl} in a run under test; the data files of tables go through it.
+ * as {@code spark.hadoop.fs.file.impl} in a run under test (the data files of tables go through it), with
+ * {@link FullDiskFs} as {@code spark.hadoop.fs.AbstractFileSystem.file.impl} (the Delta logs go through that).
  */
 public class FullDiskFileSystem extends LocalFileSystem {
   public FullDiskFileSystem() {
