@@ -12,13 +12,11 @@ import io.profitos.lakehouse.core.table.TableCatalog;
 import io.profitos.lakehouse.core.testing.SparkTestSession;
 import io.profitos.lakehouse.demo.DemoDataGenerator;
 import io.profitos.lakehouse.demo.DemoSpec;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,16 +79,14 @@ class FullDiskIT {
     FileUtils.copyDirectory(warehouse.toFile(), before.toFile());
     Map<String, Long> versionsBefore = versions(warehouse);
 
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-opens")).forEach(command::add);
     // Launched as bin/lakehouse launches it (its logging: one line per cause on the console, details in the log file).
-    command.addAll(List.of("-Xmx1g", "-Dlakehouse.log.dir=" + dir.resolve("logs/lakehouse"),
+    List<String> command = Processes.java(List.of("-Xmx1g", "-Dlakehouse.log.dir=" + dir.resolve("logs/lakehouse"),
         "-Dlog4j2.configurationFile=" + ProductionEnv.repoRoot().resolve("conf/log4j2.properties"),
         "-Dspark.hadoop.fs.file.impl=" + FullDiskFileSystem.class.getName(),
         "-Dspark.hadoop.fs.AbstractFileSystem.file.impl=" + FullDiskFs.class.getName(),
-        "-Dlakehouse.test.disk-bytes=" + DISK_BYTES, "-cp", System.getProperty("java.class.path"), "io.profitos.lakehouse.app.Main",
-        "run", String.join(",", CHAIN), "--run-date", DAY.toString(), "--full-refresh",
-        "--conf", "lakehouse.runner.parallelism=1"));
+        "-Dlakehouse.test.disk-bytes=" + DISK_BYTES), "io.profitos.lakehouse.app.Main",
+        List.of("run", String.join(",", CHAIN), "--run-date", DAY.toString(), "--full-refresh",
+            "--conf", "lakehouse.runner.parallelism=1"));
     long t0 = System.nanoTime();
     Processes.Result full = Processes.run(command, Map.of("LAKEHOUSE_LANDING", landing.toString(), "LAKEHOUSE_WAREHOUSE",
         warehouse.toString()), dir, dir.resolve("logs"), "full-disk", BOUND);

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.profitos.lakehouse.app.LeaseProbe;
 import io.profitos.lakehouse.app.WarehouseLease;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,10 +48,8 @@ class LeaseFencingIT {
     Path dir = Files.createTempDirectory(ProductionEnv.work("lease-fencing"), "run");
     Path warehouse = dir.resolve("warehouse");
     Path log = dir.resolve("logs/probe.log");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-opens")).forEach(command::add);
-    command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), LeaseProbe.class.getName(), warehouse.toString(),
-        Long.toString(EXPIRY.toMillis())));
+    List<String> command = Processes.java(List.of("-Xmx512m"), LeaseProbe.class.getName(),
+        List.of(warehouse.toString(), Long.toString(EXPIRY.toMillis())));
     Process probe = Processes.start(command, Map.of(), dir, log);
     try {
       assertThat(waitFor(log, "committed 2", Duration.ofMinutes(2))).as("the probe commits\n" + Processes.read(log)).isTrue();

@@ -28,6 +28,20 @@ final class Processes {
     }
   }
 
+  /**
+   * A {@code java} command running {@code mainClass} on this test JVM's classpath, with its module openings (Spark's
+   * JDK 17 flags), then {@code jvmOptions} before the class and {@code args} after it.
+   */
+  static List<String> java(List<String> jvmOptions, String mainClass, List<String> args) {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-opens"))
+        .forEach(command::add);
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(args);
+    return command;
+  }
+
   /** Runs {@code command} in {@code dir} with {@code env} added, waits at most {@code timeout}; its output goes to {@code logs}. */
   static Result run(List<String> command, Map<String, String> env, Path dir, Path logs, String name, Duration timeout) {
     try {

@@ -18,13 +18,18 @@ import org.apache.hadoop.fs.local.LocalConfigKeys;
  */
 public class NioLocalFs extends ChecksumFs {
   public NioLocalFs(URI uri, Configuration conf) throws IOException, URISyntaxException {
-    super(new Raw(conf));
+    this(conf, new NioRawLocalFileSystem());
+  }
+
+  /** The same over another raw local file system (a subclass of {@link NioRawLocalFileSystem}). */
+  protected NioLocalFs(Configuration conf, NioRawLocalFileSystem raw) throws IOException, URISyntaxException {
+    super(new Raw(conf, raw));
   }
 
   /** The stock raw local {@code AbstractFileSystem}, delegating to {@link NioRawLocalFileSystem}. */
   static final class Raw extends DelegateToFileSystem {
-    Raw(Configuration conf) throws IOException, URISyntaxException {
-      super(FsConstants.LOCAL_FS_URI, new NioRawLocalFileSystem(), conf, FsConstants.LOCAL_FS_URI.getScheme(), false);
+    Raw(Configuration conf, NioRawLocalFileSystem raw) throws IOException, URISyntaxException {
+      super(FsConstants.LOCAL_FS_URI, raw, conf, FsConstants.LOCAL_FS_URI.getScheme(), false);
     }
 
     @Override
