@@ -2,7 +2,6 @@ package io.profitos.lakehouse.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.profitos.lakehouse.app.production.WarehouseComparison;
 import io.profitos.lakehouse.core.config.ConfigLoader;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.fs.CommitFence;

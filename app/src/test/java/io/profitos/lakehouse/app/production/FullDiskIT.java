@@ -2,6 +2,7 @@ package io.profitos.lakehouse.app.production;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.profitos.lakehouse.app.WarehouseComparison;
 import io.profitos.lakehouse.core.config.ConfigLoader;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.job.JobContext;

@@ -2,24 +2,18 @@ package io.profitos.lakehouse.app.production;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.profitos.lakehouse.app.WarehouseComparison;
 import io.profitos.lakehouse.app.WarehouseLease;
 import io.profitos.lakehouse.core.config.ConfigLoader;
 import io.profitos.lakehouse.core.config.LakehouseSettings;
 import io.profitos.lakehouse.core.testing.SparkTestSession;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.commons.io.FileUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,57 +39,26 @@ class ObjectStoreIT {
   private static final String LANDING = "s3a://landing/landing";
   private static final String WAREHOUSE = "s3a://lakehouse/warehouse";
 
-  private Process server;
-  private int port;
-  private final String user = "lakehouse-test";
-  private final String password = UUID.randomUUID().toString();
+  private MinioServer minio;
 
   @BeforeAll
   void startMinio() throws Exception {
-    Path dir = ProductionEnv.work("object-store");
-    FileUtils.cleanDirectory(dir.toFile());
-    Path repo = ProductionEnv.repoRoot();
-    Processes.Result build = Processes.run(List.of("bash", repo.resolve(".ci/minio-server").toString()), Map.of(), repo,
-        dir.resolve("logs"), "minio-build", Duration.ofMinutes(20));
-    assertThat(build.exitCode()).as(".ci/minio-server\n" + build.tail()).isZero();
-    port = Processes.freePort();
-    server = Processes.start(List.of(build.stdout().strip(), "server", dir.resolve("data").toString(), "--address",
-        "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + Processes.freePort()),
-        Map.of("MINIO_ROOT_USER", user, "MINIO_ROOT_PASSWORD", password, "MINIO_BROWSER", "off"), dir, dir.resolve("logs/minio.log"));
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      try {
-        if (http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/minio/health/live")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          break;
-        }
-      } catch (java.io.IOException notYet) {
-        // starting
-      }
-      assertThat(System.nanoTime()).as("MinIO answering within 60 s\n" + Processes.read(dir.resolve("logs/minio.log"))).isLessThan(deadline);
-      Thread.sleep(300);
-    }
+    minio = MinioServer.start(ProductionEnv.work("object-store"));
   }
 
   @AfterAll
   void stopMinio() {
-    if (server != null) {
-      Processes.stop(server);
+    if (minio != null) {
+      minio.close();
     }
   }
 
   private String endpoint() {
-    return "http://127.0.0.1:" + port;
+    return minio.endpoint();
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>();
-    env.put("LAKEHOUSE_S3_ENDPOINT", endpoint());
-    env.put("AWS_ACCESS_KEY_ID", user);
-    env.put("AWS_SECRET_ACCESS_KEY", password);
-    env.put("LAKEHOUSE_LANDING", LANDING);
-    return env;
+    return minio.env(LANDING);
   }
 
   private Processes.Result lakehouse(String name, Map<String, String> env, String warehouse, String... args) {
@@ -129,7 +92,7 @@ class ObjectStoreIT {
     // only adds its own warm-up (the executors took as much CPU as the driver), and what the cluster proves (tasks in
     // another JVM, with the node's credentials, writing s3a://) one executor proves.
     Path clusterDir = ProductionEnv.work("object-store").resolve("cluster");
-    Map<String, String> nodeCredentials = Map.of("AWS_ACCESS_KEY_ID", user, "AWS_SECRET_ACCESS_KEY", password);
+    Map<String, String> nodeCredentials = Map.of("AWS_ACCESS_KEY_ID", minio.user, "AWS_SECRET_ACCESS_KEY", minio.password);
     try (StandaloneCluster cluster = StandaloneCluster.start(clusterDir, 1, 2, "1536m", nodeCredentials)) {
       Map<String, String> clusterEnv = env();
       clusterEnv.put("LAKEHOUSE_WAREHOUSE", WAREHOUSE);
@@ -176,11 +139,7 @@ class ObjectStoreIT {
 
     // The tables on MinIO equal the reference run's (the daily DAG under Airflow on local Spark), cell by cell.
     Configuration hadoop = SparkTestSession.get().sparkContext().hadoopConfiguration();
-    hadoop.set("fs.s3a.endpoint", endpoint());
-    hadoop.set("fs.s3a.path.style.access", "true");
-    hadoop.set("fs.s3a.access.key", user);
-    hadoop.set("fs.s3a.secret.key", password);
-    hadoop.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    minio.configure(hadoop);
     String reference = ReferenceRun.warehouse().toUri().toString();
     assertThat(WarehouseComparison.tables(WAREHOUSE, "gold")).isEqualTo(WarehouseComparison.tables(reference, "gold")).isNotEmpty();
     assertThat(WarehouseComparison.differences(SparkTestSession.get(), reference, WAREHOUSE, "gold", Set.of())).isEmpty();
@@ -226,7 +185,7 @@ class ObjectStoreIT {
   void ofRunsRacingForTheLeaseOnTheObjectStoreExactlyOneGetsIt() throws Exception {
     LakehouseSettings settings = LakehouseSettings.from(ConfigLoader.load(ProductionEnv.repoRoot().resolve("conf"), "local",
         Map.of("lakehouse.warehouse", "s3a://lakehouse/lease-race", "lakehouse.storage.endpoint", endpoint())), ProductionEnv.repoRoot());
-    Map<String, String> credentials = Map.of("AWS_ACCESS_KEY_ID", user, "AWS_SECRET_ACCESS_KEY", password);
+    Map<String, String> credentials = Map.of("AWS_ACCESS_KEY_ID", minio.user, "AWS_SECRET_ACCESS_KEY", minio.password);
     WarehouseLease.Settings failFast = new WarehouseLease.Settings(Duration.ofMinutes(10), Duration.ZERO, Duration.ofMillis(50));
     int runs = 6;
     java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(runs);

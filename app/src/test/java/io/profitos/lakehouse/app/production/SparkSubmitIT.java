@@ -2,6 +2,7 @@ package io.profitos.lakehouse.app.production;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.profitos.lakehouse.app.WarehouseComparison;
 import io.profitos.lakehouse.core.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.profitos.lakehouse.app.production;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.profitos.lakehouse.app.WarehouseComparison;
 import io.profitos.lakehouse.app.sql.QuerySet;
 import io.profitos.lakehouse.core.testing.SparkTestSession;
 import java.nio.file.Files;

@@ -42,6 +42,8 @@ public final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
   /** Job failures, with stack traces; the run summary reports them to the user. */
   private static final Logger ERRORS = LoggerFactory.getLogger("io.profitos.lakehouse.errors");
+  private static final java.util.regex.Pattern CONNECT_TO = java.util.regex.Pattern.compile("Connect to (\\S+?)(?: \\[[^\\]]*\\])? failed");
+  private static final java.util.regex.Pattern OPERATION = java.util.regex.Pattern.compile("^(\\w+ on \\w+://\\S+?):");
   private final JobContext ctx;
   private final JobRunRecorder recorder;
   private final LineageRecorder lineage;
@@ -179,7 +181,7 @@ public final class JobRunner {
       DeltaTables.compactIfFragmented(ctx.spark(), ctx.catalog().location(JobRunRecorder.JOB_RUNS),
           ctx.settings().config().getInt("lakehouse.runner.compact-run-log-above-files"));
     } catch (Exception e) {
-      LOG.warn("Compacting ops.job_runs failed (the next run retries): {}", e.toString());
+      LOG.warn("Compacting ops.job_runs failed (the next run retries): {}", rootMessage(e));
     }
   }
 
@@ -344,7 +346,7 @@ public final class JobRunner {
       // Its table is published but its state is not: the next run starts from the previous state and redoes the job.
       refused = CommitFence.refusal();
       String why = refused != null ? job.name() + " stopped: " + refused
-          : error != null ? error + " (recording the run in ops.job_runs failed too: " + rootMessage(e) + ")"
+          : error != null ? error + " (recording the run in ops.job_runs failed too: " + sameOrNew(error, rootMessage(e)) + ")"
           : job.name() + " failed: its output was committed but recording the run in ops.job_runs failed (" + rootMessage(e)
               + "); the next run redoes it";
       ERRORS.error("job {}", why, e);
@@ -384,7 +386,11 @@ public final class JobRunner {
     };
   }
 
-  /** The first line of the innermost cause's message: what a log line or a run record shows of a failure. */
+  /**
+   * The first line of the innermost cause's message: what a log line or a run record shows of a failure. A storage that
+   * does not answer (its connection refused, its name unknown, a timeout) is named with where it was reached and what was
+   * being done, as far as the causes tell.
+   */
   public static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
@@ -392,6 +398,39 @@ public final class JobRunner {
     }
     String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     int nl = msg.indexOf('\n');
-    return nl > 0 ? msg.substring(0, nl) : msg;
+    String first = nl > 0 ? msg.substring(0, nl) : msg;
+    if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+        || t instanceof java.net.SocketTimeoutException || t instanceof java.net.NoRouteToHostException) {
+      return unreachable(e, t.getClass().getSimpleName() + ": " + first);
+    }
+    return first;
+  }
+
+
+  /** A second failure's message, cut to its head (before its details in parentheses) when the first already says it. */
+  private static String sameOrNew(String first, String second) {
+    int details = second.indexOf(" (");
+    String head = details > 0 ? second.substring(0, details) : second;
+    return first.contains(head) ? head : second;
+  }
+
+  /** "no object store answers at host:port (cause; operation on path). Check ...": from the messages along the causes. */
+  private static String unreachable(Throwable e, String cause) {
+    String endpoint = null;
+    String operation = null;
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      String m = c.getMessage() == null ? "" : c.getMessage();
+      java.util.regex.Matcher at = CONNECT_TO.matcher(m);
+      if (endpoint == null && at.find()) {
+        endpoint = at.group(1);
+      }
+      java.util.regex.Matcher op = OPERATION.matcher(m);
+      if (operation == null && op.find()) {
+        operation = op.group(1);
+      }
+    }
+    return (endpoint == null ? "the storage does not answer" : "no object store answers at " + endpoint) + " (" + cause
+        + (operation == null ? "" : "; " + operation) + "). Check that the store is running and LAKEHOUSE_S3_ENDPOINT "
+        + "(lakehouse.storage.endpoint).";
   }
 }

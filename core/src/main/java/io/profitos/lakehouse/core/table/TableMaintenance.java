@@ -158,6 +158,15 @@ public final class TableMaintenance {
     return out;
   }
 
+  /**
+   * The files stored under the table outside its log that its current version does not reference (by file name): after a
+   * vacuum of retention 0, what is left of an interrupted write that no version ever referenced (an orphan).
+   */
+  public List<String> unreferencedFiles(String location) {
+    java.util.Set<String> current = new java.util.HashSet<>(current(location).files());
+    return storedFiles(location).stream().filter(f -> !current.contains(fileName(f))).toList();
+  }
+
   /** Parquet files stored under the table, whichever versions they belong to. */
   long dataFilesStored(String location) {
     return storedFiles(location).stream().filter(TableMaintenance::isDataFile).count();

@@ -389,4 +389,24 @@ class JobRunnerTest {
         .run(List.of(job("silver.kpis", List.of(), ok), job("silver.derived", List.of("silver.kpis"), derived)));
     assertThat(seen.get()).as("the state of the run on the 1st, not an empty one from the 2nd").isEqualTo("w1");
   }
+
+  @Test
+  void aStoreThatDoesNotAnswerIsNamedWithWhereAndWhatInsteadOfTheBareCause() {
+    // The chain s3a gives when the store is down: the operation and path, the HTTP client's endpoint, the socket's cause.
+    Exception down = new java.io.IOException("getFileStatus on s3a://lakehouse/warehouse/ops/job_runs/_delta_log: "
+        + "com.amazonaws.SdkClientException: Unable to execute HTTP request: Connect to 127.0.0.1:39373 [/127.0.0.1] failed: "
+        + "Connection refused: Unable to execute HTTP request",
+        new RuntimeException("Unable to execute HTTP request: Connect to 127.0.0.1:39373 [/127.0.0.1] failed: Connection refused",
+            new java.net.ConnectException("Connection refused")));
+    assertThat(JobRunner.rootMessage(down)).isEqualTo("no object store answers at 127.0.0.1:39373 (ConnectException: Connection "
+        + "refused; getFileStatus on s3a://lakehouse/warehouse/ops/job_runs/_delta_log). Check that the store is running and "
+        + "LAKEHOUSE_S3_ENDPOINT (lakehouse.storage.endpoint).");
+    // Nothing says where: the storage, unnamed.
+    assertThat(JobRunner.rootMessage(new IllegalStateException("write failed", new java.net.SocketTimeoutException("Read timed out"))))
+        .isEqualTo("the storage does not answer (SocketTimeoutException: Read timed out). Check that the store is running and "
+            + "LAKEHOUSE_S3_ENDPOINT (lakehouse.storage.endpoint).");
+    // Any other cause: its first line, as before.
+    assertThat(JobRunner.rootMessage(new IllegalStateException("outer", new java.io.IOException("No space left on device\nmore"))))
+        .isEqualTo("No space left on device");
+  }
 }

@@ -1,4 +1,4 @@
-package io.profitos.lakehouse.app.production;
+package io.profitos.lakehouse.app;
 
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
@@ -36,7 +36,7 @@ public final class WarehouseComparison {
   public static Set<String> tables(String warehouse, String layer) {
     org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(warehouse.replaceAll("/+$", "") + "/" + layer);
     try {
-      org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(io.profitos.lakehouse.core.testing.SparkTestSession.get().sparkContext().hadoopConfiguration());
+      org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(SparkSession.active().sessionState().newHadoopConf());
       Set<String> out = new TreeSet<>();
       if (!fs.exists(dir)) {
         return out;
@@ -100,7 +100,7 @@ public final class WarehouseComparison {
   }
 
   /** The number of rows of a table. */
-  static long rows(SparkSession spark, Path table) {
+  public static long rows(SparkSession spark, Path table) {
     return DeltaTable.forPath(spark, table.toString()).toDF().count();
   }
 
