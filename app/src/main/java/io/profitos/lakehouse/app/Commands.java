@@ -61,7 +61,7 @@ final class Commands {
       }
       case "bench" -> {
         requireDemoModule();
-        yield DemoCommands.bench(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "work", "repeat", "clients")), Set.of()), out);
+        yield DemoCommands.bench(CliArgs.parse(args, union(COMMON, Set.of("scale", "seed", "work", "repeat", "clients", "trials", "run", "layers")), Set.of()), out);
       }
       case "maintain" -> maintain(CliArgs.parse(args, COMMON, Set.of()), out);
       case "privacy" -> privacy(CliArgs.parse(args, union(COMMON, Set.of("email", "workspace")), Set.of("dry-run")), out);

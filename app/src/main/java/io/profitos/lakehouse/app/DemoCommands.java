@@ -140,10 +140,33 @@ final class DemoCommands {
       out.print(Help.BENCH);
       return 0;
     }
-    if (a.positional.size() != 1 || !List.of("bronze", "silver", "gold", "overhead", "ml", "sql").contains(a.positional.get(0))) {
-      throw LakehouseException.usage("'lakehouse bench' takes a benchmark: bronze, silver, gold, overhead, ml or sql. See 'lakehouse bench --help'.");
+    if (a.positional.size() != 1 || !List.of("bronze", "silver", "gold", "overhead", "ml", "sql", "faults").contains(a.positional.get(0))) {
+      throw LakehouseException.usage("'lakehouse bench' takes a benchmark: bronze, silver, gold, overhead, ml, sql or faults. See 'lakehouse bench --help'.");
     }
     String layer = a.positional.get(0);
+    if (layer.equals("faults")) {
+      LakehouseSettings fs = Commands.settings(a);
+      double fscale = Commands.parseDouble(a.option("scale", "0.01"), "--scale");
+      long fseed = Commands.parseLong(a.option("seed", String.valueOf(fs.config().getLong("lakehouse.demo.seed"))), "--seed");
+      int trials = (int) Commands.parseLong(a.option("trials", "20"), "--trials");
+      if (trials < 1) {
+        throw LakehouseException.usage("'lakehouse bench faults' needs --trials of at least 1.");
+      }
+      String targets = a.option("run", "all");
+      List<String> layers = a.options.containsKey("layers") ? List.of(a.option("layers", "").split(",")).stream().map(String::trim)
+          .filter(l -> !l.isEmpty()).toList() : List.of();
+      Path fwork = a.options.containsKey("work") ? Path.of(a.option("work", null))
+          : Commands.localPath(fs.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
+      // The runs it starts get this command's environment, configuration folder and --conf settings.
+      List<String> passThrough = new java.util.ArrayList<>(List.of("--env", fs.env()));
+      Path confDir = Commands.confDir(a);
+      if (confDir != null) {
+        passThrough.addAll(List.of("--conf-dir", confDir.toAbsolutePath().toString()));
+      }
+      a.conf.forEach((k, v) -> passThrough.addAll(List.of("--conf", k + "=" + v)));
+      return Commands.withSpark(fs, "lakehouse bench faults", spark -> new FaultBenchmark(spark, fwork, fscale, fseed, trials, targets,
+          layers, passThrough, fseed, out).run());
+    }
     if (layer.equals("sql")) {
       LakehouseSettings ss = Commands.settings(a);
       double sscale = Commands.parseDouble(a.option("scale", "1"), "--scale");

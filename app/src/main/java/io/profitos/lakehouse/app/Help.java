@@ -45,6 +45,7 @@ final class Help {
         bench overhead       every job alone against the bare Spark work on its data: the fixed cost per job, by step
         bench ml             train and score the shipped models; held-out figures against the baseline and the oracle
         bench sql            the dashboards and templates of conf/sql through the SQL server, N concurrent clients: p50, p95
+        bench faults         random SIGKILL trials per layer: the next run finishes, no difference, no orphaned file
         quality validate     validate any table or file with any expectation suite (GE validation-result JSON)
         quality suggest      draft an expectation suite for a table from Deequ's constraint suggestions
         quality report       the weekly data-quality report: freshness, days with data, rows, failures, null rates
@@ -299,7 +300,8 @@ final class Help {
       """ + COMMON + "\n" + EXIT_CODES;
 
   static final String BENCH = """
-      Usage: lakehouse bench bronze|silver|gold|overhead|ml|sql [--scale S] [--seed N] [--repeat R] [--clients N] [--work DIR] [options]
+      Usage: lakehouse bench bronze|silver|gold|overhead|ml|sql|faults [--scale S] [--seed N] [--repeat R] [--clients N]
+             [--trials N] [--run TARGETS] [--layers L,...] [--work DIR] [options]
 
       bronze: generates a demo landing zone of scale S (default 1) once, then in one run lands it R times
         (default 2) with our bronze ingest and with a bare spark.read...write.format("delta") of the same
@@ -323,6 +325,14 @@ final class Help {
         generator's oracle (its own probabilities, _truth/ in the landing zone) on the same rows, with the
         quality bar: AUC at least baseline + 0.5 x (oracle - baseline), Brier below the baseline's, and the
         lead model's AUC at least 0.75.
+      faults: random kill trials. Generates scale S once (default 0.01), runs 'lakehouse run TARGETS' (--run, default all)
+        once, one job at a time, as the reference, then for each layer (--layers, default every layer the run has a job in,
+        and "ops", the run's own bookkeeping after its last job) N times (--trials, default 20): the same run into an
+        empty warehouse killed with SIGKILL at a random instant inside that layer's jobs (drawn with --seed), the next run
+        (it must start, wait out the dead run's lease and succeed), 'lakehouse maintain' with a retention of 0; each trial
+        compares every bronze, silver, gold and ml table with the reference cell by cell and counts the files under every
+        table its current version does not reference. Prints a line per trial and a table per layer; exits 1 if any trial
+        found a difference, a failed run or an orphaned file. Every run is a process of its own.
       sql: builds every layer at scale S once (untimed, kept under --work, models trained), starts the SQL server in
         this process on a free loopback port, and has N clients (--clients, default 8) each load every dashboard of
         conf/sql (its queries one after the other, as its role) and run every template with values from its samples,
@@ -332,7 +342,11 @@ final class Help {
         template).
 
       Options:
-        --scale S           landing-zone size (default 1)
+        --scale S           landing-zone size (default 1; faults: 0.01)
+        --seed N            the generator's seed (faults: also the draw of the kill instants)
+        --trials N          faults: kills per layer (default 20)
+        --run TARGETS       faults: what each run runs, as 'lakehouse run' takes it (default all)
+        --layers L,...      faults: the layers to kill runs in (default every layer the run has a job in, and ops)
         --repeat R          bronze: measurements of each side (default 2); sql: timed rounds per client (default 3)
         --clients N         sql: concurrent JDBC clients (default 8)
         --work DIR          working folder (default: next to the warehouse, 'bench')

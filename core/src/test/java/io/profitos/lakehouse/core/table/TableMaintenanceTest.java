@@ -114,7 +114,10 @@ class TableMaintenanceTest {
     append(stray, 1);
     Path orphan = Path.of(stray, "part-00000-0a0a0a0a-orphan-c000.snappy.parquet");
     Files.copy(Files.list(Path.of(stray)).filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow(), orphan);
+    assertThat(none.unreferencedFiles(stray)).containsExactly(orphan.getFileName().toString());
+    assertThat(none.unreferencedFiles(clean)).isEmpty();
     TableMaintenance.Result swept = none.maintain(stray);
+    assertThat(none.unreferencedFiles(stray)).isEmpty();
     assertThat(swept.storedBefore()).isEqualTo(2);
     assertThat(swept.storedAfter()).isEqualTo(1);
     assertThat(orphan).doesNotExist();
@@ -129,8 +132,11 @@ class TableMaintenanceTest {
       changeFiles = files.filter(Files::isRegularFile).map(Path::toString).toList();
     }
     assertThat(changeFiles).isNotEmpty();
+    // The replaced file and the change data file are referenced by no current file (older versions need them).
+    assertThat(none.unreferencedFiles(fed)).hasSize(2).anyMatch(f -> f.startsWith("_change_data/cdc-")).anyMatch(f -> f.startsWith("part-"));
     none.maintain(fed);
     assertThat(changeFiles).allSatisfy(f -> assertThat(Path.of(f)).doesNotExist());
+    assertThat(none.unreferencedFiles(fed)).isEmpty();
     assertThat(spark.read().format("delta").load(fed).orderBy("n").collectAsList()).extracting(r -> r.getLong(0))
         .containsExactly(0L, 1L, 3L);
   }
