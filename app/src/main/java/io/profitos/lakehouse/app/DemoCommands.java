@@ -155,6 +155,12 @@ final class DemoCommands {
       String targets = a.option("run", "all");
       List<String> layers = a.options.containsKey("layers") ? List.of(a.option("layers", "").split(",")).stream().map(String::trim)
           .filter(l -> !l.isEmpty()).toList() : List.of();
+      java.util.Set<String> known = new java.util.TreeSet<>(List.of(FaultBenchmark.BOOKKEEPING));
+      io.profitos.lakehouse.core.job.JobRegistry.discover(fs).all().forEach(j -> known.add(j.layer()));
+      if (a.options.containsKey("layers") && layers.isEmpty() || !known.containsAll(layers)) {
+        throw LakehouseException.usage("--layers takes layers separated by commas, of " + known + " (got '" + a.option("layers", "")
+            + "').");
+      }
       Path fwork = a.options.containsKey("work") ? Path.of(a.option("work", null))
           : Commands.localPath(fs.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
       // The runs it starts get this command's environment, configuration folder and --conf settings.

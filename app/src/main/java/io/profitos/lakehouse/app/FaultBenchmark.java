@@ -63,6 +63,8 @@ final class FaultBenchmark {
   private final PrintStream out;
   /** The runs' logging configuration, written under the benchmark's folder. */
   private Path childLogging;
+  /** The run started last: killed if this process is stopped, so that no run goes on writing unwatched. */
+  private volatile Process current;
 
   /** {@code layers}: the layers to kill runs in, or empty for every layer the run has a job in (and its bookkeeping). */
   FaultBenchmark(SparkSession spark, Path work, double scale, long seed, int trials, String targets, List<String> layers,
@@ -82,15 +84,68 @@ final class FaultBenchmark {
   /** One job of the reference run: its name and layer, and when it ended, in seconds after the run's process started. */
   record Window(String job, String layer, double start, double end) {}
 
-  /** One trial: where it was killed, and what the run after it, maintain and the comparison found. */
-  record Trial(int number, String layer, double killAt, String during, boolean killed, int recoveryExit, double recoverySeconds,
-      int maintainExit, List<String> differences, List<String> orphans) {
+  /**
+   * One trial: where it was killed (or, if it ended before the instant, how: {@code firstExit}), and what the run after it,
+   * maintain and the comparison found.
+   */
+  record Trial(int number, String layer, double killAt, String during, boolean killed, int firstExit, int recoveryExit,
+      double recoverySeconds, int maintainExit, List<String> differences, List<String> orphans) {
     boolean ok() {
-      return recoveryExit == 0 && maintainExit == 0 && differences.isEmpty() && orphans.isEmpty();
+      return (killed || firstExit == 0) && recoveryExit == 0 && maintainExit == 0 && differences.isEmpty() && orphans.isEmpty();
     }
   }
 
+  /** The target: kills per layer. */
+  static final int TARGET_KILLS = 20;
+
+  /** One layer's line of the summary. */
+  record LayerOutcome(String layer, int trials, long killed, long recovered, long differences, long orphans, long ok) {}
+
+  /** The summary: a line per layer (those asked for, then any other a run was killed in), and the verdict. */
+  record Outcome(List<LayerOutcome> layers, boolean faultFound, boolean targetMet) {}
+
+  /**
+   * Counts each trial in the layer its run was killed in (a run slower or faster than the reference's may be in another
+   * than the one drawn). A fault is any trial not ok; the target is met when none is and every layer asked for had at
+   * least {@link #TARGET_KILLS} runs really killed in it.
+   */
+  static Outcome summarize(List<Trial> done, List<String> killIn) {
+    Set<String> shown = new java.util.LinkedHashSet<>(killIn);
+    done.forEach(t -> shown.add(t.layer()));
+    List<LayerOutcome> rows = new ArrayList<>();
+    boolean enough = true;
+    for (String layer : shown) {
+      List<Trial> in = done.stream().filter(t -> t.layer().equals(layer)).toList();
+      long killed = in.stream().filter(Trial::killed).count();
+      rows.add(new LayerOutcome(layer, in.size(), killed, in.stream().filter(t -> t.recoveryExit() == 0).count(),
+          in.stream().mapToLong(t -> t.differences().size()).sum(), in.stream().mapToLong(t -> t.orphans().size()).sum(),
+          in.stream().filter(Trial::ok).count()));
+      enough &= !killIn.contains(layer) || killed >= TARGET_KILLS;
+    }
+    boolean fault = done.stream().anyMatch(t -> !t.ok());
+    return new Outcome(rows, fault, !fault && enough);
+  }
+
   int run() {
+    Thread stopRuns = new Thread(() -> {
+      Process p = current;
+      if (p != null && p.isAlive()) {
+        kill(p);
+      }
+    }, "bench-faults-stop");
+    Runtime.getRuntime().addShutdownHook(stopRuns);
+    try {
+      return runTrials();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopRuns);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to
+      }
+    }
+  }
+
+  private int runTrials() {
     Path root = work.resolve(String.format(Locale.ROOT, "faults-scale%s-seed%d", scale, seed));
     Path landing = root.resolve("landing");
     DemoSpec spec = DemoSpec.of(scale, seed, landing);
@@ -99,12 +154,18 @@ final class FaultBenchmark {
     Path reference = root.resolve("reference");
     BronzeBenchmark.delete(reference);
     BronzeBenchmark.delete(root.resolve("logs"));
+    try (java.util.stream.Stream<Path> old = Files.list(Files.createDirectories(root))) {
+      old.filter(p -> p.getFileName().toString().startsWith("trial-")).forEach(BronzeBenchmark::delete);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     writeChildLogging(root);
     out.printf(Locale.ROOT, "Reference: 'lakehouse run %s --run-date %s', one job at a time, into %s ...%n", targets, runDate, reference);
     long t0 = System.nanoTime();
-    Process ref = start(landing, reference, root.resolve("logs/reference"), runArgs(runDate));
+    Process ref = start(landing, reference, root.resolve("logs/reference"), runArgs(runDate), List.of());
     int refExit = waitFor(ref, Duration.ofHours(2));
     double refSeconds = (System.nanoTime() - t0) / 1e9;
+    BronzeBenchmark.delete(root.resolve("logs/reference/tmp"));
     if (refExit != 0) {
       throw new LakehouseException(LakehouseException.EXIT_FAILURE, "The reference run failed (exit " + refExit + "); see "
           + root.resolve("logs/reference") + ". A fault benchmark needs a run that succeeds.");
@@ -112,8 +173,8 @@ final class FaultBenchmark {
     List<Window> windows = windows(jobEnds(root.resolve("logs/reference/lakehouse.log"), t0), refSeconds);
     Map<String, Double> layerSeconds = new LinkedHashMap<>();
     windows.forEach(w -> layerSeconds.merge(w.layer(), w.end() - w.start(), Double::sum));
-    out.printf(Locale.ROOT, "Reference: %d jobs in %.1f s; seconds by layer (process start in the first job's): %s%n", windows.size() - 1,
-        refSeconds, format(layerSeconds));
+    out.printf(Locale.ROOT, "Reference: %d job%s in %.1f s; seconds by layer (process start in the first job's): %s%n", windows.size() - 1,
+        windows.size() == 2 ? "" : "s", refSeconds, format(layerSeconds));
     out.println();
     out.printf(Locale.ROOT, "%5s %-7s %8s  %-44s %9s %9s %9s %6s %7s%n", "trial", "layer", "kill at", "killed during", "next run",
         "seconds", "maintain", "diffs", "orphans");
@@ -125,10 +186,17 @@ final class FaultBenchmark {
       }
     }
     List<Trial> done = new ArrayList<>();
-    Path trialWarehouse = root.resolve("trial");
+    Path previous = null;
     for (String layer : killIn) {
       for (int i = 0; i < trials; i++) {
-        Trial t = trial(done.size() + 1, layer, pick(windows, layer), landing, trialWarehouse, reference, runDate, root.resolve("logs"), windows);
+        // Each trial in a warehouse of its own (this session caches each table's log by its path); the last one kept.
+        Path trialWarehouse = root.resolve("trial-" + (done.size() + 1));
+        if (previous != null) {
+          BronzeBenchmark.delete(previous);
+        }
+        previous = trialWarehouse;
+        Trial t = trial(done.size() + 1, layer, pick(windows, layer), landing, trialWarehouse, reference, runDate, root.resolve("logs"),
+            windows);
         done.add(t);
         out.printf(Locale.ROOT, "%5d %-7s %7.1fs  %-44s %9s %9.1f %9s %6d %7d%n", t.number(), t.layer(), t.killAt(),
             t.killed() ? t.during() : "(the run had ended)", "exit " + t.recoveryExit(), t.recoverySeconds(), "exit " + t.maintainExit(),
@@ -137,32 +205,23 @@ final class FaultBenchmark {
         t.orphans().stream().limit(5).forEach(o -> out.println("      orphaned file: " + o));
       }
     }
-    return summary(done, new java.util.LinkedHashSet<>(killIn));
+    return summary(done, killIn);
   }
 
-  private int summary(List<Trial> done, Set<String> killIn) {
+  private int summary(List<Trial> done, List<String> killIn) {
+    Outcome outcome = summarize(done, killIn);
     out.println();
-    out.printf(Locale.ROOT, "%-8s %7s %7s %10s %15s %14s %8s%n", "layer", "trials", "killed", "next run ok", "tables differ",
+    out.printf(Locale.ROOT, "%-8s %7s %7s %11s %14s %15s %8s%n", "layer", "trials", "killed", "next run ok", "tables differ",
         "orphaned files", "ok");
-    boolean allOk = true;
-    // A trial counts in the layer its run was killed in (a run slower or faster than the reference's may be in another).
-    Set<String> shown = new java.util.LinkedHashSet<>(killIn);
-    done.forEach(t -> shown.add(t.layer()));
-    for (String layer : shown) {
-      List<Trial> in = done.stream().filter(t -> t.layer().equals(layer)).toList();
-      long killed = in.stream().filter(Trial::killed).count();
-      long recovered = in.stream().filter(t -> t.recoveryExit() == 0).count();
-      long differ = in.stream().mapToLong(t -> t.differences().size()).sum();
-      long orphans = in.stream().mapToLong(t -> t.orphans().size()).sum();
-      long ok = in.stream().filter(Trial::ok).count();
-      allOk &= ok == in.size();
-      out.printf(Locale.ROOT, "%-8s %7d %7d %10d %15d %14d %8d%n", layer, in.size(), killed, recovered, differ, orphans, ok);
+    for (LayerOutcome l : outcome.layers()) {
+      out.printf(Locale.ROOT, "%-8s %7d %7d %11d %14d %15d %8d%n", l.layer(), l.trials(), l.killed(), l.recovered(), l.differences(),
+          l.orphans(), l.ok());
     }
     out.println();
-    out.printf(Locale.ROOT, "Targets: at least 20 trials per layer, each with 0 differences, a next run that starts and succeeds, and 0 "
-        + "orphaned files after 'lakehouse maintain': %s (%d trials per layer here).%n", allOk ? (trials >= 20 ? "met" : "met by every "
-        + "trial run") : "MISSED", trials);
-    return allOk ? 0 : 1;
+    out.printf(Locale.ROOT, "Target: at least %d runs killed per layer, each with 0 differences, a next run that starts and succeeds, "
+        + "and 0 orphaned files after 'lakehouse maintain': %s.%n", TARGET_KILLS, outcome.faultFound() ? "MISSED (a fault above)"
+        : outcome.targetMet() ? "met" : "no fault found, but fewer kills per layer than the target");
+    return outcome.faultFound() ? 1 : 0;
   }
 
   private Trial trial(int number, String layer, double killAt, Path landing, Path warehouse, Path reference, LocalDate runDate,
@@ -170,18 +229,18 @@ final class FaultBenchmark {
     BronzeBenchmark.delete(warehouse);
     Path killedLogs = logs.resolve("trial-" + number + "-killed");
     long t0 = System.nanoTime();
-    Process run = start(landing, warehouse, killedLogs, runArgs(runDate));
+    Process run = start(landing, warehouse, killedLogs, runArgs(runDate), List.of());
     boolean killed;
+    int firstExit;
     try {
       long wait = (long) (killAt * 1000) - (System.nanoTime() - t0) / 1_000_000;
       killed = !run.waitFor(Math.max(0, wait), TimeUnit.MILLISECONDS);
       if (killed) {
-        run.descendants().forEach(ProcessHandle::destroyForcibly);
-        run.destroyForcibly();
-        run.waitFor();
+        kill(run);
       }
+      firstExit = run.exitValue();
     } catch (InterruptedException e) {
-      run.destroyForcibly();
+      kill(run);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
@@ -189,30 +248,37 @@ final class FaultBenchmark {
     int ended = jobEnds(killedLogs.resolve("lakehouse.log"), t0).size();
     Window during = ended < windows.size() ? windows.get(ended) : windows.get(windows.size() - 1);
 
-    List<String> after = new ArrayList<>(runArgs(runDate));
-    // The dead run's lease blocks for one expiry: wait for it (what an operator's retry, or Airflow's, gets).
-    after.addAll(List.of("--conf", "lakehouse.lease.wait=" + LEASE_WAIT));
+    // The dead run's lease blocks for one expiry: the next run waits for it (what an operator's retry, or Airflow's, gets).
     long r0 = System.nanoTime();
-    int recovery = waitFor(start(landing, warehouse, logs.resolve("trial-" + number + "-next"), after), Duration.ofHours(2));
+    int recovery = waitFor(start(landing, warehouse, logs.resolve("trial-" + number + "-next"), runArgs(runDate),
+        List.of("--conf", "lakehouse.lease.wait=" + LEASE_WAIT)), Duration.ofHours(2));
     double recoverySeconds = (System.nanoTime() - r0) / 1e9;
-    int maintain = waitFor(start(landing, warehouse, logs.resolve("trial-" + number + "-maintain"), List.of("maintain", "--conf",
-        "lakehouse.maintenance.retention=0s", "--conf", "lakehouse.lease.expiry=" + LEASE_EXPIRY)), Duration.ofHours(1));
+    int maintain = waitFor(start(landing, warehouse, logs.resolve("trial-" + number + "-maintain"), List.of("maintain"),
+        List.of("--conf", "lakehouse.maintenance.retention=0s")), Duration.ofHours(1));
 
+    for (String child : List.of("killed", "next", "maintain")) {
+      BronzeBenchmark.delete(logs.resolve("trial-" + number + "-" + child).resolve("tmp"));
+    }
     List<String> differences = new ArrayList<>();
-    for (String l : COMPARED) {
-      differences.addAll(WarehouseComparison.differences(spark, reference.toUri().toString(), warehouse.toUri().toString(), l, PER_RUN));
-    }
     List<String> orphans = new ArrayList<>();
-    TableMaintenance maintenance = new TableMaintenance(spark, Duration.ZERO, Integer.MAX_VALUE);
-    for (String table : DeltaTables.tablesUnder(spark, warehouse.toUri().toString())) {
-      maintenance.unreferencedFiles(table).forEach(f -> orphans.add(table + "/" + f));
+    try {
+      for (String l : COMPARED) {
+        differences.addAll(WarehouseComparison.differences(spark, reference.toUri().toString(), warehouse.toUri().toString(), l, PER_RUN));
+      }
+      TableMaintenance maintenance = new TableMaintenance(spark, Duration.ZERO, Integer.MAX_VALUE);
+      for (String table : DeltaTables.tablesUnder(spark, warehouse.toUri().toString())) {
+        maintenance.unreferencedFiles(table).forEach(f -> orphans.add(table + "/" + f));
+      }
+    } catch (RuntimeException e) {
+      // A warehouse that cannot even be read is a difference, not the end of the benchmark.
+      differences.add("the trial's warehouse could not be compared: " + io.profitos.lakehouse.core.job.JobRunner.rootMessage(e));
     }
-    return new Trial(number, during.layer(), killAt, during.job(), killed, recovery, recoverySeconds, maintain, differences, orphans);
+    return new Trial(number, during.layer(), killAt, during.job(), killed, firstExit, recovery, recoverySeconds, maintain, differences,
+        orphans);
   }
 
   private List<String> runArgs(LocalDate runDate) {
-    return List.of("run", targets, "--run-date", runDate.toString(), "--conf", "lakehouse.runner.parallelism=1", "--conf",
-        "lakehouse.lease.expiry=" + LEASE_EXPIRY);
+    return List.of("run", targets, "--run-date", runDate.toString());
   }
 
   /**
@@ -292,39 +358,60 @@ final class FaultBenchmark {
     }
   }
 
-  /** {@code lakehouse <args>} in a process of its own: this JVM's java, options and classpath; its log under {@code logs}. */
-  private Process start(Path landing, Path warehouse, Path logs, List<String> args) {
+  /**
+   * {@code lakehouse <args>} in a process of its own: this JVM's java, options and classpath; its log and its temporary
+   * files (Spark's scratch space, which a killed run cannot clean up) under {@code logs}. After {@code args} come this
+   * command's environment, configuration folder and {@code --conf} settings, then the benchmark's own settings, which
+   * win: one job at a time (the windows), the short lease, and {@code extra}.
+   */
+  private Process start(Path landing, Path warehouse, Path logs, List<String> args, List<String> extra) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> !a.startsWith("-Dlakehouse.log.dir=") && !a.startsWith("-Dlog4j") && !a.startsWith("-agentlib")
-            && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp"))
+        .filter(a -> !a.startsWith("-Dlakehouse.log.dir=") && !a.startsWith("-Dlog4j") && !a.startsWith("-Djava.io.tmpdir=")
+            && !a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp"))
         .forEach(command::add);
+    Path tmp = logs.resolve("tmp");
     command.addAll(List.of("-Dlakehouse.log.dir=" + logs.toAbsolutePath(), "-Dlog4j2.configurationFile=" + childLogging,
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        "-Djava.io.tmpdir=" + tmp.toAbsolutePath(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(args);
     command.addAll(passThrough);
+    command.addAll(List.of("--conf", "lakehouse.runner.parallelism=1", "--conf", "lakehouse.lease.expiry=" + LEASE_EXPIRY));
+    command.addAll(extra);
     try {
-      Files.createDirectories(logs);
+      Files.createDirectories(tmp);
       ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logs.resolve("console.log").toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       b.environment().put("LAKEHOUSE_LANDING", landing.toAbsolutePath().toString());
       b.environment().put("LAKEHOUSE_WAREHOUSE", warehouse.toAbsolutePath().toString());
-      return b.start();
+      Process p = b.start();
+      current = p;
+      return p;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
+    }
+  }
+
+  /** SIGKILL to the process, then to whatever it started, and waits for it. */
+  private static void kill(Process p) {
+    List<ProcessHandle> children = p.descendants().toList();
+    p.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    try {
+      p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   private static int waitFor(Process p, Duration limit) {
     try {
       if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        p.waitFor();
+        kill(p);
         return -1;
       }
       return p.exitValue();
     } catch (InterruptedException e) {
-      p.destroyForcibly();
+      kill(p);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The fault benchmark's arithmetic: each job's window in the reference run, and where a kill is drawn. */
@@ -22,14 +21,53 @@ class FaultBenchmarkTest {
   void aKillIsDrawnUniformlyOverTheLayersWindowsOnly() {
     List<FaultBenchmark.Window> windows = FaultBenchmark.windows(List.of(Map.entry("bronze.a", 10.0), Map.entry("silver.b", 14.0),
         Map.entry("bronze.c", 20.0)), 23.5);
-    for (long seed = 1; seed <= 50; seed++) {
-      FaultBenchmark bench = new FaultBenchmark(null, null, 0, 0, 1, "all", List.of(), List.of(), seed, null);
-      // Bronze's windows are 0-10 and 14-20: 16 s in all. The same draw, by hand: u in [0, 16) from the same generator.
-      double u = new Random(seed).nextDouble() * 16;
-      double expected = u <= 10 ? u : 14 + (u - 10);
+    FaultBenchmark bench = new FaultBenchmark(null, null, 0, 0, 1, "all", List.of(), List.of(), 11, null);
+    int draws = 4000;
+    int inSecond = 0;
+    for (int i = 0; i < draws; i++) {
       double at = bench.pick(windows, "bronze");
-      assertThat(at).as("seed " + seed).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
       assertThat(at < 10 || (at > 14 && at <= 20)).as("in a bronze job's window: " + at).isTrue();
+      inSecond += at > 14 ? 1 : 0;
     }
+    // Bronze's windows are 0-10 and 14-20: the second holds 6 of its 16 seconds, so 0.375 of the draws (+-0.03 is over
+    // four standard deviations of a binomial share of 4,000 draws).
+    assertThat(inSecond / (double) draws).isCloseTo(0.375, org.assertj.core.data.Offset.offset(0.03));
+  }
+
+  private static FaultBenchmark.Trial trial(String layer, boolean killed, int firstExit, int next, List<String> diffs, List<String> orphans) {
+    return new FaultBenchmark.Trial(1, layer, 5, layer + ".x", killed, firstExit, next, 10, 0, diffs, orphans);
+  }
+
+  @Test
+  void theTargetNeedsTwentyRealKillsPerLayerAskedForAndNoFault() {
+    List<FaultBenchmark.Trial> clean = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      clean.add(trial("bronze", true, 137, 0, List.of(), List.of()));
+    }
+    FaultBenchmark.Outcome met = FaultBenchmark.summarize(clean, List.of("bronze"));
+    assertThat(met.faultFound()).isFalse();
+    assertThat(met.targetMet()).isTrue();
+    assertThat(met.layers()).containsExactly(new FaultBenchmark.LayerOutcome("bronze", 20, 20, 20, 0, 0, 20));
+
+    // A run that ended before its kill instant is no kill: 19 kills are short of the target, and silver, asked for, has none.
+    List<FaultBenchmark.Trial> short_ = new java.util.ArrayList<>(clean.subList(0, 19));
+    short_.add(trial("bronze", false, 0, 0, List.of(), List.of()));
+    FaultBenchmark.Outcome few = FaultBenchmark.summarize(short_, List.of("bronze", "silver"));
+    assertThat(few.faultFound()).isFalse();
+    assertThat(few.targetMet()).isFalse();
+    assertThat(few.layers()).containsExactly(new FaultBenchmark.LayerOutcome("bronze", 20, 19, 20, 0, 0, 20),
+        new FaultBenchmark.LayerOutcome("silver", 0, 0, 0, 0, 0, 0));
+
+    // Each fault counts: a failed next run, a difference, an orphaned file, a run that failed by itself; a trial killed in
+    // a layer not asked for is shown in its own row.
+    List<FaultBenchmark.Trial> faults = List.of(trial("bronze", true, 137, 5, List.of(), List.of()),
+        trial("bronze", true, 137, 0, List.of("silver.x: 1 rows only in the first"), List.of()),
+        trial("gold", true, 137, 0, List.of(), List.of("gold/y/part-1.parquet", "gold/y/part-2.parquet")),
+        trial("bronze", false, 1, 0, List.of(), List.of()));
+    FaultBenchmark.Outcome found = FaultBenchmark.summarize(faults, List.of("bronze"));
+    assertThat(found.faultFound()).isTrue();
+    assertThat(found.targetMet()).isFalse();
+    assertThat(found.layers()).containsExactly(new FaultBenchmark.LayerOutcome("bronze", 3, 2, 2, 1, 0, 0),
+        new FaultBenchmark.LayerOutcome("gold", 1, 1, 1, 0, 2, 0));
   }
 }

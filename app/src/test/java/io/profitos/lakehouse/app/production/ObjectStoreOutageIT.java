@@ -83,19 +83,25 @@ class ObjectStoreOutageIT {
       args.addAll(List.of("--full-refresh", "--conf", "lakehouse.runner.parallelism=1"));
       Path log = dir.resolve("logs/outage-run.log");
       Process run = Processes.start(lakehouse.command("outage-run", args), lakehouse.env, dir, log);
-      // Each job's end is in the run's log file (the console shows its steps).
-      Path jobLog = dir.resolve("logs/outage-run/lakehouse.log");
-      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      while (run.isAlive() && !Processes.read(jobLog).contains("job=silver.fx_rates status=") && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      assertThat(run.isAlive()).as("the rebuild committed silver.fx_rates and goes on\n" + Processes.read(log)).isTrue();
-      minio.kill();
-      long t0 = System.nanoTime();
-      boolean ended = run.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      if (!ended) {
-        Processes.stop(run);
+      boolean ended;
+      double seconds;
+      try {
+        // Each job's end is in the run's log file (the console shows its steps).
+        Path jobLog = dir.resolve("logs/outage-run/lakehouse.log");
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (run.isAlive() && !Processes.read(jobLog).contains("job=silver.fx_rates status=") && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        assertThat(Processes.read(jobLog)).as("silver.fx_rates ended\n" + Processes.read(log)).contains("job=silver.fx_rates status=succeeded");
+        assertThat(run.isAlive()).as("the rebuild committed silver.fx_rates and goes on\n" + Processes.read(log)).isTrue();
+        minio.kill();
+        long t0 = System.nanoTime();
+        ended = run.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS);
+        seconds = (System.nanoTime() - t0) / 1e9;
+      } finally {
+        if (run.isAlive()) {
+          Processes.stop(run);
+        }
       }
       String console = Processes.read(log);
       assertThat(ended).as("the run ended within " + BOUND + " of the outage\n" + console).isTrue();

@@ -387,9 +387,9 @@ public final class JobRunner {
   }
 
   /**
-   * The first line of the innermost cause's message: what a log line or a run record shows of a failure. A storage that
-   * does not answer (its connection refused, its name unknown, a timeout) is named with where it was reached and what was
-   * being done, as far as the causes tell.
+   * The first line of the innermost cause's message: what a log line or a run record shows of a failure. An object store
+   * that does not answer (its connection refused, its name unknown, a timeout, on the way to an {@code s3a://} path or
+   * through the object store's client) is named with where it was reached and what was being done.
    */
   public static String rootMessage(Throwable e) {
     Throwable t = e;
@@ -401,25 +401,32 @@ public final class JobRunner {
     String first = nl > 0 ? msg.substring(0, nl) : msg;
     if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
         || t instanceof java.net.SocketTimeoutException || t instanceof java.net.NoRouteToHostException) {
-      return unreachable(e, t.getClass().getSimpleName() + ": " + first);
+      String store = unreachableStore(e, t.getClass().getSimpleName() + ": " + first);
+      return store != null ? store : first;
     }
     return first;
   }
 
-
   /** A second failure's message, cut to its head (before its details in parentheses) when the first already says it. */
-  private static String sameOrNew(String first, String second) {
+  static String sameOrNew(String first, String second) {
     int details = second.indexOf(" (");
     String head = details > 0 ? second.substring(0, details) : second;
     return first.contains(head) ? head : second;
   }
 
-  /** "no object store answers at host:port (cause; operation on path). Check ...": from the messages along the causes. */
-  private static String unreachable(Throwable e, String cause) {
+  /**
+   * "no object store answers at host:port (cause; operation on path). Check ...", from the messages along the causes, or
+   * null when nothing along them is object-store traffic (a Spark executor's or a database's connection, say).
+   */
+  private static String unreachableStore(Throwable e, String cause) {
     String endpoint = null;
     String operation = null;
+    boolean storeClient = false;
     for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
       String m = c.getMessage() == null ? "" : c.getMessage();
+      String type = c.getClass().getName();
+      storeClient |= type.startsWith("com.amazonaws.") || type.startsWith("software.amazon.") || type.startsWith("org.apache.hadoop.fs.s3a.")
+          || type.startsWith("io.minio.");
       java.util.regex.Matcher at = CONNECT_TO.matcher(m);
       if (endpoint == null && at.find()) {
         endpoint = at.group(1);
@@ -429,7 +436,10 @@ public final class JobRunner {
         operation = op.group(1);
       }
     }
-    return (endpoint == null ? "the storage does not answer" : "no object store answers at " + endpoint) + " (" + cause
+    if (!storeClient && (operation == null || !operation.contains("s3a://"))) {
+      return null;
+    }
+    return (endpoint == null ? "the object store does not answer" : "no object store answers at " + endpoint) + " (" + cause
         + (operation == null ? "" : "; " + operation) + "). Check that the store is running and LAKEHOUSE_S3_ENDPOINT "
         + "(lakehouse.storage.endpoint).";
   }

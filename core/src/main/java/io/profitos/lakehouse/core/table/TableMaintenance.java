@@ -163,7 +163,16 @@ public final class TableMaintenance {
    * vacuum of retention 0, what is left of an interrupted write that no version ever referenced (an orphan).
    */
   public List<String> unreferencedFiles(String location) {
-    java.util.Set<String> current = new java.util.HashSet<>(current(location).files());
+    java.util.Set<String> current = new java.util.HashSet<>();
+    Path table = new Path(location);
+    for (org.apache.spark.sql.delta.actions.AddFile add : org.apache.spark.sql.delta.DeltaLog.forTable(spark, location)
+        .update(false, scala.Option.empty(), scala.Option.empty()).allFiles().collectAsList()) {
+      current.add(fileName(add.path()));
+      // The rows it marks as deleted: a file of its own next to the data files.
+      if (add.deletionVector() != null && add.deletionVector().isOnDisk()) {
+        current.add(add.deletionVector().absolutePath(table).getName());
+      }
+    }
     return storedFiles(location).stream().filter(f -> !current.contains(fileName(f))).toList();
   }
 

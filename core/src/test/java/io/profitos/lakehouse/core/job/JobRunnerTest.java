@@ -401,12 +401,29 @@ class JobRunnerTest {
     assertThat(JobRunner.rootMessage(down)).isEqualTo("no object store answers at 127.0.0.1:39373 (ConnectException: Connection "
         + "refused; getFileStatus on s3a://lakehouse/warehouse/ops/job_runs/_delta_log). Check that the store is running and "
         + "LAKEHOUSE_S3_ENDPOINT (lakehouse.storage.endpoint).");
-    // Nothing says where: the storage, unnamed.
-    assertThat(JobRunner.rootMessage(new IllegalStateException("write failed", new java.net.SocketTimeoutException("Read timed out"))))
-        .isEqualTo("the storage does not answer (SocketTimeoutException: Read timed out). Check that the store is running and "
-            + "LAKEHOUSE_S3_ENDPOINT (lakehouse.storage.endpoint).");
+    // On the way to an s3a:// path with no endpoint in the messages: the store, unnamed.
+    assertThat(JobRunner.rootMessage(new java.io.IOException("getFileStatus on s3a://lakehouse/warehouse/silver/fx_rates: timed out",
+        new java.net.SocketTimeoutException("Read timed out")))).isEqualTo("the object store does not answer (SocketTimeoutException: "
+        + "Read timed out; getFileStatus on s3a://lakehouse/warehouse/silver/fx_rates). Check that the store is running and "
+        + "LAKEHOUSE_S3_ENDPOINT (lakehouse.storage.endpoint).");
+    // A connection that is not to the store (an executor's shuffle service): its own message, no word of the store.
+    assertThat(JobRunner.rootMessage(new IllegalStateException("Exception thrown in awaitResult", new java.io.IOException(
+        "Failed to connect to /10.0.0.5:7337", new java.net.ConnectException("Connection refused: /10.0.0.5:7337")))))
+        .isEqualTo("Connection refused: /10.0.0.5:7337");
     // Any other cause: its first line, as before.
     assertThat(JobRunner.rootMessage(new IllegalStateException("outer", new java.io.IOException("No space left on device\nmore"))))
+        .isEqualTo("No space left on device");
+  }
+
+  @Test
+  void aSecondFailureForTheSameCauseIsCutToItsHead() {
+    String job = "silver.subscriptions failed: no object store answers at 127.0.0.1:9 (ConnectException: Connection refused; "
+        + "getFileStatus on s3a://lakehouse/warehouse/bronze/stripe_subscriptions/_delta_log). Check that the store is running.";
+    String record = "no object store answers at 127.0.0.1:9 (ConnectException: Connection refused; getFileStatus on "
+        + "s3a://lakehouse/warehouse/ops/job_runs/_delta_log). Check that the store is running.";
+    assertThat(JobRunner.sameOrNew(job, record)).isEqualTo("no object store answers at 127.0.0.1:9");
+    assertThat(JobRunner.sameOrNew("silver.fx_rates failed: No space left on device", "Permission denied")).isEqualTo("Permission denied");
+    assertThat(JobRunner.sameOrNew("silver.fx_rates failed: No space left on device", "No space left on device"))
         .isEqualTo("No space left on device");
   }
 }

@@ -84,6 +84,20 @@ class TableMaintenanceTest {
         .merge(spark.sql("SELECT 3 AS n").as("s"), org.apache.spark.sql.functions.expr("t.n = s.n"))
         .whenMatched().delete().execute();
     assertThat(DeltaTables.deletionVectorFiles(spark, location)).isEqualTo(1);
+    // A delete marks its row in a deletion vector, a file of its own beside the data file: both are the current version's,
+    // so nothing is unreferenced.
+    String deleted = dir.resolve("wh/silver/deleted").toString();
+    spark.sql("SELECT id AS n FROM range(10)").coalesce(1).write().format("delta").option("delta.enableDeletionVectors", "true")
+        .save(deleted);
+    io.delta.tables.DeltaTable.forPath(spark, deleted).delete("n = 3");
+    List<String> stored;
+    try (var files = Files.list(Path.of(deleted))) {
+      stored = files.map(f -> f.getFileName().toString()).filter(f -> !f.startsWith(".") && !f.equals("_delta_log")).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(stored).hasSize(2).anyMatch(f -> f.startsWith("deletion_vector_")).anyMatch(f -> f.endsWith(".parquet"));
+    assertThat(new TableMaintenance(spark, Duration.ZERO, 16).unreferencedFiles(deleted)).isEmpty();
 
     // One file, below the compaction threshold of 16 files: not compacted, but rewritten without its marked row.
     TableMaintenance.Result result = new TableMaintenance(spark, Duration.ofDays(7), 16).maintain(location);
