@@ -147,7 +147,7 @@ final class DemoCommands {
     if (layer.equals("faults")) {
       LakehouseSettings fs = Commands.settings(a);
       double fscale = Commands.parseDouble(a.option("scale", "0.01"), "--scale");
-      long fseed = Commands.parseLong(a.option("seed", String.valueOf(fs.config().getLong("lakehouse.demo.seed"))), "--seed");
+      long fseed = benchSeed(a, fs);
       int trials = (int) Commands.parseLong(a.option("trials", "20"), "--trials");
       if (trials < 1) {
         throw LakehouseException.usage("'lakehouse bench faults' needs --trials of at least 1.");
@@ -157,12 +157,11 @@ final class DemoCommands {
           .filter(l -> !l.isEmpty()).toList() : List.of();
       java.util.Set<String> known = new java.util.TreeSet<>(List.of(FaultBenchmark.BOOKKEEPING));
       io.profitos.lakehouse.core.job.JobRegistry.discover(fs).all().forEach(j -> known.add(j.layer()));
-      if (a.options.containsKey("layers") && layers.isEmpty() || !known.containsAll(layers)) {
+      if ((a.options.containsKey("layers") && layers.isEmpty()) || !known.containsAll(layers)) {
         throw LakehouseException.usage("--layers takes layers separated by commas, of " + known + " (got '" + a.option("layers", "")
             + "').");
       }
-      Path fwork = a.options.containsKey("work") ? Path.of(a.option("work", null))
-          : Commands.localPath(fs.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
+      Path fwork = benchWork(a, fs);
       // The runs it starts get this command's environment, configuration folder and --conf settings.
       List<String> passThrough = new java.util.ArrayList<>(List.of("--env", fs.env()));
       Path confDir = Commands.confDir(a);
@@ -176,14 +175,13 @@ final class DemoCommands {
     if (layer.equals("sql")) {
       LakehouseSettings ss = Commands.settings(a);
       double sscale = Commands.parseDouble(a.option("scale", "1"), "--scale");
-      long sseed = Commands.parseLong(a.option("seed", String.valueOf(ss.config().getLong("lakehouse.demo.seed"))), "--seed");
+      long sseed = benchSeed(a, ss);
       int clients = (int) Commands.parseLong(a.option("clients", "8"), "--clients");
       int rounds = (int) Commands.parseLong(a.option("repeat", "3"), "--repeat");
       if (clients < 1 || rounds < 1) {
         throw LakehouseException.usage("'lakehouse bench sql' needs --clients and --repeat of at least 1.");
       }
-      Path swork = a.options.containsKey("work") ? Path.of(a.option("work", null))
-          : Commands.localPath(ss.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
+      Path swork = benchWork(a, ss);
       try {
         return new SqlBenchmark(ss, swork, Commands.confDir(a), sscale, sseed, clients, rounds, out).run();
       } catch (LakehouseException e) {
@@ -200,9 +198,8 @@ final class DemoCommands {
       }
       Path modelsDir = confDir.resolve(ms.config().getString("lakehouse.ml.models-dir"));
       double mscale = Commands.parseDouble(a.option("scale", "1"), "--scale");
-      long mseed = Commands.parseLong(a.option("seed", String.valueOf(ms.config().getLong("lakehouse.demo.seed"))), "--seed");
-      Path mwork = a.options.containsKey("work") ? Path.of(a.option("work", null))
-          : Commands.localPath(ms.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
+      long mseed = benchSeed(a, ms);
+      Path mwork = benchWork(a, ms);
       return Commands.withSpark(ms, "lakehouse bench ml", spark -> new MlBenchmark(spark, ms, mwork, modelsDir, mscale, mseed, out).run());
     }
     if (layer.equals("gold")) {
@@ -211,22 +208,31 @@ final class DemoCommands {
         scales.add(Commands.parseDouble(part.trim(), "--scale"));
       }
       LakehouseSettings gs = Commands.settings(a);
-      long gseed = Commands.parseLong(a.option("seed", String.valueOf(gs.config().getLong("lakehouse.demo.seed"))), "--seed");
-      Path gwork = a.options.containsKey("work") ? Path.of(a.option("work", null))
-          : Commands.localPath(gs.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
+      long gseed = benchSeed(a, gs);
+      Path gwork = benchWork(a, gs);
       return Commands.withSpark(gs, "lakehouse bench gold", spark -> new GoldBenchmark(spark, gs, gwork, scales, gseed, out).run());
     }
     LakehouseSettings settings = Commands.settings(a);
     double scale = Commands.parseDouble(a.option("scale", "1"), "--scale");
-    long seed = Commands.parseLong(a.option("seed", String.valueOf(settings.config().getLong("lakehouse.demo.seed"))), "--seed");
+    long seed = benchSeed(a, settings);
     int repeat = (int) Commands.parseLong(a.option("repeat", "2"), "--repeat");
-    Path work = a.options.containsKey("work") ? Path.of(a.option("work", null))
-        : Commands.localPath(settings.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
+    Path work = benchWork(a, settings);
     return Commands.withSpark(settings, "lakehouse bench " + layer, spark -> switch (layer) {
       case "bronze" -> new BronzeBenchmark(spark, settings, work, scale, seed, repeat, out).run();
       case "overhead" -> new OverheadBenchmark(spark, settings, work, scale, seed, out).run();
       default -> new SilverBenchmark(spark, settings, work, scale, seed, out).run();
     });
+  }
+
+  /** A benchmark's --seed, by default the demo generator's. */
+  private static long benchSeed(CliArgs a, LakehouseSettings settings) {
+    return Commands.parseLong(a.option("seed", String.valueOf(settings.config().getLong("lakehouse.demo.seed"))), "--seed");
+  }
+
+  /** A benchmark's --work folder, by default 'bench' beside the warehouse. */
+  private static Path benchWork(CliArgs a, LakehouseSettings settings) {
+    return a.options.containsKey("work") ? Path.of(a.option("work", null))
+        : Commands.localPath(settings.warehouse(), "lakehouse.warehouse").resolveSibling("bench");
   }
 
   private static DemoSpec demoSpec(CliArgs a, LakehouseSettings settings, Path out) {

@@ -226,7 +226,6 @@ final class FaultBenchmark {
 
   private Trial trial(int number, String layer, double killAt, Path landing, Path warehouse, Path reference, LocalDate runDate,
       Path logs, List<Window> windows) {
-    BronzeBenchmark.delete(warehouse);
     Path killedLogs = logs.resolve("trial-" + number + "-killed");
     long t0 = System.nanoTime();
     Process run = start(landing, warehouse, killedLogs, runArgs(runDate), List.of());

@@ -244,15 +244,11 @@ final class ObjectStore implements AutoCloseable {
             + " answered " + code + ": " + r.errorResponse().message());
       };
     }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root instanceof java.net.ConnectException || root instanceof java.net.UnknownHostException
-        || root instanceof java.net.SocketTimeoutException || root instanceof java.net.NoRouteToHostException) {
-      return new LakehouseException(LakehouseException.EXIT_FAILURE, "Cannot " + what + ": no object store answers at " + endpoint
-          + " (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage())
-          + "). Check LAKEHOUSE_S3_ENDPOINT (lakehouse.storage.endpoint) and that the store is running.", e);
+    Throwable root = io.profitos.lakehouse.core.fs.StoreUnreachable.networkCause(e);
+    if (root != null) {
+      return new LakehouseException(LakehouseException.EXIT_FAILURE, "Cannot " + what + ": "
+          + io.profitos.lakehouse.core.fs.StoreUnreachable.noAnswer(endpoint, root.getClass().getSimpleName()
+              + (root.getMessage() == null ? "" : ": " + root.getMessage())), e);
     }
     return new LakehouseException(LakehouseException.EXIT_FAILURE, "Cannot " + what + " at " + endpoint + ": "
         + Main.oneLine(e), e);

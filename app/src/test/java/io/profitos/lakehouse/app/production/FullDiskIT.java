@@ -9,6 +9,7 @@ import io.profitos.lakehouse.core.job.JobContext;
 import io.profitos.lakehouse.core.job.JobRegistry;
 import io.profitos.lakehouse.core.job.JobRunner;
 import io.profitos.lakehouse.core.job.LakehouseJob;
+import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableCatalog;
 import io.profitos.lakehouse.core.testing.SparkTestSession;
 import io.profitos.lakehouse.demo.DemoDataGenerator;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.Test;
 
@@ -42,22 +42,11 @@ class FullDiskIT {
   private static final Duration BOUND = Duration.ofMinutes(3);
   private static final Set<String> PER_RUN = Set.of("_batch_id", "_ingested_at");
 
-  private static long version(Path table) throws Exception {
-    Path log = table.resolve("_delta_log");
-    if (!Files.isDirectory(log)) {
-      return -1;
-    }
-    try (Stream<Path> s = Files.list(log)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{20}\\.json"))
-          .mapToLong(n -> Long.parseLong(n.substring(0, 20))).max().orElse(-1);
-    }
-  }
-
   private static Map<String, Long> versions(Path warehouse) throws Exception {
     Map<String, Long> out = new LinkedHashMap<>();
     for (String layer : List.of("bronze", "silver")) {
       for (String t : WarehouseComparison.tables(warehouse, layer)) {
-        out.put(layer + "." + t, version(warehouse.resolve(layer).resolve(t)));
+        out.put(layer + "." + t, DeltaTables.version(SparkTestSession.get(), warehouse.resolve(layer).resolve(t).toString()));
       }
     }
     return out;

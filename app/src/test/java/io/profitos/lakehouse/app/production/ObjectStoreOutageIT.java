@@ -112,7 +112,7 @@ class ObjectStoreOutageIT {
       List<String> causes = console.lines().filter(l -> l.matches("[a-z_]+\\.[a-z_]+ failed: .*")).toList();
       assertThat(causes).as(console).hasSize(1);
       assertThat(causes.get(0)).as(console).startsWith("silver.subscriptions failed: no object store answers at " + endpoint)
-          .contains("Check that the store is running and LAKEHOUSE_S3_ENDPOINT");
+          .contains("Check LAKEHOUSE_S3_ENDPOINT (lakehouse.storage.endpoint) and that the store is running.");
       assertThat(console).doesNotContain("\tat ").doesNotContain("Exception in thread");
 
       // The server back: FX rates were rewritten, subscriptions (and bronze, which had nothing new) are at their previous

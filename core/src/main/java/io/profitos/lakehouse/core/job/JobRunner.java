@@ -2,6 +2,7 @@ package io.profitos.lakehouse.core.job;
 
 import io.profitos.lakehouse.core.LakehouseException;
 import io.profitos.lakehouse.core.fs.CommitFence;
+import io.profitos.lakehouse.core.fs.StoreUnreachable;
 import io.profitos.lakehouse.core.table.DeltaTables;
 import io.profitos.lakehouse.core.table.TableName;
 import java.time.Instant;
@@ -42,8 +43,6 @@ public final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
   /** Job failures, with stack traces; the run summary reports them to the user. */
   private static final Logger ERRORS = LoggerFactory.getLogger("io.profitos.lakehouse.errors");
-  private static final java.util.regex.Pattern CONNECT_TO = java.util.regex.Pattern.compile("Connect to (\\S+?)(?: \\[[^\\]]*\\])? failed");
-  private static final java.util.regex.Pattern OPERATION = java.util.regex.Pattern.compile("^(\\w+ on \\w+://\\S+?):");
   private final JobContext ctx;
   private final JobRunRecorder recorder;
   private final LineageRecorder lineage;
@@ -388,23 +387,20 @@ public final class JobRunner {
 
   /**
    * The first line of the innermost cause's message: what a log line or a run record shows of a failure. An object store
-   * that does not answer (its connection refused, its name unknown, a timeout, on the way to an {@code s3a://} path or
-   * through the object store's client) is named with where it was reached and what was being done.
+   * that does not answer is named with where it was reached and what was being done ({@link StoreUnreachable}).
    */
   public static String rootMessage(Throwable e) {
+    String store = StoreUnreachable.describe(e);
+    if (store != null) {
+      return store;
+    }
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
     String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     int nl = msg.indexOf('\n');
-    String first = nl > 0 ? msg.substring(0, nl) : msg;
-    if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
-        || t instanceof java.net.SocketTimeoutException || t instanceof java.net.NoRouteToHostException) {
-      String store = unreachableStore(e, t.getClass().getSimpleName() + ": " + first);
-      return store != null ? store : first;
-    }
-    return first;
+    return nl > 0 ? msg.substring(0, nl) : msg;
   }
 
   /** A second failure's message, cut to its head (before its details in parentheses) when the first already says it. */
@@ -412,35 +408,5 @@ public final class JobRunner {
     int details = second.indexOf(" (");
     String head = details > 0 ? second.substring(0, details) : second;
     return first.contains(head) ? head : second;
-  }
-
-  /**
-   * "no object store answers at host:port (cause; operation on path). Check ...", from the messages along the causes, or
-   * null when nothing along them is object-store traffic (a Spark executor's or a database's connection, say).
-   */
-  private static String unreachableStore(Throwable e, String cause) {
-    String endpoint = null;
-    String operation = null;
-    boolean storeClient = false;
-    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      String m = c.getMessage() == null ? "" : c.getMessage();
-      String type = c.getClass().getName();
-      storeClient |= type.startsWith("com.amazonaws.") || type.startsWith("software.amazon.") || type.startsWith("org.apache.hadoop.fs.s3a.")
-          || type.startsWith("io.minio.");
-      java.util.regex.Matcher at = CONNECT_TO.matcher(m);
-      if (endpoint == null && at.find()) {
-        endpoint = at.group(1);
-      }
-      java.util.regex.Matcher op = OPERATION.matcher(m);
-      if (operation == null && op.find()) {
-        operation = op.group(1);
-      }
-    }
-    if (!storeClient && (operation == null || !operation.contains("s3a://"))) {
-      return null;
-    }
-    return (endpoint == null ? "the object store does not answer" : "no object store answers at " + endpoint) + " (" + cause
-        + (operation == null ? "" : "; " + operation) + "). Check that the store is running and LAKEHOUSE_S3_ENDPOINT "
-        + "(lakehouse.storage.endpoint).";
   }
 }

@@ -103,14 +103,28 @@ public final class TableMaintenance {
     return new Result(location, before, after, storedBefore, dataFilesStored(location), compact, purged);
   }
 
-  /** The current version's data files (by file name) and how many of them carry a deletion vector. */
-  private record Current(List<String> files, long withDeletionVector) {}
+  /**
+   * The current version's data files (by file name), how many of them carry a deletion vector, and the deletion vectors'
+   * own files (by file name; a deletion vector may also be stored inline in the log).
+   */
+  private record Current(List<String> files, long withDeletionVector, List<String> deletionVectorFiles) {}
 
   private Current current(String location) {
-    List<org.apache.spark.sql.Row> rows = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location)
-        .update(false, scala.Option.empty(), scala.Option.empty()).allFiles().toDF()
-        .selectExpr("path", "deletionVector IS NOT NULL").collectAsList();
-    return new Current(rows.stream().map(r -> fileName(r.getString(0))).toList(), rows.stream().filter(r -> r.getBoolean(1)).count());
+    Path table = new Path(location);
+    List<String> files = new java.util.ArrayList<>();
+    List<String> vectors = new java.util.ArrayList<>();
+    long marked = 0;
+    for (org.apache.spark.sql.delta.actions.AddFile add : org.apache.spark.sql.delta.DeltaLog.forTable(spark, location)
+        .update(false, scala.Option.empty(), scala.Option.empty()).allFiles().collectAsList()) {
+      files.add(fileName(add.path()));
+      if (add.deletionVector() != null) {
+        marked++;
+        if (add.deletionVector().isOnDisk()) {
+          vectors.add(add.deletionVector().absolutePath(table).getName());
+        }
+      }
+    }
+    return new Current(files, marked, vectors);
   }
 
   /**
@@ -163,17 +177,10 @@ public final class TableMaintenance {
    * vacuum of retention 0, what is left of an interrupted write that no version ever referenced (an orphan).
    */
   public List<String> unreferencedFiles(String location) {
-    java.util.Set<String> current = new java.util.HashSet<>();
-    Path table = new Path(location);
-    for (org.apache.spark.sql.delta.actions.AddFile add : org.apache.spark.sql.delta.DeltaLog.forTable(spark, location)
-        .update(false, scala.Option.empty(), scala.Option.empty()).allFiles().collectAsList()) {
-      current.add(fileName(add.path()));
-      // The rows it marks as deleted: a file of its own next to the data files.
-      if (add.deletionVector() != null && add.deletionVector().isOnDisk()) {
-        current.add(add.deletionVector().absolutePath(table).getName());
-      }
-    }
-    return storedFiles(location).stream().filter(f -> !current.contains(fileName(f))).toList();
+    Current current = current(location);
+    java.util.Set<String> referenced = new java.util.HashSet<>(current.files());
+    referenced.addAll(current.deletionVectorFiles());
+    return storedFiles(location).stream().filter(f -> !referenced.contains(fileName(f))).toList();
   }
 
   /** Parquet files stored under the table, whichever versions they belong to. */

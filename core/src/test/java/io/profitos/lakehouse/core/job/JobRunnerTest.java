@@ -399,13 +399,13 @@ class JobRunnerTest {
         new RuntimeException("Unable to execute HTTP request: Connect to 127.0.0.1:39373 [/127.0.0.1] failed: Connection refused",
             new java.net.ConnectException("Connection refused")));
     assertThat(JobRunner.rootMessage(down)).isEqualTo("no object store answers at 127.0.0.1:39373 (ConnectException: Connection "
-        + "refused; getFileStatus on s3a://lakehouse/warehouse/ops/job_runs/_delta_log). Check that the store is running and "
-        + "LAKEHOUSE_S3_ENDPOINT (lakehouse.storage.endpoint).");
+        + "refused; getFileStatus on s3a://lakehouse/warehouse/ops/job_runs/_delta_log). Check LAKEHOUSE_S3_ENDPOINT "
+        + "(lakehouse.storage.endpoint) and that the store is running.");
     // On the way to an s3a:// path with no endpoint in the messages: the store, unnamed.
     assertThat(JobRunner.rootMessage(new java.io.IOException("getFileStatus on s3a://lakehouse/warehouse/silver/fx_rates: timed out",
         new java.net.SocketTimeoutException("Read timed out")))).isEqualTo("the object store does not answer (SocketTimeoutException: "
-        + "Read timed out; getFileStatus on s3a://lakehouse/warehouse/silver/fx_rates). Check that the store is running and "
-        + "LAKEHOUSE_S3_ENDPOINT (lakehouse.storage.endpoint).");
+        + "Read timed out; getFileStatus on s3a://lakehouse/warehouse/silver/fx_rates). Check LAKEHOUSE_S3_ENDPOINT "
+        + "(lakehouse.storage.endpoint) and that the store is running.");
     // A connection that is not to the store (an executor's shuffle service): its own message, no word of the store.
     assertThat(JobRunner.rootMessage(new IllegalStateException("Exception thrown in awaitResult", new java.io.IOException(
         "Failed to connect to /10.0.0.5:7337", new java.net.ConnectException("Connection refused: /10.0.0.5:7337")))))
