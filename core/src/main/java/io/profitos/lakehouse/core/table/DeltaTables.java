@@ -49,6 +49,7 @@ public final class DeltaTables {
       if (DeltaTable.isDeltaTable(spark, location)) {
         return;
       }
+      clearDeadCreation(spark, location);
       DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark).location(location).addColumns(nullable(schema));
       if (!partitionBy.isEmpty()) {
         builder = builder.partitionedBy(partitionBy.toArray(String[]::new));
@@ -57,6 +58,42 @@ public final class DeltaTables {
         builder = builder.property(e.getKey(), e.getValue());
       }
       builder.execute();
+    }
+  }
+
+  /**
+   * A creation that died before its first commit (a killed process) leaves the table's folder with a log folder and no
+   * commit in it. Delta takes any folder that is not empty for an existing table, so "create if not exists" would do
+   * nothing and every later read would fail: the dead creation's log folder is removed first. Nothing is removed when
+   * the folder holds anything else (files no commit ever made are not this lakehouse's to delete): that is an error
+   * naming them.
+   */
+  private static void clearDeadCreation(SparkSession spark, String location) {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(location);
+    try {
+      org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(spark.sessionState().newHadoopConf());
+      org.apache.hadoop.fs.FileStatus[] children;
+      try {
+        children = fs.listStatus(dir);
+      } catch (java.io.FileNotFoundException absent) {
+        return;
+      }
+      if (children.length == 0 || version(spark, location) >= 0) {
+        return;
+      }
+      List<String> others = java.util.Arrays.stream(children).map(c -> c.getPath().getName()).filter(n -> !n.equals("_delta_log"))
+          .sorted().toList();
+      if (!others.isEmpty()) {
+        throw io.profitos.lakehouse.core.LakehouseException.usage("Cannot create the table at " + location + ": the folder holds "
+            + others.size() + " file(s) but no Delta commit (" + String.join(", ", others.subList(0, Math.min(5, others.size())))
+            + (others.size() > 5 ? ", ..." : "") + "), so it is no table and its files are not the lakehouse's to delete. "
+            + "Move them out of the folder (or point lakehouse.warehouse elsewhere) and run again.");
+      }
+      org.slf4j.LoggerFactory.getLogger(DeltaTables.class).warn("{} has a Delta log folder with no commit (a creation that died, "
+          + "e.g. a killed run): removing it and creating the table", location);
+      fs.delete(new org.apache.hadoop.fs.Path(dir, "_delta_log"), true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot inspect " + location + " before creating its table: " + e.getMessage(), e);
     }
   }
 

@@ -68,6 +68,61 @@ class DeltaTablesTest {
     assertThat(DeltaTables.lastCommit(spark, location, "job-never").version()).as("no own commit: the newest").isEqualTo(2);
   }
 
+  /**
+   * A process killed while creating a table (found by {@code lakehouse bench faults}: a run killed 11 s in, while it
+   * created {@code ops.job_runs}) leaves the table's folder with a log folder but no commit. Delta then takes the folder
+   * for an existing table ("create if not exists" does nothing) and every later run failed to read it. Creating it
+   * again must work.
+   */
+  @Test
+  void aTableWhoseCreationDiedBeforeItsFirstCommitIsCreatedByTheNextRun() throws Exception {
+    StructType schema = StructType.fromDDL("run_id string, rows long");
+    String location = dir.resolve("ops/job_runs").toString();
+    // The creation dies right before its first commit is written (a process killed at that instant leaves the same).
+    io.profitos.lakehouse.core.fs.CommitFence.Guard dies = new io.profitos.lakehouse.core.fs.CommitFence.Guard() {
+      @Override public void check(String what) {
+        throw new IllegalStateException("killed before " + what);
+      }
+
+      @Override public String refusal() {
+        return null;
+      }
+    };
+    io.profitos.lakehouse.core.fs.CommitFence.install(dies);
+    try {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> DeltaTables.ensure(spark, location, schema, List.of(), java.util.Map.of()))
+          .satisfies(e -> assertThat(org.apache.commons.lang3.exception.ExceptionUtils.getRootCause(e).getMessage())
+              .startsWith("killed before ").endsWith("/ops/job_runs/_delta_log/00000000000000000000.json"));
+    } finally {
+      io.profitos.lakehouse.core.fs.CommitFence.uninstall(dies);
+    }
+    assertThat(dir.resolve("ops/job_runs/_delta_log")).as("what the dead creation left").isDirectory();
+    assertThat(DeltaTables.version(spark, location)).as("no commit").isEqualTo(-1);
+    // A temporary file a killed log write can leave beside it.
+    java.nio.file.Files.writeString(dir.resolve("ops/job_runs/_delta_log/.00000000000000000000.json.3f2a.tmp"), "{\"commitInfo\"");
+
+    DeltaTables.ensure(spark, location, schema, List.of(), java.util.Map.of());
+
+    assertThat(DeltaTables.version(spark, location)).isZero();
+    assertThat(spark.read().format("delta").load(location).schema().simpleString()).isEqualTo("struct<run_id:string,rows:bigint>");
+    spark.createDataFrame(List.of(RowFactory.create("r1", 3L)), schema).write().format("delta").mode(SaveMode.Append).save(location);
+    assertThat(spark.read().format("delta").load(location).count()).isEqualTo(1);
+  }
+
+  /** A folder holding files that no commit ever made is not taken for a table, nor emptied: the error says what to do. */
+  @Test
+  void aFolderWithUncommittedFilesOtherThanTheLogIsNamedNotDeleted() throws Exception {
+    java.nio.file.Path folder = dir.resolve("bronze/stripe_invoices");
+    java.nio.file.Files.createDirectories(folder.resolve("_delta_log"));
+    java.nio.file.Files.writeString(folder.resolve("notes.csv"), "someone's file\n");
+    StructType schema = StructType.fromDDL("id string");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DeltaTables.ensure(spark, folder.toString(), schema, List.of(), java.util.Map.of()))
+        .isInstanceOf(io.profitos.lakehouse.core.LakehouseException.class)
+        .hasMessageContaining(folder.toString()).hasMessageContaining("no Delta commit").hasMessageContaining("notes.csv");
+    assertThat(folder.resolve("notes.csv")).hasContent("someone's file");
+  }
+
   @Test
   void dateBoundsComeFromTheFileStatisticsOrAreUnknownWithoutThem() {
     StructType schema = StructType.fromDDL("id int, at timestamp, day date");
