@@ -2,8 +2,15 @@ package io.profitos.lakehouse.core.table;
 
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
+import io.profitos.lakehouse.core.LakehouseException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
@@ -71,29 +78,29 @@ public final class DeltaTables {
   private static void clearDeadCreation(SparkSession spark, String location) {
     org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(location);
     try {
-      org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(spark.sessionState().newHadoopConf());
-      org.apache.hadoop.fs.FileStatus[] children;
+      FileSystem fs = dir.getFileSystem(spark.sessionState().newHadoopConf());
+      FileStatus[] children;
       try {
         children = fs.listStatus(dir);
-      } catch (java.io.FileNotFoundException absent) {
+      } catch (FileNotFoundException absent) {
         return;
       }
+      // A commit in the log (a table Delta could not read) is never touched.
       if (children.length == 0 || version(spark, location) >= 0) {
         return;
       }
-      List<String> others = java.util.Arrays.stream(children).map(c -> c.getPath().getName()).filter(n -> !n.equals("_delta_log"))
-          .sorted().toList();
+      List<String> others = Arrays.stream(children).map(c -> c.getPath().getName()).filter(n -> !n.equals("_delta_log")).sorted().toList();
       if (!others.isEmpty()) {
-        throw io.profitos.lakehouse.core.LakehouseException.usage("Cannot create the table at " + location + ": the folder holds "
-            + others.size() + " file(s) but no Delta commit (" + String.join(", ", others.subList(0, Math.min(5, others.size())))
+        throw LakehouseException.usage("Cannot create the table at " + location + ": the folder holds " + others.size()
+            + " file(s) but no Delta commit (" + String.join(", ", others.subList(0, Math.min(5, others.size())))
             + (others.size() > 5 ? ", ..." : "") + "), so it is no table and its files are not the lakehouse's to delete. "
             + "Move them out of the folder (or point lakehouse.warehouse elsewhere) and run again.");
       }
       org.slf4j.LoggerFactory.getLogger(DeltaTables.class).warn("{} has a Delta log folder with no commit (a creation that died, "
           + "e.g. a killed run): removing it and creating the table", location);
       fs.delete(new org.apache.hadoop.fs.Path(dir, "_delta_log"), true);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot inspect " + location + " before creating its table: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot inspect " + location + " before creating its table: " + e.getMessage(), e);
     }
   }
 

@@ -1,11 +1,17 @@
 package io.profitos.lakehouse.core.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delta.tables.DeltaTable;
+import io.profitos.lakehouse.core.LakehouseException;
+import io.profitos.lakehouse.core.fs.CommitFence;
 import io.profitos.lakehouse.core.testing.SparkTestSession;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -79,7 +85,7 @@ class DeltaTablesTest {
     StructType schema = StructType.fromDDL("run_id string, rows long");
     String location = dir.resolve("ops/job_runs").toString();
     // The creation dies right before its first commit is written (a process killed at that instant leaves the same).
-    io.profitos.lakehouse.core.fs.CommitFence.Guard dies = new io.profitos.lakehouse.core.fs.CommitFence.Guard() {
+    CommitFence.Guard dies = new CommitFence.Guard() {
       @Override public void check(String what) {
         throw new IllegalStateException("killed before " + what);
       }
@@ -88,20 +94,20 @@ class DeltaTablesTest {
         return null;
       }
     };
-    io.profitos.lakehouse.core.fs.CommitFence.install(dies);
+    CommitFence.install(dies);
     try {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> DeltaTables.ensure(spark, location, schema, List.of(), java.util.Map.of()))
-          .satisfies(e -> assertThat(org.apache.commons.lang3.exception.ExceptionUtils.getRootCause(e).getMessage())
+      assertThatThrownBy(() -> DeltaTables.ensure(spark, location, schema, List.of(), Map.of()))
+          .satisfies(e -> assertThat(ExceptionUtils.getRootCause(e).getMessage())
               .startsWith("killed before ").endsWith("/ops/job_runs/_delta_log/00000000000000000000.json"));
     } finally {
-      io.profitos.lakehouse.core.fs.CommitFence.uninstall(dies);
+      CommitFence.uninstall(dies);
     }
     assertThat(dir.resolve("ops/job_runs/_delta_log")).as("what the dead creation left").isDirectory();
     assertThat(DeltaTables.version(spark, location)).as("no commit").isEqualTo(-1);
     // A temporary file a killed log write can leave beside it.
-    java.nio.file.Files.writeString(dir.resolve("ops/job_runs/_delta_log/.00000000000000000000.json.3f2a.tmp"), "{\"commitInfo\"");
+    Files.writeString(dir.resolve("ops/job_runs/_delta_log/.00000000000000000000.json.3f2a.tmp"), "{\"commitInfo\"");
 
-    DeltaTables.ensure(spark, location, schema, List.of(), java.util.Map.of());
+    DeltaTables.ensure(spark, location, schema, List.of(), Map.of());
 
     assertThat(DeltaTables.version(spark, location)).isZero();
     assertThat(spark.read().format("delta").load(location).schema().simpleString()).isEqualTo("struct<run_id:string,rows:bigint>");
@@ -112,13 +118,13 @@ class DeltaTablesTest {
   /** A folder holding files that no commit ever made is not taken for a table, nor emptied: the error says what to do. */
   @Test
   void aFolderWithUncommittedFilesOtherThanTheLogIsNamedNotDeleted() throws Exception {
-    java.nio.file.Path folder = dir.resolve("bronze/stripe_invoices");
-    java.nio.file.Files.createDirectories(folder.resolve("_delta_log"));
-    java.nio.file.Files.writeString(folder.resolve("notes.csv"), "someone's file\n");
+    Path folder = dir.resolve("bronze/stripe_invoices");
+    Files.createDirectories(folder.resolve("_delta_log"));
+    Files.writeString(folder.resolve("notes.csv"), "someone's file\n");
     StructType schema = StructType.fromDDL("id string");
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DeltaTables.ensure(spark, folder.toString(), schema, List.of(), java.util.Map.of()))
-        .isInstanceOf(io.profitos.lakehouse.core.LakehouseException.class)
+    assertThatThrownBy(() -> DeltaTables.ensure(spark, folder.toString(), schema, List.of(), Map.of()))
+        .isInstanceOf(LakehouseException.class)
         .hasMessageContaining(folder.toString()).hasMessageContaining("no Delta commit").hasMessageContaining("notes.csv");
     assertThat(folder.resolve("notes.csv")).hasContent("someone's file");
   }
