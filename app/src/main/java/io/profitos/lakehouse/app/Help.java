@@ -37,6 +37,8 @@ final class Help {
         ml promote|rollback  make a registered version the champion
         ml score             score a run date's rows with a model's champion into its scored fact
         ml report            a model's champion: held-out figures against the baseline, drift; as JSON and CSV too
+        decisions add|close|list|history   the decision log and action tracker (ops.decision_log): an action
+                             closes only when its criterion, a contract metric evaluated on gold, is met
         demo-data            write a realistic demo landing zone (deterministic for a seed)
         demo                 generate the demo landing zone if absent, run every layer, print the headline KPIs
         bench bronze         measure the bronze ingest against a bare Spark read and Delta write
@@ -243,6 +245,36 @@ final class Help {
         --model-conf FILE   the model's configuration file
         --run-date DATE     the day to score (default: today, UTC)
         --out DIR           where 'report' writes its files (default: work-local/reports)
+      """ + COMMON + "\n" + EXIT_CODES;
+
+  static final String DECISIONS = """
+      Usage: lakehouse decisions add --forum F --owner O --exception E --action A --impact I --assignee P --due DATE
+                                     --analysis URL --metric M [--segment S] --period P --operator OP --value V
+                                     [--date DATE] [options]
+             lakehouse decisions close <id> [--note TEXT] [options]
+             lakehouse decisions list [--status open|overdue|closed|all] [--as-of DATE] [options]
+             lakehouse decisions history <id> [options]
+
+      The decision log and action tracker, ops.decision_log. Every change is a new row version of the decision;
+      nothing is overwritten. No warehouse lease is taken: the log is a table of its own, and two commands that change
+      one decision at once cannot both record the same revision.
+
+      add      records a decision of a forum about an exception, as action A-<n> (open): the owner of the decision,
+               the triggering exception, the action (investigate, mitigate, reallocate or escalate), the impact
+               expected, the assignee, the due date, a link to the supporting analysis, and its closeout criterion:
+               a metric of conf/metrics.conf, the segment (leave it out for a table without one), the period
+               (2026-12, 2026-W49 or 2026-Q4, by the metric's table), an operator (< <= > >= =) and a value. The
+               metric's table must exist, and the segment must be one of its segments.
+      close    evaluates the criterion on the metric's gold table at its current version. Met: a new revision, closed,
+               with the value and the table version. Not met, or no value yet for the period: nothing is written, exit
+               1, and the message gives the current value.
+      list     the current version of each action: open (overdue ones included; the default), overdue (open past
+               its due date on --as-of, default today UTC), closed, or all.
+      history  every version of one action, oldest first.
+
+      Options:
+        --date DATE         the day of the decision (default: today, UTC)
+        --note TEXT         why it is closed, recorded with the closing
       """ + COMMON + "\n" + EXIT_CODES;
 
   static final String QUALITY = """

@@ -31,7 +31,7 @@ public final class ExceptionTransforms {
       .add("status", DataTypes.StringType).add("detail", DataTypes.StringType);
 
   /** The period column of a KPI table and its grain: month, week_start (week) or quarter. */
-  static String[] period(Dataset<Row> kpis) {
+  public static String[] period(Dataset<Row> kpis) {
     List<String> columns = List.of(kpis.columns());
     for (String[] p : new String[][] {{"month", "month"}, {"week_start", "week"}, {"quarter", "quarter"}}) {
       if (columns.contains(p[0])) {
@@ -40,6 +40,12 @@ public final class ExceptionTransforms {
     }
     throw new IllegalArgumentException("a KPI table with thresholds needs a month, week_start or quarter column: "
         + String.join(", ", kpis.columns()));
+  }
+
+  /** The breakdown column of a KPI table (segment or rep_segment), or null when it has none. */
+  public static String breakdown(Dataset<Row> kpis) {
+    List<String> columns = List.of(kpis.columns());
+    return columns.contains("segment") ? "segment" : columns.contains("rep_segment") ? "rep_segment" : null;
   }
 
   /**
@@ -54,7 +60,7 @@ public final class ExceptionTransforms {
   public static Dataset<Row> breaches(Dataset<Row> kpis, MetricContracts.Contract contract, String table, java.time.LocalDate from) {
     List<Dataset<Row>> parts = new ArrayList<>();
     List<String> columns = List.of(kpis.columns());
-    String breakdown = columns.contains("segment") ? "segment" : columns.contains("rep_segment") ? "rep_segment" : null;
+    String breakdown = breakdown(kpis);
     Column value0 = breakdown == null ? lit(SaasKpis.ALL) : col(breakdown);
     String[] period = period(kpis);
     var byBreakdown = Window.partitionBy(value0).orderBy(period[0]);

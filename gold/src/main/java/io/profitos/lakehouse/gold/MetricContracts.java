@@ -49,7 +49,8 @@ public record MetricContracts(List<Contract> contracts) {
 
   static final Set<String> TESTS = Set.of("value", "mom_change", "abs_mom_change");
   static final Set<String> SEVERITIES = Set.of("critical", "high", "warning");
-  static final Set<String> ACTIONS = Set.of("investigate", "mitigate", "reallocate", "escalate");
+  /** The actions a threshold and a decision of the decision log may name. */
+  public static final Set<String> ACTIONS = Set.of("investigate", "mitigate", "reallocate", "escalate");
   private static final List<String> REQUIRED = List.of("title", "definition", "table", "column", "grain", "sources", "owner",
       "steward", "refresh", "confidence", "unit", "version", "approved-by", "effective-date");
 
@@ -114,6 +115,11 @@ public record MetricContracts(List<Contract> contracts) {
       out.add(contract);
     }
     return new MetricContracts(List.copyOf(out));
+  }
+
+  /** The contract named {@code metric}, or null. */
+  public Contract named(String metric) {
+    return contracts.stream().filter(c -> c.metric().equals(metric)).findFirst().orElse(null);
   }
 
   /** The contract of a table's column, or null. */
