@@ -31,7 +31,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code lakehouse bench faults}: random kill trials. On a generated landing zone of scale S, one clean {@code lakehouse
  * run <targets>} (the reference, one job at a time) gives each job's window in time; then, for each layer, N trials: a
  * new run of the same targets into an empty warehouse, killed with {@code SIGKILL} at an instant drawn at random inside
- * that layer's windows, then one run that must start and finish (it waits out the dead run's lease), then {@code
+ * that layer's windows (counted from the end of the job before the window in the killed run's own log, so a slower run
+ * is still killed in the window drawn; the run's bookkeeping after its last job lasts about a second), then one run that must start and finish (it waits out the dead run's lease), then {@code
  * lakehouse maintain} with a retention of 0. Each trial compares every bronze, silver, gold and ml table with the
  * reference cell by cell (the columns that name a run's batch or landing time aside) and counts the data files under any
  * table that its current version does not reference (orphans a crash left and the cleanup missed). Every run is its own
@@ -227,13 +228,27 @@ final class FaultBenchmark {
   private Trial trial(int number, String layer, double killAt, Path landing, Path warehouse, Path reference, LocalDate runDate,
       Path logs, List<Window> windows) {
     Path killedLogs = logs.resolve("trial-" + number + "-killed");
+    Anchor anchor = anchor(windows, layer, killAt);
     long t0 = System.nanoTime();
     Process run = start(landing, warehouse, killedLogs, runArgs(runDate), List.of());
     boolean killed;
     int firstExit;
+    double killedAt;
     try {
-      long wait = (long) (killAt * 1000) - (System.nanoTime() - t0) / 1_000_000;
+      // The instant is the reference's, counted from the end of the job before its window in this run's own log: a run
+      // slower or faster than the reference (a loaded machine, a cold start) is still killed inside the window drawn.
+      double from = 0;
+      if (anchor.jobsEnded() > 0) {
+        List<Map.Entry<String, Double>> ends = jobEnds(killedLogs.resolve("lakehouse.log"), t0);
+        while (ends.size() < anchor.jobsEnded() && run.isAlive()) {
+          Thread.sleep(25);
+          ends = jobEnds(killedLogs.resolve("lakehouse.log"), t0);
+        }
+        from = ends.size() < anchor.jobsEnded() ? 0 : ends.get(anchor.jobsEnded() - 1).getValue();
+      }
+      long wait = (long) ((from + anchor.offset()) * 1000) - (System.nanoTime() - t0) / 1_000_000;
       killed = !run.waitFor(Math.max(0, wait), TimeUnit.MILLISECONDS);
+      killedAt = (System.nanoTime() - t0) / 1e9;
       if (killed) {
         kill(run);
       }
@@ -272,7 +287,7 @@ final class FaultBenchmark {
       // A warehouse that cannot even be read is a difference, not the end of the benchmark.
       differences.add("the trial's warehouse could not be compared: " + io.profitos.lakehouse.core.job.JobRunner.rootMessage(e));
     }
-    return new Trial(number, during.layer(), killAt, during.job(), killed, firstExit, recovery, recoverySeconds, maintain, differences,
+    return new Trial(number, during.layer(), killedAt, during.job(), killed, firstExit, recovery, recoverySeconds, maintain, differences,
         orphans);
   }
 
@@ -295,6 +310,20 @@ final class FaultBenchmark {
     }
     out.add(new Window("the run's bookkeeping", BOOKKEEPING, from, Math.max(from, processSeconds)));
     return out;
+  }
+
+  /** Where a kill instant of the reference falls: after how many jobs ended, and how long after the last of them. */
+  record Anchor(int jobsEnded, double offset) {}
+
+  /** The window of {@code layer} holding {@code at} (an instant {@link #pick} drew), as an {@link Anchor}. */
+  static Anchor anchor(List<Window> windows, String layer, double at) {
+    for (int i = 0; i < windows.size(); i++) {
+      Window w = windows.get(i);
+      if (w.layer().equals(layer) && at >= w.start() && at <= w.end()) {
+        return new Anchor(i, at - w.start());
+      }
+    }
+    throw new IllegalArgumentException(at + " s is in no window of " + layer);
   }
 
   /** An instant drawn uniformly from the windows of the layer's jobs (their lengths summed). */

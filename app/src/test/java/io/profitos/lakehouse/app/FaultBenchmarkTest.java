@@ -1,6 +1,7 @@
 package io.profitos.lakehouse.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,20 @@ class FaultBenchmarkTest {
 
   private static FaultBenchmark.Trial trial(String layer, boolean killed, int firstExit, int next, List<String> diffs, List<String> orphans) {
     return new FaultBenchmark.Trial(1, layer, 5, layer + ".x", killed, firstExit, next, 10, 0, diffs, orphans);
+  }
+
+  @Test
+  void aKillInstantIsCountedFromTheEndOfTheJobBeforeItsWindow() {
+    List<FaultBenchmark.Window> windows = FaultBenchmark.windows(List.of(Map.entry("bronze.a", 10.0), Map.entry("silver.b", 14.0),
+        Map.entry("bronze.c", 20.0)), 23.5);
+    // 5 s into the first job: counted from the process start (no job has ended).
+    assertThat(FaultBenchmark.anchor(windows, "bronze", 5.0)).isEqualTo(new FaultBenchmark.Anchor(0, 5.0));
+    // 16 s is bronze.c's: 2 s after the second job (silver.b) ended.
+    assertThat(FaultBenchmark.anchor(windows, "bronze", 16.0)).isEqualTo(new FaultBenchmark.Anchor(2, 2.0));
+    assertThat(FaultBenchmark.anchor(windows, "silver", 12.5)).isEqualTo(new FaultBenchmark.Anchor(1, 2.5));
+    // The bookkeeping: 0.5 s after the last of the three jobs ended.
+    assertThat(FaultBenchmark.anchor(windows, FaultBenchmark.BOOKKEEPING, 20.5)).isEqualTo(new FaultBenchmark.Anchor(3, 0.5));
+    assertThatThrownBy(() -> FaultBenchmark.anchor(windows, "silver", 16.0)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
