@@ -67,13 +67,14 @@ final class Commands {
       case "privacy" -> privacy(CliArgs.parse(args, union(COMMON, Set.of("email", "workspace")), Set.of("dry-run")), out);
       case "ml" -> MlCommands.ml(args, out);
       case "decisions" -> DecisionCommands.decisions(args, out);
+      case "alerts" -> AlertCommands.alerts(args, out);
       case "quality" -> quality(CliArgs.parse(args, union(COMMON, Set.of("suite", "table", "path", "format", "run-date", "out", "days")),
           Set.of()), out);
       case "catalog" -> catalog(CliArgs.parse(args, union(COMMON, Set.of("out")), Set.of()), out);
       case "sql-server" -> sqlServer(CliArgs.parse(args, union(COMMON, Set.of("port", "host")), Set.of()), out);
       case "storage" -> StorageCommands.storage(CliArgs.parse(args, COMMON, Set.of()), out);
       case "airflow" -> airflow(CliArgs.parse(args, union(COMMON, Set.of("out")), Set.of()), out);
-      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, status, lineage, config, maintain, privacy, ml, decisions, demo-data, demo, bench, quality, catalog, sql-server, storage, airflow. See 'lakehouse --help'.");
+      default -> throw LakehouseException.usage("Unknown command '" + command + "'. Commands: jobs, run, status, lineage, config, maintain, privacy, ml, decisions, alerts, demo-data, demo, bench, quality, catalog, sql-server, storage, airflow. See 'lakehouse --help'.");
     };
   }
 

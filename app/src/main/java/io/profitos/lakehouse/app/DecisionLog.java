@@ -111,6 +111,11 @@ final class DecisionLog {
   private final TableCatalog catalog;
   private final MetricContracts contracts;
 
+  /** A log to read only (its current and past versions): adding needs the contracts. */
+  DecisionLog(SparkSession spark, TableCatalog catalog) {
+    this(spark, catalog, new MetricContracts(List.of()));
+  }
+
   DecisionLog(SparkSession spark, TableCatalog catalog, MetricContracts contracts) {
     this.spark = spark;
     this.catalog = catalog;

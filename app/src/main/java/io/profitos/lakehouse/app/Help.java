@@ -39,6 +39,8 @@ final class Help {
         ml report            a model's champion: held-out figures against the baseline, drift; as JSON and CSV too
         decisions add|close|list|history   the decision log and action tracker (ops.decision_log): an action
                              closes only when its criterion, a contract metric evaluated on gold, is met
+        alerts send|list     queue the exceptions at or above a severity as alerts (ops.alert_outbox, a JSON file each) and
+                             post them to the webhook in $LAKEHOUSE_ALERT_WEBHOOK_URL, at least once; the outbox
         demo-data            write a realistic demo landing zone (deterministic for a seed)
         demo                 generate the demo landing zone if absent, run every layer, print the headline KPIs
         bench bronze         measure the bronze ingest against a bare Spark read and Delta write
@@ -275,6 +277,23 @@ final class Help {
       Options:
         --date DATE         the day of the decision (default: today, UTC)
         --note TEXT         why it is closed, recorded with the closing
+      """ + COMMON + "\n" + EXIT_CODES;
+
+  static final String ALERTS = """
+      Usage: lakehouse alerts send [options]
+             lakehouse alerts list [options]
+
+      send   queues each exception of gold.kpi_exceptions at or above lakehouse.alerts.min-severity that has no alert
+             yet for its metric, period and segment, or escalates one (a higher severity): its message from its
+             threshold's template (lakehouse.alerts.templates), a JSON file in lakehouse.alerts.outbox-dir, a row of
+             ops.alert_outbox. Then, when the environment variable named by lakehouse.alerts.webhook.url-env
+             (LAKEHOUSE_ALERT_WEBHOOK_URL) holds a URL, posts every pending alert to it, retrying with a doubling wait
+             (lakehouse.alerts.webhook.attempts, .backoff). Each post carries the alert's stable key (metric, period,
+             segment, threshold) in its body and an Idempotency-Key header: an alert is sent at least once, and a
+             receiver drops a duplicate by its key. Exit 1 when an alert stays pending (the next send retries it).
+      list   every alert of the outbox, newest first: status (pending, delivered), severity, attempts, message.
+
+      Options:
       """ + COMMON + "\n" + EXIT_CODES;
 
   static final String QUALITY = """

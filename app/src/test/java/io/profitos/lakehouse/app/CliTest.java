@@ -43,7 +43,7 @@ class CliTest {
   @Test
   void usageErrorsExitTwoWithOneClearLine() {
     assertThat(run("frobnicate")).isEqualTo(2);
-    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, status, lineage, config, maintain, privacy, ml, demo-data, demo, bench, quality, catalog, sql-server, storage, airflow. See 'lakehouse --help'."
+    assertThat(err()).isEqualTo("lakehouse: Unknown command 'frobnicate'. Commands: jobs, run, status, lineage, config, maintain, privacy, ml, decisions, alerts, demo-data, demo, bench, quality, catalog, sql-server, storage, airflow. See 'lakehouse --help'."
         + System.lineSeparator());
   }
 

@@ -65,6 +65,9 @@ class ReadmeTest {
     written.add("quality.check_results");
     // Written by 'lakehouse ml train', 'promote' and 'rollback'.
     written.add(io.profitos.lakehouse.ml.ModelRegistry.TABLE.toString());
+    // Written by 'lakehouse decisions' and 'lakehouse alerts send'.
+    written.add(DecisionLog.TABLE.toString());
+    written.add(AlertOutbox.TABLE.toString());
     assertThat(listed).isEqualTo(written);
   }
 
