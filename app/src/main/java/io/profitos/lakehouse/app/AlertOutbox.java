@@ -104,13 +104,15 @@ final class AlertOutbox {
 
   /**
    * {@code gold.kpi_exceptions} -> its breaches at or above {@code minSeverity}, in the outbox's terms: alert_key (metric,
-   * period, segment, threshold), metric, threshold_name, period, period_grain, segment (the breakdown value, "All" when
-   * none), value, threshold, severity, severity_rank (1 warning, 2 high, 3 critical), owner, action.
+   * period, segment, threshold), metric, threshold_name, period, period_grain, segment (the breakdown value; for a
+   * blocked publish the table it blocked; else "All"), value, threshold, severity, severity_rank (1 warning, 2 high, 3 critical), owner, action.
    */
   static Dataset<Row> breaches(Dataset<Row> exceptions, String minSeverity) {
     Column rank = when(col("severity").equalTo("critical"), lit(3)).when(col("severity").equalTo("high"), lit(2))
         .when(col("severity").equalTo("warning"), lit(1)).otherwise(lit(0));
-    Column segment = org.apache.spark.sql.functions.coalesce(col("breakdown_value"), lit("All"));
+    // A blocked publish (metric quality_gate) has no breakdown: the table it blocked is what tells two of them apart.
+    Column segment = org.apache.spark.sql.functions.coalesce(col("breakdown_value"),
+        when(col("metric").equalTo("quality_gate"), col("table_name")), lit("All"));
     return exceptions.where(rank.geq(lit(SEVERITIES.indexOf(minSeverity) + 1)))
         .select(org.apache.spark.sql.functions.concat_ws("|", col("metric"), col("period").cast(DataTypes.StringType), segment,
                 col("threshold_name")).as("alert_key"),
@@ -153,11 +155,15 @@ final class AlertOutbox {
   /**
    * The notices of the decision log to its assignees, in the outbox's terms: one when an action is added
    * ({@code decision_log|A-<n>|added}) and one when it is open past its due date on {@code today}
-   * ({@code decision_log|A-<n>|overdue}); severity "notice", owner the assignee. Each is queued once (by its key).
+   * ({@code decision_log|A-<n>|overdue}); severity "notice", owner the assignee. Each is queued once (by its key); a
+   * closed action gets none.
    */
   static List<Row> notices(List<DecisionLog.Entry> decisions, java.time.LocalDate today) {
     List<Row> out = new ArrayList<>();
     for (DecisionLog.Entry e : decisions) {
+      if (e.status().equals(DecisionLog.CLOSED)) {
+        continue;
+      }
       out.add(notice(e, "added", "Action " + e.decisionId() + " (" + e.action() + ") is assigned to " + e.assignee() + ", due "
           + e.dueDate() + ": " + e.expectedImpact() + ". It closes when " + e.criterion().describe() + ". Decided by "
           + e.decisionOwner() + " (" + e.forum() + ", " + e.decidedOn() + ") on " + e.triggerException() + "."));
@@ -230,17 +236,22 @@ final class AlertOutbox {
     int delivered = 0;
     List<String> failed = new ArrayList<>();
     HttpClient client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
-    for (Row alert : pending()) {
+    List<Row> pending = pending();
+    for (int i = 0; i < pending.size(); i++) {
+      Row alert = pending.get(i);
       Posted p = post(client, webhook, alert);
       String key = alert.getAs("alert_key");
       int attempts = alert.<Integer>getAs("attempts") + p.attempts();
       if (p.error() == null) {
         afterAccepted.accepted(key);
-        record(key, DELIVERED, attempts, null, now);
+        record(key, DELIVERED, attempts, null, Instant.now());
         delivered++;
       } else {
         record(key, PENDING, attempts, p.error(), null);
         failed.add(key + ": " + p.error());
+        // The receiver is down: the others wait for the next send rather than hold the warehouse lease retrying each.
+        pending.subList(i + 1, pending.size()).forEach(r -> failed.add(r.getAs("alert_key") + ": not tried (the one before failed)"));
+        break;
       }
     }
     return new Outcome(queued, delivered, failed);
@@ -304,13 +315,22 @@ final class AlertOutbox {
     return spark.read().format("delta").load(catalog.location(TABLE));
   }
 
+  /** The key as an HTTP header value: visible ASCII kept, every other character percent-encoded (UTF-8). */
+  static String headerSafe(String key) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+      out.append(b > 0x20 && b < 0x7f && b != '%' ? String.valueOf((char) b) : String.format(java.util.Locale.ROOT, "%%%02X", b & 0xff));
+    }
+    return out.toString();
+  }
+
   /** A post's attempts, and its last error (null when the receiver answered 2xx). */
   private record Posted(String error, int attempts) {}
 
   /** Posts one alert, retrying with a doubling wait. */
   private Posted post(HttpClient client, URI webhook, Row alert) {
     HttpRequest request = HttpRequest.newBuilder(webhook).timeout(settings.timeout())
-        .header("Content-Type", "application/json").header("Idempotency-Key", alert.getAs("alert_key"))
+        .header("Content-Type", "application/json").header("Idempotency-Key", headerSafe(alert.getAs("alert_key")))
         .POST(HttpRequest.BodyPublishers.ofString(json(alert), StandardCharsets.UTF_8)).build();
     String error = null;
     long wait = settings.backoff().toMillis();

@@ -46,6 +46,15 @@ final class DecisionCommands {
     LakehouseSettings settings = Commands.settings(a);
     TableCatalog catalog = new TableCatalog(settings.warehouse());
     MetricContracts contracts = MetricContracts.from(settings.config());
+    // add and close write: under the warehouse lease, as every writing command (on S3 a Delta log has one writer at a time).
+    try (WarehouseLease lease = tool.equals("add") || tool.equals("close")
+        ? Commands.lease(settings, "lakehouse decisions " + tool, java.util.UUID.randomUUID().toString()) : null) {
+      return inSpark(a, tool, settings, catalog, contracts, today, asOf, status, out);
+    }
+  }
+
+  private static int inSpark(CliArgs a, String tool, LakehouseSettings settings, TableCatalog catalog, MetricContracts contracts,
+      LocalDate today, LocalDate asOf, String status, PrintStream out) {
     return Commands.withSpark(settings, "lakehouse decisions " + tool, spark -> {
       DecisionLog log = new DecisionLog(spark, catalog, contracts);
       switch (tool) {

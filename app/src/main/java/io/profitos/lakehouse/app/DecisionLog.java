@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
@@ -159,31 +160,36 @@ final class DecisionLog {
    * version it was evaluated at. When it is not met, nothing is written and the exception says the current value.
    */
   Entry close(String id, String note, Instant now) {
-    Entry current = current(id);
-    if (current.status().equals(CLOSED)) {
-      throw LakehouseException.usage("Action " + id + " is already closed (revision " + current.revision() + ", at "
-          + current.recordedAt() + ", " + current.criterion().metric() + " = " + number(current.evaluatedValue())
-          + " in " + current.criterion().table() + " version " + current.evaluatedTableVersion() + ").");
+    for (int attempt = 1; ; attempt++) {
+      Entry current = current(id);
+      if (current.status().equals(CLOSED)) {
+        throw LakehouseException.usage("Action " + id + " is already closed (revision " + current.revision() + ", at "
+            + current.recordedAt() + ", " + current.criterion().metric() + " = " + number(current.evaluatedValue())
+            + " in " + current.criterion().table() + " version " + current.evaluatedTableVersion() + ").");
+      }
+      Criterion c = current.criterion();
+      Evaluation e = evaluate(c);
+      if (e.value() == null) {
+        throw new LakehouseException(LakehouseException.EXIT_FAILURE, "Action " + id + " stays open: " + e.why()
+            + " (" + c.table() + " version " + e.tableVersion() + "); its criterion is " + c.describe() + ".");
+      }
+      if (!c.metBy(e.value())) {
+        throw new LakehouseException(LakehouseException.EXIT_FAILURE, "Action " + id + " stays open: " + c.metric() + " for "
+            + c.segment() + " in " + periodLabel(c.period(), c.grain()) + " is " + number(e.value()) + " (" + c.table()
+            + " version " + e.tableVersion() + "); its criterion is " + c.describe() + ".");
+      }
+      Row row = row(id, current.revision() + 1, "closed", now, current.decidedOn(), current.forum(), current.decisionOwner(),
+          current.triggerException(), current.action(), current.expectedImpact(), current.assignee(), current.dueDate(),
+          current.analysisUrl(), c, CLOSED, e.value(), e.tableVersion(), note);
+      if (insert(row, attempt)) {
+        return entry(row);
+      }
+      // Not recorded: another command's commit came first. Its own revision of this action: say so; another action's: again.
+      if (current(id).revision() != current.revision()) {
+        throw new LakehouseException(LakehouseException.EXIT_FAILURE, "Action " + id + " was changed by another command while "
+            + "this one closed it: see 'lakehouse decisions history " + id + "', then close it again if it is still open.");
+      }
     }
-    Criterion c = current.criterion();
-    Evaluation e = evaluate(c);
-    if (e.value() == null) {
-      throw new LakehouseException(LakehouseException.EXIT_FAILURE, "Action " + id + " stays open: " + e.why()
-          + " (" + c.table() + " version " + e.tableVersion() + "); its criterion is " + c.describe() + ".");
-    }
-    if (!c.metBy(e.value())) {
-      throw new LakehouseException(LakehouseException.EXIT_FAILURE, "Action " + id + " stays open: " + c.metric() + " for "
-          + c.segment() + " in " + periodLabel(c.period(), c.grain()) + " is " + number(e.value()) + " (" + c.table()
-          + " version " + e.tableVersion() + "); its criterion is " + c.describe() + ".");
-    }
-    Row row = row(id, current.revision() + 1, "closed", now, current.decidedOn(), current.forum(), current.decisionOwner(),
-        current.triggerException(), current.action(), current.expectedImpact(), current.assignee(), current.dueDate(),
-        current.analysisUrl(), c, CLOSED, e.value(), e.tableVersion(), note);
-    if (!insert(row, ATTEMPTS)) {
-      throw new LakehouseException(LakehouseException.EXIT_FAILURE, "Action " + id + " was changed by another command while "
-          + "this one closed it: see 'lakehouse decisions history " + id + "', then close it again.");
-    }
-    return entry(row);
   }
 
   /** The current version of every decision, by id number. */
@@ -222,15 +228,24 @@ final class DecisionLog {
       throw LakehouseException.usage("The criterion " + c.describe() + " matches " + rows.size() + " rows of " + c.table()
           + " (it has more keys than a period and a segment): choose a metric of a table with one row per period and segment.");
     }
-    if (rows.isEmpty() || rows.get(0).isNullAt(0)) {
-      return new Evaluation(null, version, rows.isEmpty() ? c.table() + " has no row for " + c.segment() + " in "
-          + periodLabel(c.period(), c.grain()) + " yet" : c.metric() + " has no value for " + c.segment() + " in "
-          + periodLabel(c.period(), c.grain()) + " yet");
+    String where = c.segment() + " in " + periodLabel(c.period(), c.grain());
+    if (rows.isEmpty()) {
+      return new Evaluation(null, version, c.table() + " has no row for " + where + " yet");
+    }
+    if (!rows.get(0).getBoolean(1)) {
+      return new Evaluation(null, version, where + " is not complete yet (its " + c.metric() + " is "
+          + number(rows.get(0).isNullAt(0) ? null : rows.get(0).getDouble(0)) + " so far)");
+    }
+    if (rows.get(0).isNullAt(0)) {
+      return new Evaluation(null, version, c.metric() + " has no value for " + where + " yet");
     }
     return new Evaluation(rows.get(0).getDouble(0), version, null);
   }
 
-  /** A KPI table -> the criterion's value (as a double) in its rows for the criterion's period and segment. */
+  /**
+   * A KPI table -> the criterion's value (as a double) and whether its period is complete (is_complete, true for a
+   * table without it) in its rows for the criterion's period and segment.
+   */
   static Dataset<Row> criterionRows(Dataset<Row> table, Criterion c) {
     String[] period = ExceptionTransforms.period(table);
     String breakdown = ExceptionTransforms.breakdown(table);
@@ -238,7 +253,8 @@ final class DecisionLog {
     if (breakdown != null) {
       inPeriod = inPeriod.where(col(breakdown).equalTo(lit(c.segment())));
     }
-    return inPeriod.select(col(c.column()).cast(DataTypes.DoubleType).as("value"));
+    Column complete = List.of(table.columns()).contains("is_complete") ? col("is_complete") : lit(true);
+    return inPeriod.select(col(c.column()).cast(DataTypes.DoubleType).as("value"), complete.as("is_complete"));
   }
 
   /** The criterion of {@code a}, checked against the metric's contract and the schema and segments of its table. */
@@ -282,6 +298,15 @@ final class DecisionLog {
     if (breakdown == null && !segment.equals(SaasKpis.ALL)) {
       throw LakehouseException.usage("--segment " + segment + ": " + contract.table() + " has no segment, so " + a.metric()
           + " is for the whole business; leave --segment out.");
+    }
+    List<Column> keys = new ArrayList<>(List.of(col(period[0])));
+    if (breakdown != null) {
+      keys.add(col(breakdown));
+    }
+    if (!table.groupBy(keys.toArray(Column[]::new)).count().where(col("count").gt(1)).limit(1).isEmpty()) {
+      throw LakehouseException.usage("Metric " + a.metric() + " (" + contract.table() + ") has more than one row per " + grain
+          + (breakdown == null ? "" : " and " + breakdown) + " (the table has other keys), so no single value could close the "
+          + "action: choose a metric of a table with one row per " + grain + (breakdown == null ? "" : " and " + breakdown) + ".");
     }
     if (breakdown != null) {
       List<String> known = table.select(col(breakdown)).distinct().where(col(breakdown).isNotNull()).orderBy(breakdown)

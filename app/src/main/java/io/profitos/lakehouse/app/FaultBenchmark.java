@@ -32,7 +32,8 @@ import org.apache.spark.sql.SparkSession;
  * run <targets>} (the reference, one job at a time) gives each job's window in time; then, for each layer, N trials: a
  * new run of the same targets into an empty warehouse, killed with {@code SIGKILL} at an instant drawn at random inside
  * that layer's windows (counted from the end of the job before the window in the killed run's own log, so a slower run
- * is still killed in the window drawn; the run's bookkeeping after its last job lasts about a second), then one run that must start and finish (it waits out the dead run's lease), then {@code
+ * is still killed in the window drawn, a faster one possibly in the next; the layer counted is the one the run was
+ * really in; the run's bookkeeping after its last job lasts about a second), then one run that must start and finish (it waits out the dead run's lease), then {@code
  * lakehouse maintain} with a retention of 0. Each trial compares every bronze, silver, gold and ml table with the
  * reference cell by cell (the columns that name a run's batch or landing time aside) and counts the data files under any
  * table that its current version does not reference (orphans a crash left and the cleanup missed). Every run is its own
@@ -239,8 +240,10 @@ final class FaultBenchmark {
       // slower or faster than the reference (a loaded machine, a cold start) is still killed inside the window drawn.
       double from = 0;
       if (anchor.jobsEnded() > 0) {
+        // A run that never logs the job's end (stalled) is killed after three times the reference's length and two minutes.
+        long deadline = t0 + (long) ((3 * windows.get(windows.size() - 1).end() + 120) * 1e9);
         List<Map.Entry<String, Double>> ends = jobEnds(killedLogs.resolve("lakehouse.log"), t0);
-        while (ends.size() < anchor.jobsEnded() && run.isAlive()) {
+        while (ends.size() < anchor.jobsEnded() && run.isAlive() && System.nanoTime() < deadline) {
           Thread.sleep(25);
           ends = jobEnds(killedLogs.resolve("lakehouse.log"), t0);
         }
@@ -349,7 +352,8 @@ final class FaultBenchmark {
       return out;
     }
     try {
-      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      // Decoded leniently: the run may be writing its last line while it is read.
+      for (String line : new String(Files.readAllBytes(log), StandardCharsets.UTF_8).split("\\R")) {
         Matcher m = JOB_END.matcher(line);
         if (m.find()) {
           double at = LocalDateTime.parse(m.group(1), LOG_TIME).toInstant(ZoneOffset.UTC).toEpochMilli() / 1000.0;

@@ -40,7 +40,7 @@ final class Help {
         decisions add|close|list|history   the decision log and action tracker (ops.decision_log): an action
                              closes only when its criterion, a contract metric evaluated on gold, is met
         alerts send|list     queue the exceptions at or above a severity as alerts (ops.alert_outbox, a JSON file each) and
-                             post them to the webhook in $LAKEHOUSE_ALERT_WEBHOOK_URL, at least once; the outbox
+                             post them to the webhook in $LAKEHOUSE_ALERT_WEBHOOK_URL, at least once; list shows the outbox
         demo-data            write a realistic demo landing zone (deterministic for a seed)
         demo                 generate the demo landing zone if absent, run every layer, print the headline KPIs
         bench bronze         measure the bronze ingest against a bare Spark read and Delta write
@@ -258,8 +258,8 @@ final class Help {
              lakehouse decisions history <id> [options]
 
       The decision log and action tracker, ops.decision_log. Every change is a new row version of the decision;
-      nothing is overwritten. No warehouse lease is taken: the log is a table of its own, and two commands that change
-      one decision at once cannot both record the same revision.
+      nothing is overwritten. add and close take the warehouse lease, as every writing command does (exit 5 while a
+      run holds it).
 
       add      records a decision of a forum about an exception, as action A-<n> (open): the owner of the decision,
                the triggering exception, the action (investigate, mitigate, reallocate or escalate), the impact

@@ -40,7 +40,8 @@ class AlertOutboxTest {
 
   private static final StructType EXCEPTIONS = new StructType().add("metric", "string").add("threshold_name", "string")
       .add("period", "date").add("period_grain", "string").add("breakdown_value", "string").add("value", "double")
-      .add("threshold", "double").add("severity", "string").add("owner", "string").add("action", "string");
+      .add("threshold", "double").add("severity", "string").add("owner", "string").add("action", "string")
+      .add("table_name", "string");
 
   @AfterEach
   void stop() {
@@ -60,19 +61,19 @@ class AlertOutboxTest {
 
   private static Row mrrDrop() {
     return RowFactory.create("mrr", "mrr_mom_drop", Date.valueOf("2026-11-01"), "month", "All", -0.0725, -0.05, "critical",
-        "Head of BI", "investigate");
+        "Head of BI", "investigate", "gold.kpi_saas_monthly");
   }
 
   private static Row churnSpike(String severity) {
     return RowFactory.create("logo_churn_rate_weekly", "weekly_logo_churn", Date.valueOf("2026-11-23"), "week", "SMB", 0.021,
-        0.015, severity, "VP Customer Success", "mitigate");
+        0.015, severity, "VP Customer Success", "mitigate", "gold.kpi_saas_weekly");
   }
 
   private AlertOutbox outbox(int attempts) {
     return new AlertOutbox(spark, new TableCatalog(warehouse().toString()), new AlertOutbox.Settings("warning", dir.resolve("alerts"),
         attempts, Duration.ofMillis(20), Duration.ofSeconds(5), Map.of(
             "default", "${metric} ${segment} ${period}: ${value} past ${threshold} (${severity})",
-            "mrr_mom_drop", "MRR fell ${value_pct} month over month in ${period} (${segment}), past the ${threshold_pct} threshold.")));
+            "mrr_mom_drop", "MRR changed ${value_pct} month over month in ${period} (${segment}), below the ${threshold_pct} threshold.")));
   }
 
   /** A receiver on loopback answering 500 to its first {@code failures} requests, then 200 (or 500 forever when negative). */
@@ -98,15 +99,15 @@ class AlertOutboxTest {
   @Test
   void eachBreachAtOrAboveTheSeverityIsQueuedOnceWithItsTemplatesMessageAndAFileAndOnlyAnEscalationIsQueuedAgain() throws Exception {
     Row warningOnly = RowFactory.create("infra_cost_per_active_user", "infra_cost_per_user_mom", Date.valueOf("2026-11-01"), "month",
-        null, 0.12, 0.10, "warning", "VP Engineering", "investigate");
+        null, 0.12, 0.10, "warning", "VP Engineering", "investigate", "gold.kpi_unit_economics_monthly");
     exceptions(mrrDrop(), churnSpike("high"), warningOnly);
     AlertOutbox.Settings highOnly = new AlertOutbox.Settings("high", dir.resolve("alerts"), 1, Duration.ZERO, Duration.ofSeconds(5),
         Map.of("default", "${metric} ${segment} ${period}: ${value} past ${threshold} (${severity})",
-            "mrr_mom_drop", "MRR fell ${value_pct} month over month in ${period} (${segment}), past the ${threshold_pct} threshold."));
+            "mrr_mom_drop", "MRR changed ${value_pct} month over month in ${period} (${segment}), below the ${threshold_pct} threshold."));
     AlertOutbox.Outcome first = new AlertOutbox(spark, new TableCatalog(warehouse().toString()), highOnly).send(null, Instant.now(), k -> { });
     // The warning is below "high": not alerted. -0.0725 is -7.3% (one decimal), -0.05 is -5.0%.
     assertThat(first.queued()).extracting(r -> r.<String>getAs("message")).containsExactlyInAnyOrder(
-        "MRR fell -7.3% month over month in 2026-11-01 (All), past the -5.0% threshold.",
+        "MRR changed -7.3% month over month in 2026-11-01 (All), below the -5.0% threshold.",
         "logo_churn_rate_weekly SMB 2026-11-23: 0.021 past 0.015 (high)");
     assertThat(outboxRows()).extracting(r -> r.<String>getAs("alert_key")).containsExactly(
         "logo_churn_rate_weekly|2026-11-23|SMB|weekly_logo_churn", "mrr|2026-11-01|All|mrr_mom_drop");
@@ -115,20 +116,20 @@ class AlertOutboxTest {
     assertThat(Files.readString(file)).isEqualTo("{\"alert_key\":\"mrr|2026-11-01|All|mrr_mom_drop\",\"metric\":\"mrr\","
         + "\"threshold_name\":\"mrr_mom_drop\",\"period\":\"2026-11-01\",\"period_grain\":\"month\",\"segment\":\"All\","
         + "\"value\":-0.0725,\"threshold\":-0.05,\"severity\":\"critical\",\"owner\":\"Head of BI\",\"action\":\"investigate\","
-        + "\"message\":\"MRR fell -7.3% month over month in 2026-11-01 (All), past the -5.0% threshold.\"}\n");
+        + "\"message\":\"MRR changed -7.3% month over month in 2026-11-01 (All), below the -5.0% threshold.\"}\n");
 
     // The next day: the same breaches (the week's churn now 2.4%): nothing new.
     Row later = RowFactory.create("logo_churn_rate_weekly", "weekly_logo_churn", Date.valueOf("2026-11-23"), "week", "SMB", 0.024,
-        0.015, "high", "VP Customer Success", "mitigate");
+        0.015, "high", "VP Customer Success", "mitigate", "gold.kpi_saas_weekly");
     exceptions(mrrDrop(), later, warningOnly);
     assertThat(new AlertOutbox(spark, new TableCatalog(warehouse().toString()), highOnly).send(null, Instant.now(), k -> { }).queued())
         .isEmpty();
 
     // A critical threshold of the same metric, week and segment escalates it; a new high one of it does not.
     Row critical = RowFactory.create("logo_churn_rate_weekly", "weekly_logo_churn_critical", Date.valueOf("2026-11-23"), "week", "SMB",
-        0.031, 0.03, "critical", "VP Customer Success", "escalate");
+        0.031, 0.03, "critical", "VP Customer Success", "escalate", "gold.kpi_saas_weekly");
     Row anotherHigh = RowFactory.create("logo_churn_rate_weekly", "weekly_logo_churn_trend", Date.valueOf("2026-11-23"), "week", "SMB",
-        0.031, 0.02, "high", "VP Customer Success", "mitigate");
+        0.031, 0.02, "high", "VP Customer Success", "mitigate", "gold.kpi_saas_weekly");
     exceptions(mrrDrop(), later, critical, anotherHigh, warningOnly);
     assertThat(new AlertOutbox(spark, new TableCatalog(warehouse().toString()), highOnly).send(null, Instant.now(), k -> { }).queued())
         .extracting(r -> r.<String>getAs("alert_key")).containsExactly("logo_churn_rate_weekly|2026-11-23|SMB|weekly_logo_churn_critical");
@@ -189,6 +190,30 @@ class AlertOutboxTest {
   }
 
   @Test
+  void twoBlockedPublishesOfOneDayAreTwoAlertsTellingTheirTablesApart() {
+    Row invoices = RowFactory.create("quality_gate", "not_null(amount)", Date.valueOf("2026-11-20"), "day", null, 0.4, null, "critical",
+        "Head of Data", "investigate", "silver.invoices");
+    Row mrr = RowFactory.create("quality_gate", "not_null(amount)", Date.valueOf("2026-11-20"), "day", null, 0.1, null, "critical",
+        "Head of Data", "investigate", "gold.fact_mrr_monthly");
+    exceptions(invoices, mrr);
+    assertThat(outbox(1).send(null, Instant.now(), k -> { }).queued()).extracting(r -> r.<String>getAs("alert_key"))
+        .containsExactlyInAnyOrder("quality_gate|2026-11-20|silver.invoices|not_null(amount)",
+            "quality_gate|2026-11-20|gold.fact_mrr_monthly|not_null(amount)");
+  }
+
+  @Test
+  void whileTheReceiverIsDownOnlyTheFirstPendingAlertIsTried() throws Exception {
+    exceptions(mrrDrop(), churnSpike("high"));
+    URI down = receiver(-1);
+    AlertOutbox.Outcome o = outbox(2).send(down, Instant.now(), k -> { });
+    assertThat(received).hasSize(2);
+    assertThat(o.failed()).hasSize(2);
+    assertThat(outboxRows()).extracting(r -> r.<Integer>getAs("attempts")).containsExactlyInAnyOrder(2, 0);
+    // A key outside visible ASCII goes as UTF-8 percent-encoding in the header ("%" itself too); the body keeps it as is.
+    assertThat(AlertOutbox.headerSafe("arr|2026-11-01|Région Sud|x 5%")).isEqualTo("arr|2026-11-01|R%C3%A9gion%20Sud|x%205%25");
+  }
+
+  @Test
   void anAssigneeGetsANoticeWhenAnActionIsAddedAndOneWhenItBecomesOverdue() {
     exceptions(mrrDrop());
     DecisionLog.Criterion criterion = new DecisionLog.Criterion("logo_churn_rate", io.profitos.lakehouse.core.table.TableName.parse(
@@ -226,8 +251,8 @@ class AlertOutboxTest {
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(printed).isZero();
-    assertThat(printed).contains("Queued mrr|2026-11-01|All|mrr_mom_drop (critical): MRR fell -7.3% month over month in 2026-11-01 "
-        + "(All), past the -5.0% threshold. Owner: Head of BI.")
+    assertThat(printed).contains("Queued mrr|2026-11-01|All|mrr_mom_drop (critical): MRR changed -7.3% month over month in 2026-11-01 "
+        + "(All), below the -5.0% threshold. Owner: Head of BI.")
         .contains("Queued logo_churn_rate_weekly|2026-11-23|SMB|weekly_logo_churn (high): Weekly churn rate reached 2.1% in the week "
             + "of 2026-11-23 (SMB), above 1.5%. Owner: VP Customer Success.")
         .contains("2 alert(s) queued").contains("no webhook ($LAKEHOUSE_TEST_UNSET_WEBHOOK is not set): nothing posted");

@@ -56,7 +56,9 @@ class DecisionLogTest {
         RowFactory.create(Date.valueOf("2026-10-01"), "All", true, 0.05),
         RowFactory.create(Date.valueOf("2026-10-01"), "SMB", true, 0.06),
         RowFactory.create(Date.valueOf("2026-11-01"), "All", true, 0.025),
-        RowFactory.create(Date.valueOf("2026-11-01"), "SMB", true, smbNovember));
+        RowFactory.create(Date.valueOf("2026-11-01"), "SMB", true, smbNovember),
+        // December to date: not complete.
+        RowFactory.create(Date.valueOf("2026-12-01"), "SMB", false, 0.01));
     spark.createDataFrame(rows, schema).coalesce(1).write().format("delta").mode("overwrite")
         .save(warehouse().resolve("gold/kpi_saas_monthly").toString());
   }
@@ -163,6 +165,13 @@ class DecisionLogTest {
     assertThat(closed.out()).containsPattern("(?m)^A-3 +closed ").doesNotContain("A-1 ").doesNotContain("A-2");
     // Before its due date A-2 is only open.
     assertThat(cli("decisions", "list", "--as-of", "2026-11-20").out()).containsPattern("(?m)^A-2 +open ");
+
+    // December so far meets "<= 0.03", but the month is not complete: no value yet.
+    assertThat(add("logo_churn_rate", "SMB", "2026-12", "<=", "0.03", "2026-12-05", "2026-12-31").exit()).isZero();
+    Result early = cli("decisions", "close", "A-4");
+    assertThat(early.exit()).isEqualTo(1);
+    assertThat(early.out()).contains("Action A-4 stays open: SMB in 2026-12 is not complete yet (its logo_churn_rate is 0.01 so far) "
+        + "(gold.kpi_saas_monthly version 0)");
   }
 
   @Test
@@ -186,6 +195,12 @@ class DecisionLogTest {
         .contains("--due 2026-11-01 is before the decision's date 2026-11-30");
     assertThat(add("quota_attainment", null, "2026-Q4", ">=", "1", "2026-11-30", "2026-12-15").out())
         .contains("Metric quota_attainment lives in gold.kpi_rep_quarterly, which does not exist yet");
+    // One row per rep and quarter: no single value of a quarter.
+    spark.createDataFrame(List.of(RowFactory.create(Date.valueOf("2026-10-01"), 1L, 0.9), RowFactory.create(Date.valueOf("2026-10-01"), 2L,
+        1.2)), new StructType().add("quarter", "date").add("rep_key", "long").add("quota_attainment", "double"))
+        .write().format("delta").save(warehouse().resolve("gold/kpi_rep_quarterly").toString());
+    assertThat(add("quota_attainment", null, "2026-Q4", ">=", "1", "2026-11-30", "2026-12-15").out())
+        .contains("Metric quota_attainment (gold.kpi_rep_quarterly) has more than one row per quarter (the table has other keys)");
     Result unknown = cli("decisions", "close", "A-9");
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.out()).contains("No decision 'A-9' in ops.decision_log").doesNotContain("Exception").doesNotContain("\tat ");
